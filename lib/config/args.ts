@@ -1,0 +1,201 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/** Which side of the DR pair an instance builds. */
+export type Role = "primary" | "dr";
+
+/** A stream (Kafka topic) created in the pool as an `oci.streaming.Stream`. */
+export interface StreamSpec {
+  /** Stream name; also the Kafka topic name. 1-255 of `[A-Za-z0-9._-]`. */
+  name: string;
+  /** Partition count, fixed for the life of the stream (OCI cannot change it). Default: 1. */
+  partitions?: number;
+  /** Retention in hours, 24..168, fixed after creation. Default: 24. */
+  retentionHours?: number;
+}
+
+/** Adopt an existing VCN and subnets instead of creating them. */
+export interface ExistingNetworkArgs {
+  /** OCID of the VCN. */
+  vcnId: pulumi.Input<string>;
+  /** The VCN's CIDR block (plain: it is validated against the peer's and used in NSG rules). */
+  vcnCidr: string;
+  /** OCID of the private subnet the stream pool's private endpoint goes into. */
+  streamSubnetId: pulumi.Input<string>;
+  /** CIDR of that subnet. */
+  streamSubnetCidr: string;
+  /** OCID of the private subnet for the MirrorMaker fleet. */
+  mirrorMakerSubnetId: pulumi.Input<string>;
+  /** CIDR of that subnet. */
+  mirrorMakerSubnetCidr: string;
+}
+
+/** The regional network. Either give `vcnCidr` (created) or `existing` (adopted), not both. */
+export interface NetworkArgs {
+  /** CIDR of the VCN to create, /16 to /24. Required unless `existing` is given. */
+  vcnCidr?: string;
+  /** Private subnet for the stream pool endpoint. Default: the first /24 of `vcnCidr`. */
+  streamSubnetCidr?: string;
+  /** Private subnet for the MirrorMaker fleet. Default: the second /24 of `vcnCidr`. */
+  mirrorMakerSubnetCidr?: string;
+  /** VCN DNS label (1-15 alphanumerics, starting with a letter). Default: derived from role and region. */
+  dnsLabel?: string;
+  /**
+   * Adopt this VCN and subnets. The component then creates only the DRG, its attachment, the
+   * remote peering connection and the NSGs; the routes toward the peer that the existing route
+   * tables need are reported in the `requiredRouteRules` output for the network owner to add.
+   */
+  existing?: ExistingNetworkArgs;
+}
+
+/** The private-endpoint stream pool. Either create one (default) or adopt `existingStreamPoolId`. */
+export interface StreamPoolArgs {
+  /** Display name of the created pool. Default: `${name}-pool`. */
+  name?: string;
+  /** OCID of an existing stream pool to adopt (its data stays; declared streams are added to it). */
+  existingStreamPoolId?: pulumi.Input<string>;
+  /** Customer-managed KMS key OCID for the created pool. Default: Oracle-managed keys. */
+  kmsKeyId?: pulumi.Input<string>;
+  /** `kafkaSettings.autoCreateTopicsEnable` of the created pool. Default: false (streams are declared). */
+  autoCreateTopics?: boolean;
+  /** `kafkaSettings.numPartitions` for auto-created topics. Default: 1. */
+  defaultPartitions?: number;
+  /** `kafkaSettings.logRetentionHours` for auto-created topics, 24..168. Default: 24. */
+  defaultRetentionHours?: number;
+  /** Private endpoint IP inside the stream subnet. Default: assigned by OCI. */
+  privateEndpointIp?: string;
+}
+
+/**
+ * What one region needs to know about the other. The plain fields are validated up front;
+ * the ids may be Outputs (another component in the same program) or values read from the
+ * other stack's `peering` output through a StackReference.
+ */
+export interface PeerArgs {
+  /** The peer's OCI region name, e.g. `eu-amsterdam-1`. */
+  region: string;
+  /** The peer VCN's CIDR (routed through the DRG). */
+  vcnCidr: string;
+  /** The peer's MirrorMaker subnet CIDR (allowed to reach this pool on 9092). */
+  mirrorMakerSubnetCidr: string;
+  /** The peer's remote peering connection OCID. Required for the `dr` role, which requests the peering. */
+  remotePeeringConnectionId?: pulumi.Input<string>;
+  /** The peer's stream pool OCID (part of the SASL username MirrorMaker uses there). */
+  streamPoolId?: pulumi.Input<string>;
+  /** The peer's Kafka bootstrap servers (`<fqdn>:9092`). */
+  bootstrapServers?: pulumi.Input<string>;
+  /** The peer's declared streams (replicated by the dr side; remote copies get the same partitions). */
+  streams?: StreamSpec[];
+}
+
+/** Arguments of {@link GeoReplicatedStream}. */
+export interface GeoReplicatedStreamArgs {
+  /** `primary` or `dr`. The dr side requests the cross-region peering and (later) runs MirrorMaker. */
+  role: Role;
+  /** The OCI region name of this instance; must be the region of the provider it is given. */
+  region: string;
+  /** Compartment OCID for every regional resource. */
+  compartmentId: pulumi.Input<string>;
+  /** The regional network: created from `vcnCidr`, or adopted. */
+  network: NetworkArgs;
+  /** The stream pool. Default: a new private pool with auto-create off. */
+  streamPool?: StreamPoolArgs;
+  /** Streams to create in the pool. Default: none. */
+  streams?: StreamSpec[];
+  /** The other region. Required for `dr`; optional for `primary` (then no peer routes or rules exist). */
+  peer?: PeerArgs;
+  /** Tenancy partition quota the streams must fit in (OCI's default limit is often 200). Default: 200. */
+  partitionQuota?: number;
+  /** The replication layer (Connect harness, credentials, MM2 fleet). Default: none. */
+  replication?: ReplicationArgs;
+  /** Freeform tags added to every taggable resource. Default: `{ "oci-geo-streaming": <role> }` only. */
+  freeformTags?: Record<string, string>;
+}
+
+/** Everything the other region's instance needs, exported as the `peering` output. */
+export interface PeeringBundle {
+  role: Role;
+  region: string;
+  vcnCidr: string;
+  mirrorMakerSubnetCidr: string;
+  remotePeeringConnectionId: string;
+  streamPoolId: string;
+  bootstrapServers: string;
+  streams: StreamSpec[];
+}
+
+/** How MirrorMaker authenticates to OCI Streaming. */
+export type CredentialsArgs =
+  | {
+      /**
+       * Create a dedicated IAM user and group with stream push/pull on exactly the pools involved,
+       * and an auth token for it (made secret). Default.
+       */
+      mode: "create";
+      /** Name of the IAM user. Default: `${name}-mm2`. */
+      userName?: string;
+    }
+  | {
+      /** Use an existing IAM user and an auth token you already have. */
+      mode: "existing";
+      /** The IAM user's name (not OCID): it is part of the Kafka SASL username. */
+      userName: string;
+      /** The user's auth token. Must be a Pulumi secret (`config.requireSecret`, `pulumi.secret`). */
+      authToken: pulumi.Input<string>;
+    };
+
+/** The MirrorMaker 2 fleet's compute. */
+export interface FleetArgs {
+  /** Number of MM2 instances, spread over fault domains. Default: 2. */
+  size?: number;
+  /** A flexible VM shape. Default: `VM.Standard.E5.Flex`. */
+  shape?: string;
+  /** OCPUs per instance. Default: 2. */
+  ocpus?: number;
+  /** Memory per instance in GB. Default: 16. */
+  memoryInGbs?: number;
+  /** Image OCID. Default: the newest Oracle Linux 8 platform image for the shape (found by invoke). */
+  imageId?: pulumi.Input<string>;
+  /** SSH public keys for Bastion port-forwarding sessions. Default: none (managed SSH sessions only). */
+  sshAuthorizedKeys?: string;
+}
+
+/** The replication layer: Connect harness, credentials in Vault, and the MM2 fleet. */
+export interface ReplicationArgs {
+  /**
+   * Run MirrorMaker in this region, pulling from the peer ("remote consume, local produce").
+   * Default: true for `dr`, false for `primary` (turn it on in the primary for failback).
+   */
+  enabled?: boolean;
+  /** Tenancy OCID: IAM users, groups, dynamic groups and policies live at its root. */
+  tenancyId: pulumi.Input<string>;
+  /** Tenancy name as it appears in OCI Kafka usernames. Default: looked up from `tenancyId`. */
+  tenancyName?: pulumi.Input<string>;
+  /** Provider for the tenancy's home region: IAM can only be written there. */
+  homeRegionProvider: pulumi.ProviderResource;
+  /** Credentials. Default: `{ mode: "create" }`. */
+  credentials?: CredentialsArgs;
+  /** Existing Vault and key for the token secret. Default: a vault and an AES-256 key are created. */
+  vault?: { vaultId: pulumi.Input<string>; keyId: pulumi.Input<string> };
+  /** Fleet compute. */
+  fleet?: FleetArgs;
+  /** Client CIDRs allowed to use the OCI Bastion that targets the fleet's subnet. Default: no bastion. */
+  bastionClientCidrs?: string[];
+  /** Java regular expressions of topics to replicate. Default: exactly the peer's declared streams. */
+  topicsInclude?: string[];
+  /** Java regular expressions of topics never to replicate (internal and harness topics are always excluded). */
+  topicsExclude?: string[];
+  /** Java regular expressions of consumer groups to checkpoint. Default: `[".*"]`. */
+  groupsInclude?: string[];
+  /** Java regular expressions of consumer groups not to checkpoint. */
+  groupsExclude?: string[];
+  /** `prefixed` (remote topics are `<sourceAlias>.<topic>`, default) or `identity` (same names). */
+  replicationPolicy?: "prefixed" | "identity";
+  /** MM2 `tasks.max`. Default: min(partitions to replicate, fleet size × OCPUs × 2), at least 1. */
+  tasksMax?: number;
+  /** Seconds between topic and group refreshes. Default: 60. */
+  refreshIntervalSeconds?: number;
+  /** Base URL the VMs download the Kafka release from (a mirror). Default: Apache's archive. */
+  kafkaDownloadBaseUrl?: string;
+  /** CIDR of that mirror, to narrow the fleet's HTTPS egress. Default: 0.0.0.0/0 through the NAT gateway. */
+  kafkaDownloadCidr?: string;
+}

@@ -1,0 +1,383 @@
+import { ValidationError } from "../errors";
+import { Cidr, contains, overlaps, parseCidr, subnet } from "../net/cidr";
+import { isKnownRegion, OCI_REGION_PATTERN } from "../oci/regions";
+import { GeoReplicatedStreamArgs, NetworkArgs, PeerArgs, Role, StreamPoolArgs, StreamSpec } from "./args";
+
+/**
+ * Pure validation of {@link GeoReplicatedStreamArgs}. Every check throws a {@link ValidationError}
+ * naming the field and the fix; the component calls {@link resolveArgs} before it registers
+ * anything, so bad input never leaves a half-built deployment behind.
+ */
+
+export const DEFAULT_PARTITION_QUOTA = 200;
+export const MIN_RETENTION_HOURS = 24;
+export const MAX_RETENTION_HOURS = 168;
+export const KAFKA_PORT = 9092;
+
+/** OCI stream names: Kafka topic characters, at most 249 (Kafka's own limit, below OCI's 255). */
+export const STREAM_NAME_PATTERN = /^[A-Za-z0-9._-]{1,249}$/;
+const DNS_LABEL_PATTERN = /^[A-Za-z][A-Za-z0-9]{0,14}$/;
+const OCID_PATTERN = /^ocid1\.[a-z0-9]+\.[a-z0-9-]*\.[a-z0-9-]*\.[A-Za-z0-9._-]+$/;
+
+/** A stream with its defaults applied. */
+export interface ResolvedStream {
+  name: string;
+  partitions: number;
+  retentionHours: number;
+}
+
+/** The network with defaults applied and CIDRs known. */
+export interface ResolvedNetwork {
+  mode: "create" | "adopt";
+  vcnCidr: string;
+  streamSubnetCidr: string;
+  mirrorMakerSubnetCidr: string;
+  dnsLabel: string;
+  existing?: NetworkArgs["existing"];
+}
+
+/** Arguments after validation and defaults. */
+export interface ResolvedArgs {
+  role: Role;
+  region: string;
+  compartmentId: GeoReplicatedStreamArgs["compartmentId"];
+  network: ResolvedNetwork;
+  streamPool: Required<
+    Pick<StreamPoolArgs, "autoCreateTopics" | "defaultPartitions" | "defaultRetentionHours">
+  > &
+    Omit<StreamPoolArgs, "autoCreateTopics" | "defaultPartitions" | "defaultRetentionHours">;
+  streams: ResolvedStream[];
+  peer?: PeerArgs;
+  partitionQuota: number;
+  freeformTags: Record<string, string>;
+}
+
+/** Validates a region name; `field` names the argument in the error. */
+export function validateRegion(field: string, region: unknown): string {
+  if (typeof region !== "string" || !OCI_REGION_PATTERN.test(region)) {
+    throw new ValidationError(
+      field,
+      `"${String(region)}" is not an OCI region name. Use the region identifier, e.g. eu-frankfurt-1 or us-ashburn-1 (not a region key like FRA)`,
+    );
+  }
+  if (!isKnownRegion(region)) {
+    throw new ValidationError(
+      field,
+      `"${region}" is not a known OCI commercial region. Check the spelling against 'oci iam region list'`,
+    );
+  }
+  return region;
+}
+
+/** Parses a CIDR or throws a ValidationError for `field`. */
+export function validateCidr(field: string, text: unknown): Cidr {
+  if (typeof text !== "string") {
+    throw new ValidationError(field, `expected a CIDR string such as 10.0.0.0/16, got ${typeof text}`);
+  }
+  const parsed = parseCidr(text);
+  if (typeof parsed === "string") {
+    throw new ValidationError(field, `${parsed}. Give an IPv4 network address with its prefix length`);
+  }
+  return parsed;
+}
+
+function requireInside(field: string, inner: Cidr, outerField: string, outer: Cidr): void {
+  if (!contains(outer, inner)) {
+    throw new ValidationError(
+      field,
+      `${inner.text} is not inside ${outerField} ${outer.text}. Choose a block within the VCN`,
+    );
+  }
+}
+
+function requireDisjoint(field: string, a: Cidr, otherField: string, b: Cidr): void {
+  if (overlaps(a, b)) {
+    throw new ValidationError(
+      field,
+      `${a.text} overlaps ${otherField} ${b.text}. Peered networks and sibling subnets need non-overlapping CIDRs`,
+    );
+  }
+}
+
+function requirePrefix(field: string, cidr: Cidr, min: number, max: number): void {
+  if (cidr.prefix < min || cidr.prefix > max) {
+    throw new ValidationError(
+      field,
+      `${cidr.text} has prefix /${cidr.prefix}; OCI accepts /${min} to /${max}`,
+    );
+  }
+}
+
+/** Validates the network arguments and fills in the default subnets. */
+export function resolveNetwork(network: NetworkArgs | undefined, role: Role): ResolvedNetwork {
+  if (!network) {
+    throw new ValidationError(
+      "network",
+      "is required. Give network.vcnCidr to create a VCN, or network.existing",
+    );
+  }
+  if (network.existing) {
+    for (const key of ["vcnCidr", "streamSubnetCidr", "mirrorMakerSubnetCidr", "dnsLabel"] as const) {
+      if (network[key] !== undefined) {
+        throw new ValidationError(
+          `network.${key}`,
+          "cannot be set together with network.existing (that would adopt and create the same VCN). Put the existing VCN's CIDRs in network.existing, or drop network.existing to create a VCN",
+        );
+      }
+    }
+    const e = network.existing;
+    for (const key of ["vcnId", "streamSubnetId", "mirrorMakerSubnetId"] as const) {
+      if (e[key] === undefined || e[key] === "") {
+        throw new ValidationError(
+          `network.existing.${key}`,
+          "is required when adopting a VCN. Give the OCID",
+        );
+      }
+    }
+    const vcn = validateCidr("network.existing.vcnCidr", e.vcnCidr);
+    const streams = validateCidr("network.existing.streamSubnetCidr", e.streamSubnetCidr);
+    const mm = validateCidr("network.existing.mirrorMakerSubnetCidr", e.mirrorMakerSubnetCidr);
+    requireInside("network.existing.streamSubnetCidr", streams, "network.existing.vcnCidr", vcn);
+    requireInside("network.existing.mirrorMakerSubnetCidr", mm, "network.existing.vcnCidr", vcn);
+    requireDisjoint(
+      "network.existing.mirrorMakerSubnetCidr",
+      mm,
+      "network.existing.streamSubnetCidr",
+      streams,
+    );
+    return {
+      mode: "adopt",
+      vcnCidr: vcn.text,
+      streamSubnetCidr: streams.text,
+      mirrorMakerSubnetCidr: mm.text,
+      dnsLabel: "",
+      existing: e,
+    };
+  }
+  if (network.vcnCidr === undefined) {
+    throw new ValidationError(
+      "network.vcnCidr",
+      "is required. Give the CIDR of the VCN to create (e.g. 10.10.0.0/16), or network.existing to adopt one",
+    );
+  }
+  const vcn = validateCidr("network.vcnCidr", network.vcnCidr);
+  requirePrefix("network.vcnCidr", vcn, 16, 28);
+  const half = Math.max(vcn.prefix + 1, 24);
+  const streams =
+    network.streamSubnetCidr !== undefined
+      ? validateCidr("network.streamSubnetCidr", network.streamSubnetCidr)
+      : subnet(vcn, half, 0);
+  const mm =
+    network.mirrorMakerSubnetCidr !== undefined
+      ? validateCidr("network.mirrorMakerSubnetCidr", network.mirrorMakerSubnetCidr)
+      : subnet(vcn, half, 1);
+  requirePrefix("network.streamSubnetCidr", streams, 16, 30);
+  requirePrefix("network.mirrorMakerSubnetCidr", mm, 16, 30);
+  requireInside("network.streamSubnetCidr", streams, "network.vcnCidr", vcn);
+  requireInside("network.mirrorMakerSubnetCidr", mm, "network.vcnCidr", vcn);
+  requireDisjoint("network.mirrorMakerSubnetCidr", mm, "network.streamSubnetCidr", streams);
+  const dnsLabel = network.dnsLabel ?? `geo${role}`;
+  if (!DNS_LABEL_PATTERN.test(dnsLabel)) {
+    throw new ValidationError(
+      "network.dnsLabel",
+      `"${dnsLabel}" is not a valid VCN DNS label. Use 1-15 letters and digits, starting with a letter`,
+    );
+  }
+  return {
+    mode: "create",
+    vcnCidr: vcn.text,
+    streamSubnetCidr: streams.text,
+    mirrorMakerSubnetCidr: mm.text,
+    dnsLabel,
+  };
+}
+
+/** Validates retention hours for `field`. */
+export function validateRetention(field: string, hours: unknown): number {
+  if (
+    typeof hours !== "number" ||
+    !Number.isInteger(hours) ||
+    hours < MIN_RETENTION_HOURS ||
+    hours > MAX_RETENTION_HOURS
+  ) {
+    throw new ValidationError(
+      field,
+      `${String(hours)} is outside OCI Streaming's retention range. Use a whole number of hours from ${MIN_RETENTION_HOURS} to ${MAX_RETENTION_HOURS}`,
+    );
+  }
+  return hours;
+}
+
+/** Validates a stream name for `field`. */
+export function validateStreamName(field: string, name: unknown): string {
+  if (typeof name !== "string" || !STREAM_NAME_PATTERN.test(name) || name === "." || name === "..") {
+    throw new ValidationError(
+      field,
+      `${JSON.stringify(name)} is not a name OCI Streaming accepts. Use 1-249 letters, digits, '.', '_' or '-'`,
+    );
+  }
+  return name;
+}
+
+/** Validates the declared streams against names, partitions, retention and the partition quota. */
+export function resolveStreams(
+  streams: StreamSpec[] | undefined,
+  quota: number,
+  field = "streams",
+): ResolvedStream[] {
+  const list = streams ?? [];
+  if (!Array.isArray(list)) {
+    throw new ValidationError(field, "must be a list of { name, partitions, retentionHours }");
+  }
+  const seen = new Set<string>();
+  const resolved = list.map((s, i) => {
+    const f = `${field}[${i}]`;
+    const name = validateStreamName(`${f}.name`, s?.name);
+    if (seen.has(name)) {
+      throw new ValidationError(`${f}.name`, `"${name}" is declared twice. Stream names are unique per pool`);
+    }
+    seen.add(name);
+    const partitions = s.partitions ?? 1;
+    if (!Number.isInteger(partitions) || partitions < 1) {
+      throw new ValidationError(
+        `${f}.partitions`,
+        `${String(partitions)} is not a valid partition count. Use a whole number of at least 1`,
+      );
+    }
+    if (partitions > quota) {
+      throw new ValidationError(
+        `${f}.partitions`,
+        `${partitions} exceeds the partition quota of ${quota}. Lower it, or raise partitionQuota after OCI raises your tenancy limit`,
+      );
+    }
+    const retentionHours = validateRetention(`${f}.retentionHours`, s.retentionHours ?? MIN_RETENTION_HOURS);
+    return { name, partitions, retentionHours };
+  });
+  const total = resolved.reduce((sum, s) => sum + s.partitions, 0);
+  if (total > quota) {
+    throw new ValidationError(
+      field,
+      `the streams need ${total} partitions in all, above the partition quota of ${quota}. Remove or shrink streams, or raise partitionQuota after OCI raises your tenancy limit`,
+    );
+  }
+  return resolved;
+}
+
+function resolveStreamPool(pool: StreamPoolArgs | undefined): ResolvedArgs["streamPool"] {
+  const p = pool ?? {};
+  if (p.existingStreamPoolId !== undefined) {
+    for (const key of [
+      "name",
+      "kmsKeyId",
+      "autoCreateTopics",
+      "defaultPartitions",
+      "defaultRetentionHours",
+      "privateEndpointIp",
+    ] as const) {
+      if (p[key] !== undefined) {
+        throw new ValidationError(
+          `streamPool.${key}`,
+          "configures a pool to create, but streamPool.existingStreamPoolId adopts one (adopting and creating the same pool). Drop one of the two",
+        );
+      }
+    }
+  }
+  const defaultPartitions = p.defaultPartitions ?? 1;
+  if (!Number.isInteger(defaultPartitions) || defaultPartitions < 1) {
+    throw new ValidationError(
+      "streamPool.defaultPartitions",
+      `${String(defaultPartitions)} is not a valid partition count. Use a whole number of at least 1`,
+    );
+  }
+  const defaultRetentionHours = validateRetention(
+    "streamPool.defaultRetentionHours",
+    p.defaultRetentionHours ?? MIN_RETENTION_HOURS,
+  );
+  return { ...p, autoCreateTopics: p.autoCreateTopics ?? false, defaultPartitions, defaultRetentionHours };
+}
+
+function resolvePeer(role: Role, region: string, network: ResolvedNetwork, peer: PeerArgs | undefined) {
+  if (!peer) {
+    if (role === "dr") {
+      throw new ValidationError(
+        "peer",
+        "is required for the dr role. Pass the primary's peering bundle (primary.peering, or the primary stack's 'peering' output)",
+      );
+    }
+    return undefined;
+  }
+  const peerRegion = validateRegion("peer.region", peer.region);
+  if (peerRegion === region) {
+    throw new ValidationError(
+      "peer.region",
+      `is ${region}, the same region as this instance. Cross-region DR needs the primary and dr in different regions`,
+    );
+  }
+  const peerVcn = validateCidr("peer.vcnCidr", peer.vcnCidr);
+  const peerMm = validateCidr("peer.mirrorMakerSubnetCidr", peer.mirrorMakerSubnetCidr);
+  requireInside("peer.mirrorMakerSubnetCidr", peerMm, "peer.vcnCidr", peerVcn);
+  requireDisjoint(
+    "network.vcnCidr",
+    validateCidr("network.vcnCidr", network.vcnCidr),
+    "peer.vcnCidr",
+    peerVcn,
+  );
+  if (
+    role === "dr" &&
+    (peer.remotePeeringConnectionId === undefined || peer.remotePeeringConnectionId === "")
+  ) {
+    throw new ValidationError(
+      "peer.remotePeeringConnectionId",
+      "is required for the dr role, which requests the cross-region peering. Pass the primary's remote peering connection OCID",
+    );
+  }
+  if (peer.streams !== undefined) {
+    resolveStreams(peer.streams, Number.MAX_SAFE_INTEGER, "peer.streams");
+  }
+  return peer;
+}
+
+/**
+ * Validates every argument and applies defaults. Throws {@link ValidationError} on the first
+ * problem. Pure: registers nothing and reads no Output.
+ */
+export function resolveArgs(args: GeoReplicatedStreamArgs): ResolvedArgs {
+  if (!args || typeof args !== "object") {
+    throw new ValidationError("args", "are required");
+  }
+  if (args.role !== "primary" && args.role !== "dr") {
+    throw new ValidationError("role", `${JSON.stringify(args.role)} is not a role. Use "primary" or "dr"`);
+  }
+  const region = validateRegion("region", args.region);
+  if (args.compartmentId === undefined || args.compartmentId === "") {
+    throw new ValidationError("compartmentId", "is required. Give the OCID of the compartment to build in");
+  }
+  if (typeof args.compartmentId === "string" && !OCID_PATTERN.test(args.compartmentId)) {
+    throw new ValidationError(
+      "compartmentId",
+      `"${args.compartmentId}" is not an OCID. Give a compartment (or tenancy) OCID such as ocid1.compartment.oc1..aaaa…`,
+    );
+  }
+  const partitionQuota = args.partitionQuota ?? DEFAULT_PARTITION_QUOTA;
+  if (!Number.isInteger(partitionQuota) || partitionQuota < 1) {
+    throw new ValidationError(
+      "partitionQuota",
+      `${String(partitionQuota)} is not a partition quota. Give your tenancy's partition limit as a whole number`,
+    );
+  }
+  const network = resolveNetwork(args.network, args.role);
+  const streamPool = resolveStreamPool(args.streamPool);
+  const streams = resolveStreams(args.streams, partitionQuota);
+  const peer = resolvePeer(args.role, region, network, args.peer);
+  return {
+    role: args.role,
+    region,
+    compartmentId: args.compartmentId,
+    network,
+    streamPool,
+    streams,
+    peer,
+    partitionQuota,
+    freeformTags: { ...(args.freeformTags ?? {}), "oci-geo-streaming": args.role },
+  };
+}

@@ -1,0 +1,196 @@
+import { ValidationError } from "../errors";
+import {
+  DEFAULT_MEMORY_GB,
+  DEFAULT_OCPUS,
+  DEFAULT_SHAPE,
+  FLEX_SHAPES,
+  MIN_MEMORY_GB,
+} from "../replication/shapes";
+import { CredentialsArgs, FleetArgs, ReplicationArgs, Role } from "./args";
+import { validateCidr } from "./validate";
+
+/** The fleet with defaults applied. */
+export interface ResolvedFleet {
+  size: number;
+  shape: string;
+  ocpus: number;
+  memoryInGbs: number;
+  arch: "x86_64" | "aarch64";
+  imageId?: FleetArgs["imageId"];
+  sshAuthorizedKeys?: string;
+}
+
+/** The compute, credential and network parts of the replication arguments, validated. */
+export interface ResolvedReplicationInfra {
+  enabled: boolean;
+  credentials: CredentialsArgs;
+  fleet: ResolvedFleet;
+  bastionClientCidrs: string[];
+  replicationPolicy: "prefixed" | "identity";
+  refreshIntervalSeconds: number;
+  kafkaDownloadBaseUrl?: string;
+  kafkaDownloadCidr?: string;
+}
+
+const IAM_NAME_PATTERN = /^[A-Za-z0-9._@+-]{1,100}$/;
+
+/** Validates the fleet's shape, OCPUs and memory against OCI's flexible-shape limits. */
+export function resolveFleet(fleet: FleetArgs | undefined): ResolvedFleet {
+  const f = fleet ?? {};
+  const size = f.size ?? 2;
+  if (!Number.isInteger(size) || size < 1) {
+    throw new ValidationError(
+      "replication.fleet.size",
+      `${String(size)} is not a fleet size. Use a whole number of at least 1 (2 or more for high availability)`,
+    );
+  }
+  const shapeName = f.shape ?? DEFAULT_SHAPE;
+  const shape = FLEX_SHAPES[shapeName];
+  if (!shape) {
+    throw new ValidationError(
+      "replication.fleet.shape",
+      `"${shapeName}" is not a supported flexible shape. Use one of ${Object.keys(FLEX_SHAPES).join(", ")}`,
+    );
+  }
+  const ocpus = f.ocpus ?? DEFAULT_OCPUS;
+  if (!Number.isInteger(ocpus) || ocpus < 1 || ocpus > shape.maxOcpus) {
+    throw new ValidationError(
+      "replication.fleet.ocpus",
+      `${String(ocpus)} OCPUs is outside ${shapeName}'s range. Use a whole number from 1 to ${shape.maxOcpus}`,
+    );
+  }
+  const memoryInGbs = f.memoryInGbs ?? Math.max(DEFAULT_MEMORY_GB, ocpus * shape.minGbPerOcpu);
+  if (
+    typeof memoryInGbs !== "number" ||
+    !(memoryInGbs >= MIN_MEMORY_GB) ||
+    memoryInGbs > shape.maxMemoryGbs
+  ) {
+    throw new ValidationError(
+      "replication.fleet.memoryInGbs",
+      `${String(memoryInGbs)} GB is outside the usable range for ${shapeName}. Use ${MIN_MEMORY_GB} to ${shape.maxMemoryGbs} GB`,
+    );
+  }
+  const perOcpu = memoryInGbs / ocpus;
+  if (perOcpu < shape.minGbPerOcpu || perOcpu > shape.maxGbPerOcpu) {
+    throw new ValidationError(
+      "replication.fleet.memoryInGbs",
+      `${memoryInGbs} GB for ${ocpus} OCPUs is ${perOcpu} GB per OCPU; ${shapeName} allows ${shape.minGbPerOcpu} to ${shape.maxGbPerOcpu}. Change memoryInGbs or ocpus`,
+    );
+  }
+  return {
+    size,
+    shape: shapeName,
+    ocpus,
+    memoryInGbs,
+    arch: shape.arch,
+    imageId: f.imageId,
+    sshAuthorizedKeys: f.sshAuthorizedKeys,
+  };
+}
+
+function resolveCredentials(c: CredentialsArgs | undefined): CredentialsArgs {
+  const creds = c ?? { mode: "create" };
+  if (creds.mode !== "create" && creds.mode !== "existing") {
+    throw new ValidationError(
+      "replication.credentials.mode",
+      `${JSON.stringify((creds as { mode: unknown }).mode)} is not a credentials mode. Use "create" or "existing"`,
+    );
+  }
+  if (creds.userName !== undefined && !IAM_NAME_PATTERN.test(creds.userName)) {
+    throw new ValidationError(
+      "replication.credentials.userName",
+      `"${creds.userName}" is not an IAM user name. Use 1-100 letters, digits or . _ @ + -`,
+    );
+  }
+  if (creds.mode === "existing") {
+    if (creds.userName === undefined) {
+      throw new ValidationError(
+        "replication.credentials.userName",
+        "is required with existing credentials. Give the IAM user's name (not its OCID)",
+      );
+    }
+    if (creds.authToken === undefined || creds.authToken === "") {
+      throw new ValidationError(
+        "replication.credentials.authToken",
+        "is required with existing credentials. Pass the auth token as a Pulumi secret (config.requireSecret)",
+      );
+    }
+    if (typeof creds.authToken === "string") {
+      throw new ValidationError(
+        "replication.credentials.authToken",
+        "is a plain string, which would be stored unencrypted in the state. Pass it as a Pulumi secret (config.requireSecret or pulumi.secret)",
+      );
+    }
+  }
+  return creds;
+}
+
+/** Validates the replication arguments this module owns (the MM2 model is validated by lib/mm2). */
+export function resolveReplicationInfra(
+  r: ReplicationArgs,
+  role: Role,
+  hasPeerEndpoint: boolean,
+): ResolvedReplicationInfra {
+  const enabled = r.enabled ?? role === "dr";
+  if (r.tenancyId === undefined || r.tenancyId === "") {
+    throw new ValidationError(
+      "replication.tenancyId",
+      "is required. Give the tenancy OCID (IAM lives at its root)",
+    );
+  }
+  if (!r.homeRegionProvider) {
+    throw new ValidationError(
+      "replication.homeRegionProvider",
+      "is required: IAM users, groups, dynamic groups and policies can only be written in the home region. Pass an oci.Provider for it",
+    );
+  }
+  if (enabled && !hasPeerEndpoint) {
+    throw new ValidationError(
+      "peer",
+      "has no bootstrapServers or streamPoolId, so there is nothing to pull from. Pass the peer's peering bundle, or set replication.enabled to false",
+    );
+  }
+  const policy = r.replicationPolicy ?? "prefixed";
+  if (policy !== "prefixed" && policy !== "identity") {
+    throw new ValidationError(
+      "replication.replicationPolicy",
+      `${JSON.stringify(policy)} is not a replication policy. Use "prefixed" or "identity"`,
+    );
+  }
+  const refresh = r.refreshIntervalSeconds ?? 60;
+  if (!Number.isInteger(refresh) || refresh < 5) {
+    throw new ValidationError(
+      "replication.refreshIntervalSeconds",
+      `${String(refresh)} is too small or not whole. Use at least 5 seconds`,
+    );
+  }
+  const bastionClientCidrs = (r.bastionClientCidrs ?? []).map((c, i) => {
+    const cidr = validateCidr(`replication.bastionClientCidrs[${i}]`, c);
+    if (cidr.prefix === 0) {
+      throw new ValidationError(
+        `replication.bastionClientCidrs[${i}]`,
+        "0.0.0.0/0 would open the bastion to the whole internet. List your operators' CIDRs",
+      );
+    }
+    return cidr.text;
+  });
+  if (r.kafkaDownloadBaseUrl !== undefined && !/^https:\/\/[^\s/]+(\/\S*)?$/.test(r.kafkaDownloadBaseUrl)) {
+    throw new ValidationError(
+      "replication.kafkaDownloadBaseUrl",
+      `"${r.kafkaDownloadBaseUrl}" is not an https URL. Give the mirror's base URL, e.g. https://mirror.example.com/kafka`,
+    );
+  }
+  if (r.kafkaDownloadCidr !== undefined) {
+    validateCidr("replication.kafkaDownloadCidr", r.kafkaDownloadCidr);
+  }
+  return {
+    enabled,
+    credentials: resolveCredentials(r.credentials),
+    fleet: resolveFleet(r.fleet),
+    bastionClientCidrs,
+    replicationPolicy: policy,
+    refreshIntervalSeconds: refresh,
+    kafkaDownloadBaseUrl: r.kafkaDownloadBaseUrl,
+    kafkaDownloadCidr: r.kafkaDownloadCidr,
+  };
+}

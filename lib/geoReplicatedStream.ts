@@ -1,0 +1,121 @@
+import * as pulumi from "@pulumi/pulumi";
+import { GeoReplicatedStreamArgs, PeerArgs, PeeringBundle, Role } from "./config/args";
+import { resolveArgs, ResolvedArgs } from "./config/validate";
+import { RegionalNetwork } from "./network/regionalNetwork";
+import { StreamingSite } from "./streaming/streamingSite";
+
+/** Pulumi type token of the component. */
+export const GEO_REPLICATED_STREAM_TYPE = "oci-geo-streaming:index:GeoReplicatedStream";
+
+/**
+ * One region of a geo-replicated OCI Streaming deployment: its private network, DRG and remote
+ * peering, and its private stream pool with the declared streams. Create one per region, each
+ * with that region's `oci.Provider` (`opts.provider`); the `dr` instance takes the primary's
+ * `peering` bundle (or {@link asPeer} in the same program) as `args.peer`.
+ *
+ * All arguments are validated before anything is registered: bad input throws a
+ * `ValidationError` naming the field and the fix.
+ */
+export class GeoReplicatedStream extends pulumi.ComponentResource {
+  public readonly role: Role;
+  public readonly region: string;
+  public readonly vcnId: pulumi.Output<string>;
+  public readonly vcnCidr: string;
+  public readonly streamSubnetId: pulumi.Output<string>;
+  public readonly streamSubnetCidr: string;
+  public readonly mirrorMakerSubnetId: pulumi.Output<string>;
+  public readonly mirrorMakerSubnetCidr: string;
+  public readonly drgId: pulumi.Output<string>;
+  public readonly remotePeeringConnectionId: pulumi.Output<string>;
+  public readonly streamPoolId: pulumi.Output<string>;
+  public readonly endpointFqdn: pulumi.Output<string>;
+  public readonly bootstrapServers: pulumi.Output<string>;
+  public readonly streamIds: pulumi.Output<Record<string, string>>;
+  /** Routes an adopted VCN's route tables must gain (empty when the VCN is created here). */
+  public readonly requiredRouteRules: pulumi.Output<{ destination: string; target: string }[]>;
+  /** Everything the other region's instance needs: pass it as its `peer` (through a StackReference across stacks). */
+  public readonly peering: pulumi.Output<PeeringBundle>;
+
+  private readonly resolved: ResolvedArgs;
+
+  constructor(name: string, args: GeoReplicatedStreamArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    // Validate first: a ValidationError here leaves nothing registered.
+    const resolved = resolveArgs(args);
+    super(GEO_REPLICATED_STREAM_TYPE, name, {}, opts);
+    this.resolved = resolved;
+    const child = { parent: this, provider: opts.provider };
+
+    const network = new RegionalNetwork(`${name}-network`, { resolved }, child);
+    const site = new StreamingSite(
+      `${name}-streaming`,
+      { resolved, streamSubnetId: network.streamSubnetId, streamPoolNsgId: network.streamPoolNsgId },
+      child,
+    );
+
+    this.role = resolved.role;
+    this.region = resolved.region;
+    this.vcnId = network.vcnId;
+    this.vcnCidr = resolved.network.vcnCidr;
+    this.streamSubnetId = network.streamSubnetId;
+    this.streamSubnetCidr = resolved.network.streamSubnetCidr;
+    this.mirrorMakerSubnetId = network.mirrorMakerSubnetId;
+    this.mirrorMakerSubnetCidr = resolved.network.mirrorMakerSubnetCidr;
+    this.drgId = network.drgId;
+    this.remotePeeringConnectionId = network.remotePeeringConnectionId;
+    this.streamPoolId = site.streamPoolId;
+    this.endpointFqdn = site.endpointFqdn;
+    this.bootstrapServers = site.bootstrapServers;
+    this.streamIds = site.streamIds;
+    this.requiredRouteRules = network.requiredRouteRules;
+    this.peering = pulumi.output({
+      role: resolved.role,
+      region: resolved.region,
+      vcnCidr: resolved.network.vcnCidr,
+      mirrorMakerSubnetCidr: resolved.network.mirrorMakerSubnetCidr,
+      remotePeeringConnectionId: this.remotePeeringConnectionId,
+      streamPoolId: this.streamPoolId,
+      bootstrapServers: this.bootstrapServers,
+      streams: resolved.streams,
+    });
+
+    this.registerOutputs(this.outputs());
+  }
+
+  /** The public outputs, as registered and as the repo's program exports them. */
+  public outputs(): Record<string, pulumi.Input<unknown>> {
+    return {
+      role: this.role,
+      region: this.region,
+      vcnId: this.vcnId,
+      vcnCidr: this.vcnCidr,
+      streamSubnetId: this.streamSubnetId,
+      streamSubnetCidr: this.streamSubnetCidr,
+      mirrorMakerSubnetId: this.mirrorMakerSubnetId,
+      mirrorMakerSubnetCidr: this.mirrorMakerSubnetCidr,
+      drgId: this.drgId,
+      remotePeeringConnectionId: this.remotePeeringConnectionId,
+      streamPoolId: this.streamPoolId,
+      endpointFqdn: this.endpointFqdn,
+      bootstrapServers: this.bootstrapServers,
+      streamIds: this.streamIds,
+      requiredRouteRules: this.requiredRouteRules,
+      peering: this.peering,
+    };
+  }
+
+  /**
+   * This instance as the `peer` argument of the other region's instance in the same program:
+   * plain CIDRs and region (validated up front), ids as Outputs.
+   */
+  public asPeer(): PeerArgs {
+    return {
+      region: this.region,
+      vcnCidr: this.vcnCidr,
+      mirrorMakerSubnetCidr: this.mirrorMakerSubnetCidr,
+      remotePeeringConnectionId: this.remotePeeringConnectionId,
+      streamPoolId: this.streamPoolId,
+      bootstrapServers: this.bootstrapServers,
+      streams: this.resolved.streams,
+    };
+  }
+}

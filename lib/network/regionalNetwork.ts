@@ -1,0 +1,234 @@
+import * as oci from "@pulumi/oci";
+import * as pulumi from "@pulumi/pulumi";
+import { ResolvedArgs } from "../config/validate";
+import { streamPoolIngressRules } from "./rules";
+
+/** Arguments of {@link RegionalNetwork}: the validated arguments of the parent component. */
+export interface RegionalNetworkArgs {
+  resolved: ResolvedArgs;
+}
+
+/**
+ * One region's private network: VCN (or an adopted one), a private subnet for the stream pool
+ * endpoint and one for the MirrorMaker fleet, NAT and Service gateways, route tables that send
+ * the peer VCN through the DRG, the DRG with its VCN attachment and a remote peering connection
+ * (peered to the primary's in the `dr` role), and the stream pool NSG.
+ */
+export class RegionalNetwork extends pulumi.ComponentResource {
+  public readonly vcnId: pulumi.Output<string>;
+  public readonly streamSubnetId: pulumi.Output<string>;
+  public readonly mirrorMakerSubnetId: pulumi.Output<string>;
+  public readonly drgId: pulumi.Output<string>;
+  public readonly drgAttachmentId: pulumi.Output<string>;
+  public readonly remotePeeringConnectionId: pulumi.Output<string>;
+  public readonly streamPoolNsgId: pulumi.Output<string>;
+  /** Oracle Services Network CIDR label (`all-<key>-services-in-oracle-services-network`), for NSG egress rules. */
+  public readonly oracleServicesCidr: pulumi.Output<string>;
+  /** Route rules an adopted VCN's route tables still need (empty when the VCN is created here). */
+  public readonly requiredRouteRules: pulumi.Output<{ destination: string; target: string }[]>;
+
+  constructor(name: string, args: RegionalNetworkArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("oci-geo-streaming:network:RegionalNetwork", name, {}, opts);
+    const r = args.resolved;
+    const child = { parent: this, provider: opts.provider };
+    const compartmentId = r.compartmentId;
+    const freeformTags = r.freeformTags;
+
+    const services = oci.core.getServicesOutput({}, { parent: this, provider: opts.provider });
+    const allServices = services.services.apply((list) => {
+      const all = list.find((s) => /^all-.*-services-in-oracle-services-network$/.test(s.cidrBlock));
+      if (!all) {
+        throw new Error("this region lists no 'All Services in Oracle Services Network' service");
+      }
+      return all;
+    });
+    this.oracleServicesCidr = allServices.cidrBlock;
+
+    const drg = new oci.core.Drg(
+      `${name}-drg`,
+      { compartmentId, displayName: `${name}-drg`, freeformTags },
+      child,
+    );
+
+    let vcnId: pulumi.Output<string>;
+    if (r.network.mode === "create") {
+      const vcn = new oci.core.Vcn(
+        `${name}-vcn`,
+        {
+          compartmentId,
+          cidrBlocks: [r.network.vcnCidr],
+          displayName: `${name}-vcn`,
+          dnsLabel: r.network.dnsLabel,
+          freeformTags,
+        },
+        child,
+      );
+      vcnId = vcn.id;
+      // The VCN's default security list allows SSH from 0.0.0.0/0; take it over and empty it.
+      new oci.core.DefaultSecurityList(
+        `${name}-default-seclist`,
+        {
+          manageDefaultResourceId: vcn.defaultSecurityListId,
+          displayName: `${name}-default-seclist (emptied)`,
+          ingressSecurityRules: [],
+          egressSecurityRules: [],
+          freeformTags,
+        },
+        child,
+      );
+      const nat = new oci.core.NatGateway(
+        `${name}-nat`,
+        { compartmentId, vcnId, displayName: `${name}-nat`, blockTraffic: false, freeformTags },
+        child,
+      );
+      const sgw = new oci.core.ServiceGateway(
+        `${name}-sgw`,
+        {
+          compartmentId,
+          vcnId,
+          displayName: `${name}-sgw`,
+          services: [{ serviceId: allServices.id }],
+          freeformTags,
+        },
+        child,
+      );
+      const peerRoute = r.peer
+        ? [{ destination: r.peer.vcnCidr, destinationType: "CIDR_BLOCK", networkEntityId: drg.id }]
+        : [];
+      const streamRt = new oci.core.RouteTable(
+        `${name}-stream-rt`,
+        { compartmentId, vcnId, displayName: `${name}-stream-rt`, routeRules: peerRoute, freeformTags },
+        child,
+      );
+      const mmRt = new oci.core.RouteTable(
+        `${name}-mm-rt`,
+        {
+          compartmentId,
+          vcnId,
+          displayName: `${name}-mm-rt`,
+          routeRules: [
+            ...peerRoute,
+            {
+              destination: allServices.cidrBlock,
+              destinationType: "SERVICE_CIDR_BLOCK",
+              networkEntityId: sgw.id,
+            },
+            { destination: "0.0.0.0/0", destinationType: "CIDR_BLOCK", networkEntityId: nat.id },
+          ],
+          freeformTags,
+        },
+        child,
+      );
+      // Subnet security lists carry no rules: NSGs decide, port by port.
+      const emptySecList = new oci.core.SecurityList(
+        `${name}-empty-seclist`,
+        {
+          compartmentId,
+          vcnId,
+          displayName: `${name}-empty-seclist`,
+          ingressSecurityRules: [],
+          egressSecurityRules: [],
+          freeformTags,
+        },
+        child,
+      );
+      const privateSubnet = (
+        role: "stream" | "mm",
+        cidr: string,
+        dnsLabel: string,
+        routeTableId: pulumi.Output<string>,
+      ) =>
+        new oci.core.Subnet(
+          `${name}-${role}-subnet`,
+          {
+            compartmentId,
+            vcnId,
+            cidrBlock: cidr,
+            displayName: `${name}-${role}-subnet`,
+            dnsLabel,
+            prohibitPublicIpOnVnic: true,
+            prohibitInternetIngress: true,
+            routeTableId,
+            securityListIds: [emptySecList.id],
+            freeformTags,
+          },
+          child,
+        );
+      this.streamSubnetId = privateSubnet("stream", r.network.streamSubnetCidr, "streams", streamRt.id).id;
+      this.mirrorMakerSubnetId = privateSubnet("mm", r.network.mirrorMakerSubnetCidr, "mm2", mmRt.id).id;
+      this.requiredRouteRules = pulumi.output([]);
+    } else {
+      const existing = r.network.existing!;
+      vcnId = pulumi.output(existing.vcnId);
+      this.streamSubnetId = pulumi.output(existing.streamSubnetId);
+      this.mirrorMakerSubnetId = pulumi.output(existing.mirrorMakerSubnetId);
+      this.requiredRouteRules = r.peer
+        ? drg.id.apply((drgId) => [{ destination: r.peer!.vcnCidr, target: drgId }])
+        : pulumi.output([]);
+    }
+    this.vcnId = vcnId;
+
+    const attachment = new oci.core.DrgAttachment(
+      `${name}-drg-attachment`,
+      {
+        drgId: drg.id,
+        displayName: `${name}-drg-attachment`,
+        networkDetails: { id: vcnId, type: "VCN" },
+        freeformTags,
+      },
+      child,
+    );
+    // The dr side requests the peering; the primary's RPC accepts it.
+    const requestsPeering = r.role === "dr" && r.peer !== undefined;
+    const rpc = new oci.core.RemotePeeringConnection(
+      `${name}-rpc`,
+      {
+        compartmentId,
+        drgId: drg.id,
+        displayName: `${name}-rpc`,
+        peerId: requestsPeering ? r.peer!.remotePeeringConnectionId : undefined,
+        peerRegionName: requestsPeering ? r.peer!.region : undefined,
+        freeformTags,
+      },
+      child,
+    );
+
+    const poolNsg = new oci.core.NetworkSecurityGroup(
+      `${name}-stream-nsg`,
+      { compartmentId, vcnId, displayName: `${name}-stream-nsg`, freeformTags },
+      child,
+    );
+    for (const rule of streamPoolIngressRules(r)) {
+      new oci.core.NetworkSecurityGroupSecurityRule(
+        `${name}-stream-nsg-${rule.key}`,
+        {
+          networkSecurityGroupId: poolNsg.id,
+          direction: "INGRESS",
+          protocol: "6",
+          source: rule.sourceCidr,
+          sourceType: "CIDR_BLOCK",
+          stateless: false,
+          description: rule.description,
+          tcpOptions: { destinationPortRange: { min: rule.port, max: rule.port } },
+        },
+        child,
+      );
+    }
+
+    this.drgId = drg.id;
+    this.drgAttachmentId = attachment.id;
+    this.remotePeeringConnectionId = rpc.id;
+    this.streamPoolNsgId = poolNsg.id;
+    this.registerOutputs({
+      vcnId: this.vcnId,
+      streamSubnetId: this.streamSubnetId,
+      mirrorMakerSubnetId: this.mirrorMakerSubnetId,
+      drgId: this.drgId,
+      drgAttachmentId: this.drgAttachmentId,
+      remotePeeringConnectionId: this.remotePeeringConnectionId,
+      streamPoolNsgId: this.streamPoolNsgId,
+      oracleServicesCidr: this.oracleServicesCidr,
+      requiredRouteRules: this.requiredRouteRules,
+    });
+  }
+}

@@ -1,0 +1,171 @@
+import * as oci from "@pulumi/oci";
+import * as pulumi from "@pulumi/pulumi";
+import { CredentialsArgs } from "../config/args";
+
+/** Arguments of {@link MirrorMakerCredentials}. */
+export interface MirrorMakerCredentialsArgs {
+  credentials: CredentialsArgs;
+  tenancyId: pulumi.Input<string>;
+  /** Compartment of the vault and secret (this region's compartment). */
+  compartmentId: pulumi.Input<string>;
+  /** Pools MirrorMaker consumes from (stream-pull). */
+  pullPoolIds: pulumi.Input<string>[];
+  /** Pools MirrorMaker produces to (stream-push); it also reads them (worker storage, offset-syncs). */
+  pushPoolIds: pulumi.Input<string>[];
+  /** Provider for the home region (IAM). */
+  homeRegionProvider: pulumi.ProviderResource;
+  /** Existing vault and key; created when absent. */
+  vault?: { vaultId: pulumi.Input<string>; keyId: pulumi.Input<string> };
+  freeformTags: Record<string, string>;
+}
+
+/** The OCI IAM policy statements granting MirrorMaker's user group exactly what it needs. */
+export function streamingPolicyStatements(
+  groupName: string,
+  compartmentId: string,
+  pullPoolIds: string[],
+  pushPoolIds: string[],
+): string[] {
+  const unique = (ids: string[]) => [...new Set(ids)].sort();
+  const pull = unique([...pullPoolIds, ...pushPoolIds]);
+  const push = unique(pushPoolIds);
+  return [
+    ...pull.map(
+      (id) => `Allow group ${groupName} to use stream-pull in tenancy where target.streampool.id = '${id}'`,
+    ),
+    ...push.map(
+      (id) => `Allow group ${groupName} to use stream-push in tenancy where target.streampool.id = '${id}'`,
+    ),
+    ...pull.map(
+      (id) => `Allow group ${groupName} to read streams in tenancy where target.streampool.id = '${id}'`,
+    ),
+    `Allow group ${groupName} to use connect-harness in compartment id ${compartmentId}`,
+  ];
+}
+
+/**
+ * MirrorMaker's OCI credentials: the IAM user (created, or an existing one) and its auth token,
+ * stored as a Vault secret that only the fleet's instances can read at boot. The token is a
+ * Pulumi secret end to end: the AuthToken's `token` output is marked secret here, because the
+ * provider does not mark it.
+ */
+export class MirrorMakerCredentials extends pulumi.ComponentResource {
+  /** IAM user name (the middle part of the OCI Kafka username). */
+  public readonly userName: pulumi.Output<string>;
+  /** Vault secret holding the auth token. Its OCID is not secret; its content is. */
+  public readonly secretId: pulumi.Output<string>;
+  public readonly vaultId: pulumi.Output<string>;
+
+  constructor(name: string, args: MirrorMakerCredentialsArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("oci-geo-streaming:replication:MirrorMakerCredentials", name, {}, opts);
+    const regional = { parent: this, provider: opts.provider };
+    const home = { parent: this, provider: args.homeRegionProvider };
+    const tags = args.freeformTags;
+
+    let token: pulumi.Output<string>;
+    if (args.credentials.mode === "create") {
+      const userName = args.credentials.userName ?? `${name}-user`;
+      const user = new oci.identity.User(
+        `${name}-user`,
+        {
+          compartmentId: args.tenancyId,
+          name: userName,
+          description: "MirrorMaker 2 service user (stream push/pull only)",
+          freeformTags: tags,
+        },
+        home,
+      );
+      const groupName = `${name}-group`;
+      const group = new oci.identity.Group(
+        `${name}-group`,
+        {
+          compartmentId: args.tenancyId,
+          name: groupName,
+          description: "MirrorMaker 2 service users",
+          freeformTags: tags,
+        },
+        home,
+      );
+      new oci.identity.UserGroupMembership(
+        `${name}-membership`,
+        { userId: user.id, groupId: group.id },
+        home,
+      );
+      new oci.identity.Policy(
+        `${name}-streaming-policy`,
+        {
+          compartmentId: args.tenancyId,
+          name: `${name}-streaming`,
+          description:
+            "MirrorMaker 2: pull from the source pool, push to the target pool, use the Connect harness",
+          statements: pulumi
+            .all([args.compartmentId, pulumi.all(args.pullPoolIds), pulumi.all(args.pushPoolIds)])
+            .apply(([cid, pull, push]) => streamingPolicyStatements(groupName, cid, pull, push)),
+          freeformTags: tags,
+        },
+        home,
+      );
+      const authToken = new oci.identity.AuthToken(
+        `${name}-token`,
+        { userId: user.id, description: "MirrorMaker 2 Kafka SASL password" },
+        { ...home, additionalSecretOutputs: ["token"] },
+      );
+      token = pulumi.secret(authToken.token);
+      this.userName = user.name;
+    } else {
+      token = pulumi.secret(pulumi.output(args.credentials.authToken));
+      this.userName = pulumi.output(args.credentials.userName);
+    }
+
+    let vaultId: pulumi.Input<string>;
+    let keyId: pulumi.Input<string>;
+    if (args.vault) {
+      vaultId = args.vault.vaultId;
+      keyId = args.vault.keyId;
+    } else {
+      const vault = new oci.kms.Vault(
+        `${name}-vault`,
+        {
+          compartmentId: args.compartmentId,
+          displayName: `${name}-vault`,
+          vaultType: "DEFAULT",
+          freeformTags: tags,
+        },
+        regional,
+      );
+      const key = new oci.kms.Key(
+        `${name}-key`,
+        {
+          compartmentId: args.compartmentId,
+          displayName: `${name}-key`,
+          keyShape: { algorithm: "AES", length: 32 },
+          managementEndpoint: vault.managementEndpoint,
+          protectionMode: "HSM",
+          freeformTags: tags,
+        },
+        regional,
+      );
+      vaultId = vault.id;
+      keyId = key.id;
+    }
+    const secret = new oci.vault.Secret(
+      `${name}-token-secret`,
+      {
+        compartmentId: args.compartmentId,
+        vaultId,
+        keyId,
+        secretName: `${name}-auth-token`,
+        description: "Auth token MirrorMaker 2 uses as its Kafka SASL password",
+        secretContent: {
+          contentType: "BASE64",
+          content: token.apply((t) => Buffer.from(t, "utf8").toString("base64")),
+        },
+        freeformTags: tags,
+      },
+      regional,
+    );
+    this.secretId = secret.id;
+    this.vaultId = pulumi.output(vaultId);
+    this.registerOutputs({ userName: this.userName, secretId: this.secretId, vaultId: this.vaultId });
+  }
+}

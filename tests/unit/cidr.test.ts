@@ -1,0 +1,63 @@
+import { expect } from "chai";
+import { contains, mustParseCidr, overlaps, parseCidr, subnet } from "../../lib/net/cidr";
+
+describe("cidr", () => {
+  const invalid: [string, RegExp][] = [
+    ["10.0.0.0", /not an IPv4 CIDR/],
+    ["10.0.0/16", /not an IPv4 CIDR/],
+    ["256.0.0.0/8", /octet above 255/],
+    ["10.0.0.0/33", /prefix length above 32/],
+    ["10.0.0.1/16", /host bits set; the network address is 10.0.0.0\/16/],
+    ["fd00::/8", /not an IPv4 CIDR/],
+  ];
+  for (const [text, error] of invalid) {
+    it(`refuses ${text}`, () => {
+      const parsed = parseCidr(text);
+      expect(parsed).to.be.a("string").that.matches(error);
+    });
+  }
+
+  it("parses a valid block", () => {
+    expect(parseCidr("10.20.0.0/16")).to.deep.equal({
+      text: "10.20.0.0/16",
+      network: 0x0a140000,
+      prefix: 16,
+    });
+  });
+
+  const containment: [string, string, boolean][] = [
+    ["10.0.0.0/16", "10.0.1.0/24", true],
+    ["10.0.0.0/16", "10.0.0.0/16", true],
+    ["10.0.0.0/16", "10.1.0.0/24", false],
+    ["10.0.0.0/24", "10.0.0.0/16", false],
+    ["0.0.0.0/0", "192.168.1.0/24", true],
+  ];
+  for (const [outer, inner, expected] of containment) {
+    it(`contains(${outer}, ${inner}) is ${expected}`, () => {
+      expect(contains(mustParseCidr(outer), mustParseCidr(inner))).to.equal(expected);
+    });
+  }
+
+  const overlap: [string, string, boolean][] = [
+    ["10.0.0.0/16", "10.0.255.0/24", true],
+    ["10.0.0.0/16", "10.1.0.0/16", false],
+    ["10.0.0.0/8", "10.200.0.0/16", true],
+    ["192.168.0.0/24", "192.168.1.0/24", false],
+    ["192.168.0.0/23", "192.168.1.0/24", true],
+  ];
+  for (const [a, b, expected] of overlap) {
+    it(`overlaps(${a}, ${b}) is ${expected} both ways`, () => {
+      expect(overlaps(mustParseCidr(a), mustParseCidr(b))).to.equal(expected);
+      expect(overlaps(mustParseCidr(b), mustParseCidr(a))).to.equal(expected);
+    });
+  }
+
+  it("carves sub-blocks", () => {
+    const vcn = mustParseCidr("10.30.0.0/16");
+    expect(subnet(vcn, 24, 0).text).to.equal("10.30.0.0/24");
+    expect(subnet(vcn, 24, 2).text).to.equal("10.30.2.0/24");
+    expect(subnet(vcn, 24, 255).text).to.equal("10.30.255.0/24");
+    expect(() => subnet(vcn, 24, 256)).to.throw(/out of range/);
+    expect(() => subnet(vcn, 8, 0)).to.throw(/cannot carve/);
+  });
+});
