@@ -8,11 +8,18 @@ import {
   GeoReplicatedStream,
   GeoReplicatedStreamArgs,
   PeerArgs,
-  resolveArgs,
   Role,
+  validateGeoReplicatedStreamArgs,
+  validateRegion,
   ValidationError,
 } from "./lib";
-import { PeeringBundle, StreamPoolArgs, StreamSpec } from "./lib/config/args";
+import {
+  CredentialsArgs,
+  PeeringBundle,
+  ReplicationArgs,
+  StreamPoolArgs,
+  StreamSpec,
+} from "./lib/config/args";
 
 export = async (): Promise<Record<string, unknown>> => {
   const cfg = new pulumi.Config();
@@ -37,14 +44,20 @@ export = async (): Promise<Record<string, unknown>> => {
     streams: cfg.getObject<StreamSpec[]>("streams") ?? [],
     peer,
     partitionQuota: cfg.getNumber("partitionQuota"),
+    replication: replicationArgs(cfg),
   };
-  // Validate before the provider is registered, so bad config registers nothing at all.
-  resolveArgs(args);
+  // Validate before the providers are registered, so bad config registers nothing at all.
+  validateGeoReplicatedStreamArgs(args, { providersPending: true });
 
-  const provider = new oci.Provider(`oci-${region}`, {
-    region,
-    configFileProfile: cfg.get("ociConfigProfile"),
-  });
+  const profile = cfg.get("ociConfigProfile");
+  const provider = new oci.Provider(`oci-${region}`, { region, configFileProfile: profile });
+  if (args.replication) {
+    const homeRegion = cfg.require("homeRegion");
+    args.replication.homeRegionProvider = new oci.Provider(`oci-home-${homeRegion}`, {
+      region: homeRegion,
+      configFileProfile: profile,
+    });
+  }
   const site = new GeoReplicatedStream(`geo-${role}`, args, { provider });
   return site.outputs();
 };
@@ -74,6 +87,50 @@ function configuredPeer(cfg: pulumi.Config): PeerArgs | undefined {
     vcnCidr: cfg.require("peerVcnCidr"),
     mirrorMakerSubnetCidr: cfg.require("peerMirrorMakerSubnetCidr"),
   };
+}
+
+/** The replication layer's config; none when `tenancyId` is not set. */
+function replicationArgs(cfg: pulumi.Config): ReplicationArgs | undefined {
+  const tenancyId = cfg.get("tenancyId");
+  if (tenancyId === undefined) {
+    return undefined;
+  }
+  validateRegion("homeRegion", cfg.require("homeRegion"));
+  const userName = cfg.get("mm2UserName");
+  const credentials: CredentialsArgs =
+    cfg.get("mm2AuthToken") !== undefined
+      ? {
+          mode: "existing",
+          userName: cfg.require("mm2UserName"),
+          authToken: cfg.requireSecret("mm2AuthToken"),
+        }
+      : { mode: "create", userName };
+  const vaultId = cfg.get("vaultId");
+  return definedOnly<ReplicationArgs>({
+    enabled: cfg.getBoolean("replicationEnabled"),
+    tenancyId,
+    tenancyName: cfg.get("tenancyName"),
+    // Created after validation (see above).
+    homeRegionProvider: undefined as unknown as pulumi.ProviderResource,
+    credentials,
+    vault: vaultId !== undefined ? { vaultId, keyId: cfg.require("vaultKeyId") } : undefined,
+    fleet: definedOnly({
+      size: cfg.getNumber("mm2FleetSize"),
+      shape: cfg.get("mm2Shape"),
+      ocpus: cfg.getNumber("mm2Ocpus"),
+      memoryInGbs: cfg.getNumber("mm2MemoryGbs"),
+      imageId: cfg.get("mm2ImageId"),
+    }),
+    bastionClientCidrs: cfg.getObject<string[]>("bastionClientCidrs"),
+    topicsInclude: cfg.getObject<string[]>("topicsInclude"),
+    topicsExclude: cfg.getObject<string[]>("topicsExclude"),
+    groupsInclude: cfg.getObject<string[]>("groupsInclude"),
+    groupsExclude: cfg.getObject<string[]>("groupsExclude"),
+    replicationPolicy: cfg.get("replicationPolicy") as ReplicationArgs["replicationPolicy"],
+    tasksMax: cfg.getNumber("tasksMax"),
+    kafkaDownloadBaseUrl: cfg.get("kafkaDownloadBaseUrl"),
+    kafkaDownloadCidr: cfg.get("kafkaDownloadCidr"),
+  });
 }
 
 function definedOnly<T extends object>(o: T): T {

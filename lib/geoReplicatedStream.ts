@@ -1,11 +1,45 @@
 import * as pulumi from "@pulumi/pulumi";
 import { GeoReplicatedStreamArgs, PeerArgs, PeeringBundle, Role } from "./config/args";
 import { resolveArgs, ResolvedArgs } from "./config/validate";
+import { ResolvedReplicationInfra, resolveReplicationInfra } from "./config/validateReplication";
 import { RegionalNetwork } from "./network/regionalNetwork";
+import { planReplicationStreams, PreCreatedStream } from "./replication/model";
+import { ReplicationLayer } from "./replication/replicationLayer";
 import { StreamingSite } from "./streaming/streamingSite";
 
 /** Pulumi type token of the component. */
 export const GEO_REPLICATED_STREAM_TYPE = "oci-geo-streaming:index:GeoReplicatedStream";
+
+/** The validated arguments: what the component builds from. */
+export interface ValidatedArgs {
+  resolved: ResolvedArgs;
+  infra?: ResolvedReplicationInfra;
+  /** Streams MirrorMaker needs in the local pool, when replication is enabled here. */
+  mm2Streams?: PreCreatedStream[];
+}
+
+/**
+ * Every check the component makes before registering anything, as a pure function: programs can
+ * call it before they create their providers. With `providersPending`, a missing
+ * `replication.homeRegionProvider` is accepted (the caller creates it after validation).
+ */
+export function validateGeoReplicatedStreamArgs(
+  args: GeoReplicatedStreamArgs,
+  options: { providersPending?: boolean } = {},
+): ValidatedArgs {
+  const resolved = resolveArgs(args);
+  if (!args.replication) {
+    return { resolved };
+  }
+  const infra = resolveReplicationInfra(
+    args.replication,
+    resolved.role,
+    resolved.peer?.bootstrapServers !== undefined && resolved.peer?.streamPoolId !== undefined,
+    options,
+  );
+  const mm2Streams = infra.enabled ? planReplicationStreams(resolved, infra, args.replication) : undefined;
+  return { resolved, infra, mm2Streams };
+}
 
 /**
  * One region of a geo-replicated OCI Streaming deployment: its private network, DRG and remote
@@ -35,12 +69,24 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
   public readonly requiredRouteRules: pulumi.Output<{ destination: string; target: string }[]>;
   /** Everything the other region's instance needs: pass it as its `peer` (through a StackReference across stacks). */
   public readonly peering: pulumi.Output<PeeringBundle>;
+  /** The replication layer, when this region runs MirrorMaker (`replication.enabled`). */
+  public readonly replication?: ReplicationLayer;
 
   private readonly resolved: ResolvedArgs;
 
   constructor(name: string, args: GeoReplicatedStreamArgs, opts: pulumi.ComponentResourceOptions = {}) {
     // Validate first: a ValidationError here leaves nothing registered.
     const resolved = resolveArgs(args);
+    const infra = args.replication
+      ? resolveReplicationInfra(
+          args.replication,
+          resolved.role,
+          resolved.peer?.bootstrapServers !== undefined && resolved.peer?.streamPoolId !== undefined,
+        )
+      : undefined;
+    const mm2Streams = infra?.enabled
+      ? planReplicationStreams(resolved, infra, args.replication!)
+      : undefined;
     super(GEO_REPLICATED_STREAM_TYPE, name, {}, opts);
     this.resolved = resolved;
     const child = { parent: this, provider: opts.provider };
@@ -51,6 +97,24 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
       { resolved, streamSubnetId: network.streamSubnetId, streamPoolNsgId: network.streamPoolNsgId },
       child,
     );
+
+    if (infra && mm2Streams) {
+      this.replication = new ReplicationLayer(
+        `${name}-replication`,
+        {
+          resolved,
+          infra,
+          replication: args.replication!,
+          streams: mm2Streams,
+          vcnId: network.vcnId,
+          mirrorMakerSubnetId: network.mirrorMakerSubnetId,
+          oracleServicesCidr: network.oracleServicesCidr,
+          localStreamPoolId: site.streamPoolId,
+          localBootstrapServers: site.bootstrapServers,
+        },
+        child,
+      );
+    }
 
     this.role = resolved.role;
     this.region = resolved.region;
@@ -100,6 +164,18 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
       streamIds: this.streamIds,
       requiredRouteRules: this.requiredRouteRules,
       peering: this.peering,
+      ...(this.replication
+        ? {
+            connectHarnessId: this.replication.connectHarnessId,
+            mm2InstanceIds: this.replication.instanceIds,
+            mm2PrivateIps: this.replication.privateIps,
+            bastionId: this.replication.bastionId,
+            tokenSecretId: this.replication.tokenSecretId,
+            mm2StreamIds: this.replication.mm2StreamIds,
+            mm2Properties: this.replication.mm2Properties,
+            userData: this.replication.userData,
+          }
+        : {}),
     };
   }
 

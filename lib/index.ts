@@ -18,7 +18,20 @@ export {
 } from "./config/validate";
 export type { ResolvedArgs, ResolvedNetwork, ResolvedStream } from "./config/validate";
 export { ValidationError } from "./errors";
-export { GeoReplicatedStream, GEO_REPLICATED_STREAM_TYPE } from "./geoReplicatedStream";
+export {
+  GeoReplicatedStream,
+  GEO_REPLICATED_STREAM_TYPE,
+  validateGeoReplicatedStreamArgs,
+} from "./geoReplicatedStream";
+export type { ValidatedArgs } from "./geoReplicatedStream";
+export { ReplicationLayer } from "./replication/replicationLayer";
+export { MirrorMakerCredentials } from "./replication/credentials";
+export { MirrorMakerFleet } from "./replication/fleet";
+export { resolveReplicationInfra, resolveFleet } from "./config/validateReplication";
+export type { ResolvedFleet, ResolvedReplicationInfra } from "./config/validateReplication";
+export { FLEX_SHAPES } from "./replication/shapes";
+export * as mm2 from "./mm2";
+export * as cloudinit from "./cloudinit";
 export { RegionalNetwork } from "./network/regionalNetwork";
 export { StreamingSite } from "./streaming/streamingSite";
 export * as cidr from "./net/cidr";

@@ -130,6 +130,7 @@ export function resolveReplicationInfra(
   r: ReplicationArgs,
   role: Role,
   hasPeerEndpoint: boolean,
+  options: { providersPending?: boolean } = {},
 ): ResolvedReplicationInfra {
   const enabled = r.enabled ?? role === "dr";
   if (r.tenancyId === undefined || r.tenancyId === "") {
@@ -138,7 +139,7 @@ export function resolveReplicationInfra(
       "is required. Give the tenancy OCID (IAM lives at its root)",
     );
   }
-  if (!r.homeRegionProvider) {
+  if (!r.homeRegionProvider && !options.providersPending) {
     throw new ValidationError(
       "replication.homeRegionProvider",
       "is required: IAM users, groups, dynamic groups and policies can only be written in the home region. Pass an oci.Provider for it",

@@ -1,0 +1,155 @@
+import * as oci from "@pulumi/oci";
+import * as pulumi from "@pulumi/pulumi";
+import { ReplicationArgs } from "../config/args";
+import { ResolvedArgs } from "../config/validate";
+import { ResolvedReplicationInfra } from "../config/validateReplication";
+import { renderUserData } from "../cloudinit";
+import { DEFAULT_INTERNAL_REST_PORT, renderMm2Properties } from "../mm2";
+import { createStream } from "../streaming/streamingSite";
+import { MirrorMakerCredentials } from "./credentials";
+import { MirrorMakerFleet } from "./fleet";
+import { buildReplicationModel, PreCreatedStream, ReplicationRuntimeValues } from "./model";
+
+/** Arguments of {@link ReplicationLayer}. */
+export interface ReplicationLayerArgs {
+  resolved: ResolvedArgs;
+  infra: ResolvedReplicationInfra;
+  replication: ReplicationArgs;
+  /** Streams MM2 needs in the local pool (validated before anything was registered). */
+  streams: PreCreatedStream[];
+  vcnId: pulumi.Input<string>;
+  mirrorMakerSubnetId: pulumi.Input<string>;
+  oracleServicesCidr: pulumi.Input<string>;
+  localStreamPoolId: pulumi.Input<string>;
+  localBootstrapServers: pulumi.Input<string>;
+}
+
+/**
+ * The replication layer of one region: the Connect harness (MM2's worker storage), MM2's own
+ * topics and the remote copies created up front as streams, the credentials in Vault, and the
+ * MM2 fleet whose cloud-init renders `mm2.properties`.
+ */
+export class ReplicationLayer extends pulumi.ComponentResource {
+  public readonly connectHarnessId: pulumi.Output<string>;
+  public readonly instanceIds: pulumi.Output<string[]>;
+  public readonly privateIps: pulumi.Output<string[]>;
+  public readonly bastionId: pulumi.Output<string | undefined>;
+  /** Vault secret holding the auth token (an id; the content is never output). */
+  public readonly tokenSecretId: pulumi.Output<string>;
+  /** The rendered mm2.properties, with placeholders where secrets go at boot. */
+  public readonly mm2Properties: pulumi.Output<string>;
+  /** The rendered `#cloud-config` user-data of every node (no secret inside). */
+  public readonly userData: pulumi.Output<string>;
+  /** Ids of the streams created for MM2, by name. */
+  public readonly mm2StreamIds: pulumi.Output<Record<string, string>>;
+
+  constructor(name: string, args: ReplicationLayerArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("oci-geo-streaming:replication:ReplicationLayer", name, {}, opts);
+    const r = args.resolved;
+    const infra = args.infra;
+    const rep = args.replication;
+    const child = { parent: this, provider: opts.provider };
+    const peer = r.peer!;
+
+    const harness = new oci.streaming.ConnectHarness(
+      `${name}-harness`,
+      { compartmentId: r.compartmentId, name: `${name}-harness`, freeformTags: r.freeformTags },
+      child,
+    );
+    const streams = args.streams.map(
+      (s) => [s.name, createStream(name, s, args.localStreamPoolId, r, child)] as const,
+    );
+    this.mm2StreamIds = pulumi
+      .all(streams.map(([, s]) => s.id))
+      .apply((ids) => Object.fromEntries(ids.map((id, i) => [streams[i][0], id])));
+
+    const credentials = new MirrorMakerCredentials(
+      `${name}-credentials`,
+      {
+        credentials: infra.credentials,
+        tenancyId: rep.tenancyId,
+        compartmentId: r.compartmentId,
+        pullPoolIds: [peer.streamPoolId!],
+        pushPoolIds: [args.localStreamPoolId],
+        homeRegionProvider: rep.homeRegionProvider,
+        vault: rep.vault,
+        freeformTags: r.freeformTags,
+      },
+      child,
+    );
+
+    const tenancyName =
+      rep.tenancyName !== undefined
+        ? pulumi.output(rep.tenancyName)
+        : oci.identity.getTenancyOutput(
+            { tenancyId: rep.tenancyId },
+            { parent: this, provider: opts.provider },
+          ).name;
+    // The streams must exist before MM2 starts, or MM2 would try to create them (compacted).
+    const known: Record<keyof ReplicationRuntimeValues, pulumi.Input<string>> = {
+      tenancyName,
+      userName: credentials.userName,
+      secretId: credentials.secretId,
+      localStreamPoolId: args.localStreamPoolId,
+      localBootstrapServers: args.localBootstrapServers,
+      connectHarnessId: harness.id,
+      peerStreamPoolId: peer.streamPoolId!,
+      peerBootstrapServers: peer.bootstrapServers!,
+    };
+    const values = pulumi
+      .all([pulumi.output(known), pulumi.all(streams.map(([, s]) => s.id))])
+      .apply(([v]) => v as unknown as ReplicationRuntimeValues);
+    const model = values.apply((v) => buildReplicationModel(r, infra, rep, v));
+    this.mm2Properties = model.apply((m) => renderMm2Properties(m, { fieldPrefix: "replication" }));
+    this.userData = model.apply((m) =>
+      renderUserData({
+        model: m,
+        nodeMemoryGbs: infra.fleet.memoryInGbs,
+        kafkaDownloadBaseUrl: infra.kafkaDownloadBaseUrl,
+        fleetSubnetCidr: r.network.mirrorMakerSubnetCidr,
+        fieldPrefix: "replication",
+      }),
+    );
+
+    const fleet = new MirrorMakerFleet(
+      `${name}-fleet`,
+      {
+        fleet: infra.fleet,
+        compartmentId: r.compartmentId,
+        tenancyId: rep.tenancyId,
+        vcnId: args.vcnId,
+        subnetId: args.mirrorMakerSubnetId,
+        userData: this.userData,
+        secretId: credentials.secretId,
+        rules: {
+          localStreamSubnetCidr: r.network.streamSubnetCidr,
+          peerVcnCidr: peer.vcnCidr,
+          downloadCidr: infra.kafkaDownloadCidr ?? "0.0.0.0/0",
+          internalRestPort: infra.fleet.size > 1 ? DEFAULT_INTERNAL_REST_PORT : undefined,
+        },
+        oracleServicesCidr: args.oracleServicesCidr,
+        mirrorMakerSubnetCidr: r.network.mirrorMakerSubnetCidr,
+        bastionClientCidrs: infra.bastionClientCidrs,
+        homeRegionProvider: rep.homeRegionProvider,
+        freeformTags: r.freeformTags,
+      },
+      { ...child, dependsOn: streams.map(([, s]) => s) },
+    );
+
+    this.connectHarnessId = harness.id;
+    this.instanceIds = fleet.instanceIds;
+    this.privateIps = fleet.privateIps;
+    this.bastionId = fleet.bastionId;
+    this.tokenSecretId = credentials.secretId;
+    this.registerOutputs({
+      connectHarnessId: this.connectHarnessId,
+      instanceIds: this.instanceIds,
+      privateIps: this.privateIps,
+      bastionId: this.bastionId,
+      tokenSecretId: this.tokenSecretId,
+      mm2Properties: this.mm2Properties,
+      userData: this.userData,
+      mm2StreamIds: this.mm2StreamIds,
+    });
+  }
+}
