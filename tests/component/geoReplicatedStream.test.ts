@@ -1,5 +1,12 @@
 import { expect } from "chai";
-import { byType, expectNothingRegistered, outputOf, resetRegistry, resources } from "../support/mockRuntime";
+import {
+  byType,
+  expectNothingRegistered,
+  outputOf,
+  resetRegistry,
+  resources,
+  settle,
+} from "../support/mockRuntime";
 import * as oci from "@pulumi/oci";
 import { GeoReplicatedStream } from "../../lib/geoReplicatedStream";
 import { GeoReplicatedStreamArgs } from "../../lib/config/args";
@@ -36,6 +43,7 @@ async function buildPair() {
   const dr = new GeoReplicatedStream("geo-dr", drArgs, { provider: ams });
   await outputOf(dr.peering);
   await outputOf(primary.peering);
+  await settle();
   return { primary, dr };
 }
 
@@ -170,6 +178,7 @@ describe("GeoReplicatedStream (mock engine)", () => {
     expect((await outputOf(dr.streamPoolId)).value).to.equal("ocid1.streampool.oc1.ams.existingpool");
     expect((await outputOf(dr.bootstrapServers)).value).to.match(/:9092$/);
     const routes = (await outputOf(dr.requiredRouteRules)).value as { destination: string }[];
+    await settle();
     expect(routes.map((x) => x.destination)).to.deep.equal(["10.10.0.0/16"]);
     expect(byType("oci:Core/vcn:Vcn")).to.have.length(0);
     expect(byType("oci:Core/subnet:Subnet")).to.have.length(0);
