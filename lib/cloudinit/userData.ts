@@ -1,0 +1,256 @@
+/**
+ * Renders the `#cloud-config` user-data of an MM2 node.
+ *
+ * The document creates the non-root service user, writes the scripts, the systemd unit and
+ * mm2.properties (placeholders only), and runs provision.sh once, which installs Java 17, the OCI
+ * CLI and the SHA-512-verified Kafka release and starts mm2.service. Secrets never appear: the node
+ * fetches them from OCI Vault at each service start (fetch-secrets.sh); only secret OCIDs, which are
+ * identifiers, are written here.
+ *
+ * Deterministic: the same input gives byte-identical text (no timestamps, stable order), so a
+ * `pulumi up` without changes does not replace the instances.
+ *
+ * Only cloud-init modules present in every Oracle Linux 8/9 cloud.cfg are used (users-groups,
+ * write_files without `defer`, runcmd); package installation happens in provision.sh so that a failure
+ * is fatal and ordered.
+ */
+
+import { ValidationError } from "../errors";
+import { KAFKA_DEFAULT_DOWNLOAD_BASE, KAFKA_TGZ, KAFKA_TGZ_SHA512, KAFKA_VERSION } from "../kafka/version";
+import {
+  ReplicationModel,
+  ReplicationModelInput,
+  needsInternalRest,
+  normalizeReplicationModel,
+} from "../mm2/model";
+import { renderMm2PropertiesNormalized } from "../mm2/properties";
+import { secretSpecs } from "../mm2/secrets";
+import { validateReplicationModel } from "../mm2/validate";
+import {
+  FetchItem,
+  LIBEXEC_DIR,
+  SCRIPT_NAMES,
+  SERVICE_USER,
+  STATE_DIR,
+  SYSTEMD_UNIT_PATH,
+  fetchSecretsScript,
+  installKafkaScript,
+  nodePropertiesScript,
+  provisionScript,
+  putSecretScript,
+  scriptPath,
+  systemdUnit,
+} from "./scripts";
+
+export interface UserDataInput {
+  /** The replication model (validated here too). */
+  readonly model: ReplicationModelInput;
+  /** Memory of one node's shape, in GB; the JVM heap is half of it (512 MB to 16 GB). */
+  readonly nodeMemoryGbs: number;
+  /**
+   * Base URL of the Kafka download, laid out like Apache's archive: `<base>/<version>/<tgz>`.
+   * Default {@link KAFKA_DEFAULT_DOWNLOAD_BASE}. The SHA-512 is checked whatever the source.
+   */
+  readonly kafkaDownloadBaseUrl?: string;
+  /** CIDR of the MM2 nodes' subnet; the internal REST port is opened to it only. Needed with > 1 node. */
+  readonly fleetSubnetCidr?: string;
+  /** Prefix for ValidationError fields, e.g. `replication`. */
+  readonly fieldPrefix?: string;
+}
+
+/** A file written on the node by cloud-init. */
+export interface NodeFile {
+  readonly path: string;
+  readonly owner: string;
+  readonly permissions: string;
+  readonly content: string;
+}
+
+/**
+ * OCI limits instance metadata (user_data is stored base64-encoded, plus SSH keys) to 32,000 bytes;
+ * the rendered user-data must stay below this many base64 bytes.
+ */
+export const USER_DATA_MAX_BASE64_BYTES = 30_000;
+
+export const MIN_HEAP_MB = 512;
+export const MAX_HEAP_MB = 16_384;
+
+/** Heap for a node with this much memory: half of it, between 512 MB and 16 GB. */
+export function heapMbFor(memoryGbs: number): number {
+  return Math.min(MAX_HEAP_MB, Math.max(MIN_HEAP_MB, Math.floor((memoryGbs * 1024) / 2)));
+}
+
+export function kafkaHome(): string {
+  return `/opt/kafka-${KAFKA_VERSION}`;
+}
+
+/** Download URL of the pinned Kafka release under a base URL. */
+export function kafkaDownloadUrl(base: string = KAFKA_DEFAULT_DOWNLOAD_BASE): string {
+  return `${base.replace(/\/+$/, "")}/${KAFKA_VERSION}/${KAFKA_TGZ}`;
+}
+
+const URL_PATTERN = /^https?:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?(\/[A-Za-z0-9._~%+=@:/-]*)?$/;
+const CIDR_PATTERN = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+
+function validateNodeInput(input: UserDataInput): void {
+  const at = (f: string): string => (input.fieldPrefix ? `${input.fieldPrefix}.${f}` : f);
+  if (
+    typeof input.nodeMemoryGbs !== "number" ||
+    !Number.isFinite(input.nodeMemoryGbs) ||
+    input.nodeMemoryGbs < 1
+  ) {
+    throw new ValidationError(
+      at("nodeMemoryGbs"),
+      "must be a number of GB >= 1. Give the memory of the node's shape",
+    );
+  }
+  if (input.kafkaDownloadBaseUrl !== undefined && !URL_PATTERN.test(input.kafkaDownloadBaseUrl)) {
+    throw new ValidationError(
+      at("kafkaDownloadBaseUrl"),
+      "must be an http(s) URL without quotes, spaces or query string, laid out like https://archive.apache.org/dist/kafka. Give the mirror's base URL",
+    );
+  }
+  if (input.model.fleet?.nodes > 1) {
+    const m = CIDR_PATTERN.exec(input.fleetSubnetCidr ?? "");
+    const ok = m !== null && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) <= 32;
+    if (!ok) {
+      throw new ValidationError(
+        at("fleetSubnetCidr"),
+        "must be the IPv4 CIDR of the MM2 nodes' subnet (e.g. 10.20.1.0/24) when the fleet has more than one node: the internal REST port is opened to it only",
+      );
+    }
+  }
+}
+
+function fetchItems(model: ReplicationModel): FetchItem[] {
+  return secretSpecs(model).map((s) =>
+    s.kind === "property"
+      ? { kind: "property", secretId: s.secretId, key: s.key, escape: s.escape }
+      : { kind: "file", secretId: s.secretId, path: s.path },
+  );
+}
+
+/**
+ * Every file the user-data writes, in the order it writes them. Exposed so that tests and the local
+ * rehearsal use exactly what the nodes get.
+ */
+export function renderNodeFiles(input: UserDataInput): NodeFile[] {
+  validateReplicationModel(input.model, { fieldPrefix: input.fieldPrefix });
+  validateNodeInput(input);
+  const model = normalizeReplicationModel(input.model);
+  const multiNode = needsInternalRest(model);
+  const script = (name: string, content: string): NodeFile => ({
+    path: scriptPath(name),
+    owner: "root:root",
+    permissions: "0755",
+    content,
+  });
+  const files: NodeFile[] = [
+    script(SCRIPT_NAMES.putSecret, putSecretScript()),
+    script(SCRIPT_NAMES.fetchSecrets, fetchSecretsScript(model.configDir, fetchItems(model))),
+  ];
+  if (multiNode) {
+    files.push(script(SCRIPT_NAMES.nodeProperties, nodePropertiesScript(model.configDir)));
+  }
+  files.push(
+    script(
+      SCRIPT_NAMES.installKafka,
+      installKafkaScript(kafkaDownloadUrl(input.kafkaDownloadBaseUrl), kafkaHome(), KAFKA_TGZ_SHA512),
+    ),
+    script(
+      SCRIPT_NAMES.provision,
+      provisionScript({
+        configDir: model.configDir,
+        internalRest: multiNode
+          ? { port: model.fleet.internalRestPort, peerCidr: input.fleetSubnetCidr ?? "" }
+          : undefined,
+      }),
+    ),
+    {
+      path: SYSTEMD_UNIT_PATH,
+      owner: "root:root",
+      permissions: "0644",
+      content: systemdUnit({
+        configDir: model.configDir,
+        kafkaHome: kafkaHome(),
+        targetAlias: model.target,
+        heapMb: heapMbFor(input.nodeMemoryGbs),
+        multiNode,
+      }),
+    },
+    {
+      // Root-owned until provision.sh hands it to the service user (which does not exist yet when
+      // write_files runs; `defer` is avoided because not every Oracle Linux cloud.cfg runs it).
+      path: `${model.configDir}/mm2.properties`,
+      owner: "root:root",
+      permissions: "0600",
+      content: renderMm2PropertiesNormalized(model),
+    },
+  );
+  return files;
+}
+
+/** A YAML double-quoted scalar (JSON strings are valid YAML). */
+function yq(value: string): string {
+  return JSON.stringify(value);
+}
+
+/** A YAML literal block scalar at the given indentation; content must end with exactly one newline. */
+function yamlBlock(content: string, indent: string): string {
+  if (!content.endsWith("\n") || content.endsWith("\n\n")) {
+    throw new Error("internal: block content must end with exactly one newline");
+  }
+  if (/[\t\r]/.test(content) || /^ /.test(content)) {
+    throw new Error(
+      "internal: block content must not contain tabs or carriage returns nor start with a space",
+    );
+  }
+  const body = content
+    .slice(0, -1)
+    .split("\n")
+    .map((l) => (l === "" ? "" : `${indent}${l}`))
+    .join("\n");
+  return `|\n${body}\n`;
+}
+
+/**
+ * Renders the `#cloud-config` document. Throws `ValidationError` for an invalid model or node input,
+ * or when the result would not fit OCI's instance-metadata limit.
+ */
+export function renderUserData(input: UserDataInput): string {
+  const files = renderNodeFiles(input);
+  const model = normalizeReplicationModel(input.model);
+  const out: string[] = [
+    "#cloud-config",
+    `# MirrorMaker 2 node replicating into "${model.target}" (Apache Kafka ${KAFKA_VERSION}).`,
+    "# Rendered by oci-geo-streaming (lib/cloudinit). Holds no secret: the node reads them from OCI Vault.",
+    "users:",
+    "  - default",
+    `  - name: ${SERVICE_USER}`,
+    `    gecos: ${yq("Kafka MirrorMaker 2")}`,
+    "    system: true",
+    "    shell: /sbin/nologin",
+    "    lock_passwd: true",
+    `    homedir: ${STATE_DIR}`,
+    "    no_create_home: true",
+    "write_files:",
+  ];
+  for (const f of files) {
+    out.push(
+      `  - path: ${yq(f.path)}`,
+      `    owner: ${yq(f.owner)}`,
+      `    permissions: ${yq(f.permissions)}`,
+      `    content: ${yamlBlock(f.content, "      ")}`.replace(/\n$/, ""),
+    );
+  }
+  out.push("runcmd:", `  - [${yq(`${LIBEXEC_DIR}/${SCRIPT_NAMES.provision}`)}]`);
+  const text = `${out.join("\n")}\n`;
+  const base64Size = Buffer.byteLength(text, "utf8") * (4 / 3);
+  if (Math.ceil(base64Size) > USER_DATA_MAX_BASE64_BYTES) {
+    throw new ValidationError(
+      input.fieldPrefix ? `${input.fieldPrefix}.userData` : "userData",
+      `would be about ${Math.ceil(base64Size)} bytes once base64-encoded, over the ${USER_DATA_MAX_BASE64_BYTES} OCI instance metadata allows. Replicate fewer clusters or shorten topic patterns`,
+    );
+  }
+  return text;
+}
