@@ -32,6 +32,7 @@ export type { ResolvedFleet, ResolvedReplicationInfra } from "./config/validateR
 export { FLEX_SHAPES } from "./replication/shapes";
 export * as mm2 from "./mm2";
 export * as cloudinit from "./cloudinit";
+export { stackProgram } from "./program/stackProgram";
 export { RegionalNetwork } from "./network/regionalNetwork";
 export { StreamingSite } from "./streaming/streamingSite";
 export * as cidr from "./net/cidr";
