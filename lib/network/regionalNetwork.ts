@@ -51,6 +51,18 @@ export class RegionalNetwork extends pulumi.ComponentResource {
     );
 
     let vcnId: pulumi.Output<string>;
+    let attachment: oci.core.DrgAttachment;
+    const attach = (vcnId: pulumi.Input<string>) =>
+      new oci.core.DrgAttachment(
+        `${name}-drg-attachment`,
+        {
+          drgId: drg.id,
+          displayName: `${name}-drg-attachment`,
+          networkDetails: { id: vcnId, type: "VCN" },
+          freeformTags,
+        },
+        child,
+      );
     if (r.network.mode === "create") {
       const vcn = new oci.core.Vcn(
         `${name}-vcn`,
@@ -64,6 +76,8 @@ export class RegionalNetwork extends pulumi.ComponentResource {
         child,
       );
       vcnId = vcn.id;
+      // A route rule may target the DRG only once the DRG is attached to the VCN.
+      attachment = attach(vcnId);
       // The VCN's default security list allows SSH from 0.0.0.0/0; take it over and empty it.
       new oci.core.DefaultSecurityList(
         `${name}-default-seclist`,
@@ -98,7 +112,7 @@ export class RegionalNetwork extends pulumi.ComponentResource {
       const streamRt = new oci.core.RouteTable(
         `${name}-stream-rt`,
         { compartmentId, vcnId, displayName: `${name}-stream-rt`, routeRules: peerRoute, freeformTags },
-        child,
+        { ...child, dependsOn: [attachment] },
       );
       const mmRt = new oci.core.RouteTable(
         `${name}-mm-rt`,
@@ -117,7 +131,7 @@ export class RegionalNetwork extends pulumi.ComponentResource {
           ],
           freeformTags,
         },
-        child,
+        { ...child, dependsOn: [attachment] },
       );
       // Subnet security lists carry no rules: NSGs decide, port by port.
       const emptySecList = new oci.core.SecurityList(
@@ -160,6 +174,7 @@ export class RegionalNetwork extends pulumi.ComponentResource {
     } else {
       const existing = r.network.existing!;
       vcnId = pulumi.output(existing.vcnId);
+      attachment = attach(vcnId);
       this.streamSubnetId = pulumi.output(existing.streamSubnetId);
       this.mirrorMakerSubnetId = pulumi.output(existing.mirrorMakerSubnetId);
       this.requiredRouteRules = r.peer
@@ -168,16 +183,6 @@ export class RegionalNetwork extends pulumi.ComponentResource {
     }
     this.vcnId = vcnId;
 
-    const attachment = new oci.core.DrgAttachment(
-      `${name}-drg-attachment`,
-      {
-        drgId: drg.id,
-        displayName: `${name}-drg-attachment`,
-        networkDetails: { id: vcnId, type: "VCN" },
-        freeformTags,
-      },
-      child,
-    );
     // The dr side requests the peering; the primary's RPC accepts it.
     const requestsPeering = r.role === "dr" && r.peer !== undefined;
     const rpc = new oci.core.RemotePeeringConnection(

@@ -93,7 +93,12 @@ describe("GeoReplicatedStream (mock engine)", () => {
       "geo-dr-network-stream-rt",
     ]);
     const drg = byType("oci:Core/drg:Drg").find((d) => d.name === "geo-dr-network-drg")!;
+    const attachment = byType("oci:Core/drgAttachment:DrgAttachment").find((d) =>
+      d.name.startsWith("geo-dr-"),
+    )!;
     for (const table of tables) {
+      // OCI refuses a route rule to a DRG that is not yet attached to the VCN.
+      expect(table.dependencies, table.name).to.include(attachment.urn);
       const rules = table.inputs.routeRules as Record<string, unknown>[];
       expect(rules, table.name).to.deep.include({
         destination: "10.10.0.0/16",
