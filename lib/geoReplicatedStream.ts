@@ -134,6 +134,7 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
     this.peering = pulumi.output({
       role: resolved.role,
       region: resolved.region,
+      compartmentId: resolved.compartmentId,
       vcnCidr: resolved.network.vcnCidr,
       mirrorMakerSubnetCidr: resolved.network.mirrorMakerSubnetCidr,
       remotePeeringConnectionId: this.remotePeeringConnectionId,
@@ -186,6 +187,7 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
   public asPeer(): PeerArgs {
     return {
       region: this.region,
+      compartmentId: this.resolved.compartmentId,
       vcnCidr: this.vcnCidr,
       mirrorMakerSubnetCidr: this.mirrorMakerSubnetCidr,
       remotePeeringConnectionId: this.remotePeeringConnectionId,

@@ -79,6 +79,8 @@ export interface PeerArgs {
   mirrorMakerSubnetCidr: string;
   /** The peer's remote peering connection OCID. Required for the `dr` role, which requests the peering. */
   remotePeeringConnectionId?: pulumi.Input<string>;
+  /** The peer's compartment (MirrorMaker's pull grant is scoped to it). Default: this instance's compartment. */
+  compartmentId?: pulumi.Input<string>;
   /** The peer's stream pool OCID (part of the SASL username MirrorMaker uses there). */
   streamPoolId?: pulumi.Input<string>;
   /** The peer's Kafka bootstrap servers (`<fqdn>:9092`). */
@@ -115,6 +117,7 @@ export interface GeoReplicatedStreamArgs {
 export interface PeeringBundle {
   role: Role;
   region: string;
+  compartmentId: string;
   vcnCidr: string;
   mirrorMakerSubnetCidr: string;
   remotePeeringConnectionId: string;

@@ -8,10 +8,12 @@ export interface MirrorMakerCredentialsArgs {
   tenancyId: pulumi.Input<string>;
   /** Compartment of the vault and secret (this region's compartment). */
   compartmentId: pulumi.Input<string>;
-  /** Pools MirrorMaker consumes from (stream-pull). */
-  pullPoolIds: pulumi.Input<string>[];
-  /** Pools MirrorMaker produces to (stream-push); it also reads them (worker storage, offset-syncs). */
-  pushPoolIds: pulumi.Input<string>[];
+  /** Compartments of the pools MirrorMaker consumes from (stream-pull). */
+  pullCompartmentIds: pulumi.Input<string>[];
+  /** Compartments of the pools MirrorMaker produces to (stream-push; also read: worker storage, offset-syncs). */
+  pushCompartmentIds: pulumi.Input<string>[];
+  /** The Connect harness MirrorMaker keeps its worker state in. */
+  connectHarnessId: pulumi.Input<string>;
   /** Provider for the home region (IAM). */
   homeRegionProvider: pulumi.ProviderResource;
   /** Existing vault and key; created when absent. */
@@ -19,27 +21,27 @@ export interface MirrorMakerCredentialsArgs {
   freeformTags: Record<string, string>;
 }
 
-/** The OCI IAM policy statements granting MirrorMaker's user group exactly what it needs. */
+/**
+ * The OCI IAM policy statements granting MirrorMaker's user group what it needs. OCI's
+ * `stream-pull`/`stream-push` resource types take no stream-pool condition (only `streams` takes
+ * `target.stream.id`, and MM2 creates new remote streams), so the grant is scoped to the pools'
+ * compartments: keep the pools in compartments of their own for the tightest scope.
+ */
 export function streamingPolicyStatements(
   groupName: string,
-  compartmentId: string,
-  pullPoolIds: string[],
-  pushPoolIds: string[],
+  pullCompartmentIds: string[],
+  pushCompartmentIds: string[],
+  connectHarnessId: string,
+  harnessCompartmentId: string,
 ): string[] {
   const unique = (ids: string[]) => [...new Set(ids)].sort();
-  const pull = unique([...pullPoolIds, ...pushPoolIds]);
-  const push = unique(pushPoolIds);
+  const pull = unique([...pullCompartmentIds, ...pushCompartmentIds]);
+  const push = unique(pushCompartmentIds);
   return [
-    ...pull.map(
-      (id) => `Allow group ${groupName} to use stream-pull in tenancy where target.streampool.id = '${id}'`,
-    ),
-    ...push.map(
-      (id) => `Allow group ${groupName} to use stream-push in tenancy where target.streampool.id = '${id}'`,
-    ),
-    ...pull.map(
-      (id) => `Allow group ${groupName} to read streams in tenancy where target.streampool.id = '${id}'`,
-    ),
-    `Allow group ${groupName} to use connect-harness in compartment id ${compartmentId}`,
+    ...pull.map((id) => `Allow group ${groupName} to use stream-pull in compartment id ${id}`),
+    ...push.map((id) => `Allow group ${groupName} to use stream-push in compartment id ${id}`),
+    ...pull.map((id) => `Allow group ${groupName} to read streams in compartment id ${id}`),
+    `Allow group ${groupName} to use connect-harness in compartment id ${harnessCompartmentId} where target.connectharness.id = '${connectHarnessId}'`,
   ];
 }
 
@@ -99,8 +101,15 @@ export class MirrorMakerCredentials extends pulumi.ComponentResource {
           description:
             "MirrorMaker 2: pull from the source pool, push to the target pool, use the Connect harness",
           statements: pulumi
-            .all([args.compartmentId, pulumi.all(args.pullPoolIds), pulumi.all(args.pushPoolIds)])
-            .apply(([cid, pull, push]) => streamingPolicyStatements(groupName, cid, pull, push)),
+            .all([
+              pulumi.all(args.pullCompartmentIds),
+              pulumi.all(args.pushCompartmentIds),
+              args.connectHarnessId,
+              args.compartmentId,
+            ])
+            .apply(([pull, push, harness, cid]) =>
+              streamingPolicyStatements(groupName, pull, push, harness, cid),
+            ),
           freeformTags: tags,
         },
         home,

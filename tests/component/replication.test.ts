@@ -182,6 +182,21 @@ describe("replication layer (mock engine)", () => {
     }
   });
 
+  it("grants the MM2 group pull on the peer's compartment, push on its own, and only its harness", async () => {
+    const dr = await build();
+    const harnessId = (await outputOf(dr.replication!.connectHarnessId)).value as string;
+    const policy = byType("oci:Identity/policy:Policy").find((p) => p.name.endsWith("streaming-policy"))!;
+    const group = byType("oci:Identity/group:Group")[0].inputs.name as string;
+    const cid = validDr().compartmentId as string;
+    expect(policy.inputs.statements).to.deep.equal([
+      `Allow group ${group} to use stream-pull in compartment id ${cid}`,
+      `Allow group ${group} to use stream-push in compartment id ${cid}`,
+      `Allow group ${group} to read streams in compartment id ${cid}`,
+      `Allow group ${group} to use connect-harness in compartment id ${cid} where target.connectharness.id = '${harnessId}'`,
+    ]);
+    expect(String(policy.provider)).to.contain("::home::");
+  });
+
   it("the fleet NSG has no ingress from anywhere but its own members and the bastion subnet", async () => {
     await build();
     const rules = byType("oci:Core/networkSecurityGroupSecurityRule:NetworkSecurityGroupSecurityRule").filter(
