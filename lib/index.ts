@@ -33,6 +33,7 @@ export { FLEX_SHAPES } from "./replication/shapes";
 export * as mm2 from "./mm2";
 export * as cloudinit from "./cloudinit";
 export { stackProgram } from "./program/stackProgram";
+export * as automation from "./automation";
 export { RegionalNetwork } from "./network/regionalNetwork";
 export { StreamingSite } from "./streaming/streamingSite";
 export * as cidr from "./net/cidr";

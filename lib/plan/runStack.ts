@@ -10,7 +10,7 @@
 import { spawn } from "child_process";
 import * as path from "path";
 import type { OciMocksOptions } from "./ociMocks";
-import { listStacks, readProject, readStackConfig } from "./stackConfig";
+import { listStacks, readProject, readStackConfig, StackConfig } from "./stackConfig";
 import { maskWire } from "./wire";
 import type { WorkerRequest, WorkerResource, WorkerResponse } from "./worker";
 
@@ -47,6 +47,12 @@ export interface RunStackOptions {
   projectDir?: string;
   /** Program entry point (default: Pulumi.yaml `main:`). */
   program?: string;
+  /**
+   * The stack's config, instead of reading `Pulumi.<stack>.yaml`: flat keys as the CLI passes them
+   * (`oci:region`, `<project>:<key>`, structured values as JSON text), in the Automation API's
+   * `ConfigMap` shape. Secret values reach the program as secrets and are masked wherever they appear.
+   */
+  config?: Record<string, { value: string; secret?: boolean }>;
   /**
    * Outputs of other stacks for `StackReference`, by stack name, in wire form (as returned by
    * {@link referenceOutputsOf}); secret outputs stay secret.
@@ -130,7 +136,7 @@ function workerCommand(program: string): { file: string; execArgv: string[] } {
 export async function runStack(opts: RunStackOptions): Promise<StackPlan> {
   const projectDir = path.resolve(opts.projectDir ?? process.cwd());
   const project = readProject(projectDir);
-  const cfg = readStackConfig(project, opts.stack);
+  const cfg = opts.config ? givenConfig(opts.config) : readStackConfig(project, opts.stack);
   const program = opts.program ? path.resolve(projectDir, opts.program) : project.main;
   const request: WorkerRequest = {
     projectDir,
@@ -162,6 +168,15 @@ export async function runStack(opts: RunStackOptions): Promise<StackPlan> {
   };
   referenceOutputs.set(plan, response.outputsWire);
   return plan;
+}
+
+function givenConfig(config: NonNullable<RunStackOptions["config"]>): StackConfig {
+  const secrets = Object.entries(config).filter(([, v]) => v.secret === true);
+  return {
+    config: Object.fromEntries(Object.entries(config).map(([k, v]) => [k, v.value])),
+    secretKeys: secrets.map(([k]) => k),
+    secretStrings: secrets.map(([, v]) => v.value).filter((v) => v !== ""),
+  };
 }
 
 function runWorker(
@@ -239,7 +254,7 @@ function workerEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-export interface PlanStacksOptions extends Omit<RunStackOptions, "stack" | "stackOutputs"> {
+export interface PlanStacksOptions extends Omit<RunStackOptions, "stack" | "stackOutputs" | "config"> {
   /** Stacks to evaluate, in order; each sees the outputs of the ones before it. */
   stacks: string[];
 }

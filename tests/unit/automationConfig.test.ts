@@ -1,0 +1,352 @@
+import { expect } from "chai";
+import * as path from "path";
+import {
+  managedConfigKeys,
+  PairConfig,
+  PROGRAM_CONFIG_KEYS,
+  ReplicationDirection,
+  StackConfigMap,
+  stackArgsFor,
+  stackConfigFor,
+  validatePair,
+} from "../../lib/automation";
+import { Role } from "../../lib/config/args";
+import { ValidationError } from "../../lib/errors";
+import { readProject, readStackConfig } from "../../lib/plan/stackConfig";
+import { COMPARTMENT, repoPair, richPair, TENANCY, TOKEN, VAULT, VAULT_KEY } from "./automationFixtures";
+
+const ROOT = path.join(__dirname, "..", "..");
+const NS = "oci-geo-streaming";
+
+/** Plain values of a config map, with secret values shown as `{ secret: value }`. */
+function flat(config: StackConfigMap): Record<string, string | { secret: string }> {
+  return Object.fromEntries(
+    Object.entries(config).map(([k, v]) => [k, v.secret ? { secret: v.value } : v.value]),
+  );
+}
+
+function ns(o: Record<string, string | { secret: string }>): Record<string, string | { secret: string }> {
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k.includes(":") ? k : `${NS}:${k}`, v]));
+}
+
+function validationError(fn: () => unknown): ValidationError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e, String(e)).to.be.instanceOf(ValidationError);
+    return e as ValidationError;
+  }
+  expect.fail("expected a ValidationError");
+}
+
+const ORDERS = JSON.stringify([{ name: "orders", partitions: 6, retentionHours: 168 }]);
+const RICH_REPLICATION = {
+  tenancyId: TENANCY,
+  homeRegion: "eu-frankfurt-1",
+  tenancyName: "acme",
+  topicsExclude: JSON.stringify(["test\\..*"]),
+  replicationPolicy: "prefixed",
+  tasksMax: "8",
+};
+const RICH_PRIMARY = {
+  "oci:region": "eu-frankfurt-1",
+  role: "primary",
+  compartmentId: COMPARTMENT,
+  vcnCidr: "10.10.0.0/16",
+  streams: ORDERS,
+  autoCreateTopics: "false",
+  ociConfigProfile: "FRA",
+};
+const RICH_DR = {
+  "oci:region": "eu-amsterdam-1",
+  role: "dr",
+  compartmentId: COMPARTMENT,
+  vcnCidr: "10.20.0.0/16",
+  mirrorMakerSubnetCidr: "10.20.8.0/24",
+  streams: ORDERS,
+  partitionQuota: "100",
+  primaryStack: "acme/oci-geo-streaming/primary",
+  ...RICH_REPLICATION,
+  mm2UserName: "mm2-dr",
+  mm2AuthToken: { secret: TOKEN },
+  vaultId: VAULT,
+  vaultKeyId: VAULT_KEY,
+  mm2FleetSize: "3",
+  mm2Shape: "VM.Standard.A1.Flex",
+  mm2Ocpus: "4",
+  mm2MemoryGbs: "24",
+  bastionClientCidrs: JSON.stringify(["203.0.113.0/24"]),
+};
+
+const TABLE: {
+  role: Role;
+  direction: ReplicationDirection;
+  expected: Record<string, string | { secret: string }>;
+}[] = [
+  {
+    role: "primary",
+    direction: "primary-to-dr",
+    // The dr network from the pair (its default stream subnet is not needed; the MM subnet is given).
+    expected: {
+      ...RICH_PRIMARY,
+      peerRegion: "eu-amsterdam-1",
+      peerVcnCidr: "10.20.0.0/16",
+      peerMirrorMakerSubnetCidr: "10.20.8.0/24",
+    },
+  },
+  {
+    role: "primary",
+    direction: "dr-to-primary",
+    expected: {
+      ...RICH_PRIMARY,
+      peerStack: "acme/oci-geo-streaming/dr",
+      ...RICH_REPLICATION,
+      replicationEnabled: "true",
+      mm2UserName: "mm2-failback",
+      mm2FleetSize: "1",
+    },
+  },
+  { role: "dr", direction: "primary-to-dr", expected: { ...RICH_DR, replicationEnabled: "true" } },
+  { role: "dr", direction: "dr-to-primary", expected: { ...RICH_DR, replicationEnabled: "false" } },
+];
+
+describe("automation: the stack config of each side of the pair", () => {
+  for (const row of TABLE) {
+    it(`${row.role} stack, ${row.direction}: exactly the expected keys and values`, () => {
+      expect(flat(stackConfigFor(richPair(), row.role, row.direction))).to.deep.equal(ns(row.expected));
+    });
+  }
+
+  it("marks the auth token secret, and nothing else", () => {
+    for (const row of TABLE) {
+      const config = stackConfigFor(richPair(), row.role, row.direction);
+      const secret = Object.keys(config).filter((k) => config[k].secret === true);
+      expect(secret, `${row.role} ${row.direction}`).to.deep.equal(
+        row.role === "dr" ? [`${NS}:mm2AuthToken`] : [],
+      );
+      for (const [k, v] of Object.entries(config)) {
+        if (k !== `${NS}:mm2AuthToken`) {
+          expect(v.value, k).to.not.contain(TOKEN);
+          expect(v, k).to.not.have.property("secret");
+        }
+      }
+    }
+  });
+
+  it("points the dr at the primary by its fully qualified name, whatever the stack names", () => {
+    const pair: PairConfig = {
+      ...richPair(),
+      organization: "acme-corp",
+      projectName: "geo",
+      stackNames: { primary: "fra", dr: "ams" },
+    };
+    expect(stackConfigFor(pair, "dr", "primary-to-dr")["geo:primaryStack"]).to.deep.equal({
+      value: "acme-corp/geo/fra",
+    });
+    expect(stackConfigFor(pair, "primary", "dr-to-primary")["geo:peerStack"]).to.deep.equal({
+      value: "acme-corp/geo/ams",
+    });
+    // The namespace follows the project name; oci:region stays in the provider's namespace.
+    expect(
+      Object.keys(stackConfigFor(pair, "dr", "primary-to-dr")).every((k) => /^(geo|oci):/.test(k)),
+    ).to.equal(true);
+  });
+
+  it("uses 'organization' for DIY backends and refuses another organization there", () => {
+    const pair: PairConfig = {
+      ...repoPair(),
+      organization: undefined,
+      backendUrl: "s3://geo-state?region=eu-amsterdam-1",
+    };
+    expect(stackConfigFor(pair, "dr", "primary-to-dr")[`${NS}:primaryStack`].value).to.equal(
+      "organization/oci-geo-streaming/primary",
+    );
+    expect(
+      validationError(() => stackConfigFor({ ...pair, organization: "acme" }, "dr", "primary-to-dr")).field,
+    ).to.equal("organization");
+    expect(
+      validationError(() => stackConfigFor({ ...repoPair(), organization: undefined }, "dr", "primary-to-dr"))
+        .field,
+    ).to.equal("organization");
+  });
+
+  it("encodes lists and objects as JSON text that parses back to the values given (no --path coercion)", () => {
+    const pair = richPair();
+    pair.primary.streams = [{ name: "1234", partitions: 2 }, { name: "true" }];
+    pair.replication!.topicsInclude = ["1234", "true", "orders\\..*"];
+    const config = stackConfigFor(pair, "primary", "dr-to-primary");
+    expect(JSON.parse(config[`${NS}:streams`].value)).to.deep.equal([
+      { name: "1234", partitions: 2 },
+      { name: "true" },
+    ]);
+    expect(JSON.parse(config[`${NS}:topicsInclude`].value)).to.deep.equal(["1234", "true", "orders\\..*"]);
+  });
+
+  it("matches this repository's Pulumi.primary.yaml and Pulumi.dr.yaml value for value", () => {
+    const project = readProject(ROOT);
+    const pair = repoPair();
+    expect(stackConfigFor(pair, "primary", "primary-to-dr")).to.deep.equal(
+      Object.fromEntries(
+        Object.entries(readStackConfig(project, "primary").config).map(([k, v]) => [k, { value: v }]),
+      ),
+    );
+    // The dr file leaves replicationEnabled to its default (true in dr); the API says it explicitly.
+    expect(stackConfigFor(pair, "dr", "primary-to-dr")).to.deep.equal({
+      ...Object.fromEntries(
+        Object.entries(readStackConfig(project, "dr").config).map(([k, v]) => [k, { value: v }]),
+      ),
+      [`${NS}:replicationEnabled`]: { value: "true" },
+    });
+  });
+
+  it("manages exactly the keys of the Pulumi.yaml config schema (so stale values are cleared)", () => {
+    const schemaKeys = Object.keys(readProject(ROOT).config).sort();
+    expect([...PROGRAM_CONFIG_KEYS].sort()).to.deep.equal(schemaKeys);
+    expect(managedConfigKeys("geo")).to.include.members(["oci:region", "geo:peerStack", "geo:mm2AuthToken"]);
+    for (const row of TABLE) {
+      const keys = Object.keys(stackConfigFor(richPair(), row.role, row.direction));
+      expect(managedConfigKeys(NS), `${row.role} ${row.direction}`).to.include.members(keys);
+    }
+  });
+});
+
+describe("automation: validation before any stack is touched", () => {
+  it("accepts the repo pair and the rich pair in both directions", () => {
+    for (const pair of [repoPair(), richPair()]) {
+      for (const direction of ["primary-to-dr", "dr-to-primary"] as const) {
+        const v = validatePair(pair, direction);
+        expect(v.primary.resolved.role).to.equal("primary");
+        expect(v.dr.resolved.peer?.region).to.equal("eu-frankfurt-1");
+        // The replication layer is validated where it will run.
+        expect(v.dr.infra?.enabled).to.equal(direction === "primary-to-dr");
+        expect(v.primary.infra?.enabled).to.equal(direction === "dr-to-primary" ? true : undefined);
+      }
+    }
+  });
+
+  it("builds the same args the program maps from that config (peer from the other side, token as a secret)", () => {
+    const dr = stackArgsFor(richPair(), "dr", "primary-to-dr");
+    expect(dr.peer).to.include({
+      region: "eu-frankfurt-1",
+      vcnCidr: "10.10.0.0/16",
+      mirrorMakerSubnetCidr: "10.10.1.0/24",
+    });
+    expect(dr.replication?.fleet).to.deep.equal({
+      size: 3,
+      shape: "VM.Standard.A1.Flex",
+      ocpus: 4,
+      memoryInGbs: 24,
+    });
+    expect(dr.replication?.credentials?.mode).to.equal("existing");
+    const token = (dr.replication?.credentials as { authToken: unknown }).authToken;
+    expect(typeof token).to.not.equal("string");
+    const primary = stackArgsFor(richPair(), "primary", "primary-to-dr");
+    expect(primary.peer).to.deep.equal({
+      region: "eu-amsterdam-1",
+      vcnCidr: "10.20.0.0/16",
+      mirrorMakerSubnetCidr: "10.20.8.0/24",
+    });
+    expect(primary.replication).to.equal(undefined);
+  });
+
+  const cases: {
+    name: string;
+    field: string;
+    direction?: ReplicationDirection;
+    change: (p: PairConfig) => void;
+  }[] = [
+    { name: "missing organization", field: "organization", change: (p) => delete p.organization },
+    {
+      name: "same stack names",
+      field: "stackNames.dr",
+      change: (p) => (p.stackNames = { primary: "x", dr: "x" }),
+    },
+    {
+      name: "state in the primary region",
+      field: "backendUrl",
+      change: (p) => {
+        p.organization = undefined;
+        p.backendUrl =
+          "s3://state?region=eu-frankfurt-1&endpoint=ns.compat.objectstorage.eu-frankfurt-1.oraclecloud.com";
+      },
+    },
+    { name: "a region name that is not one", field: "dr.region", change: (p) => (p.dr.region = "AMS") },
+    {
+      name: "both sites in one region",
+      field: "primary.peer.region",
+      change: (p) => (p.dr.region = "eu-frankfurt-1"),
+    },
+    {
+      name: "overlapping VCNs",
+      field: "primary.network.vcnCidr",
+      change: (p) =>
+        (p.dr = {
+          ...p.dr,
+          vcnCidr: "10.10.0.0/16",
+          streamSubnetCidr: undefined,
+          mirrorMakerSubnetCidr: undefined,
+        }),
+    },
+    {
+      name: "a retention OCI does not allow",
+      field: "primary.streams[0].retentionHours",
+      change: (p) => (p.primary.streams = [{ name: "orders", retentionHours: 500 }]),
+    },
+    {
+      name: "an unusable fleet size",
+      field: "dr.replication.fleet.ocpus",
+      change: (p) => (p.dr.mirrorMaker = { ocpus: 999 }),
+    },
+    {
+      name: "a token without its user",
+      field: "dr.mirrorMaker.userName",
+      change: (p) => (p.dr.mirrorMaker = { authToken: "t" }),
+    },
+    {
+      name: "a vault without its key",
+      field: "dr.mirrorMaker.vaultKeyId",
+      change: (p) => (p.dr.mirrorMaker = { vaultId: VAULT }),
+    },
+    {
+      name: "two fleets creating the same IAM user",
+      field: "dr.mirrorMaker.userName",
+      change: (p) => {
+        p.primary.mirrorMaker = { userName: "mm2" };
+        p.dr.mirrorMaker = { userName: "mm2" };
+      },
+    },
+    {
+      name: "a bad home region",
+      field: "replication.homeRegion",
+      change: (p) => (p.replication!.homeRegion = "frankfurt"),
+    },
+    {
+      name: "a bad failback fleet (checked for the direction that runs it)",
+      field: "primary.replication.fleet.ocpus",
+      direction: "dr-to-primary",
+      change: (p) => (p.primary.mirrorMaker = { ocpus: 999 }),
+    },
+  ];
+  for (const c of cases) {
+    it(`rejects ${c.name} with a ValidationError on ${c.field}`, () => {
+      const pair = repoPair();
+      c.change(pair);
+      const e = validationError(() => validatePair(pair, c.direction ?? "primary-to-dr"));
+      expect(e.field).to.equal(c.field);
+      expect(e.message.startsWith(`${c.field}: `), e.message).to.equal(true);
+    });
+  }
+
+  it("checks the failback fleet only for the direction that runs it", () => {
+    const pair = repoPair();
+    pair.primary.mirrorMaker = { ocpus: 999 };
+    expect(() => validatePair(pair, "primary-to-dr")).to.not.throw();
+  });
+
+  it("allows one existing IAM user with its token on both sides", () => {
+    const pair = repoPair();
+    pair.primary.mirrorMaker = { userName: "mm2", authToken: "a" };
+    pair.dr.mirrorMaker = { userName: "mm2", authToken: "a" };
+    expect(() => validatePair(pair, "dr-to-primary")).to.not.throw();
+  });
+});
