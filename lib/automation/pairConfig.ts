@@ -14,10 +14,11 @@
  * program's project (written by the workspace, see workspace.ts) declares no config schema.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { GeoReplicatedStreamArgs, PeerArgs, ReplicationArgs, Role, StreamSpec } from "../config/args";
+import { GeoReplicatedStreamArgs, PeerArgs, Role, StreamSpec } from "../config/args";
 import { resolveNetwork, resolveStreams, validateRegion } from "../config/validate";
 import { ValidationError } from "../errors";
 import { validateGeoReplicatedStreamArgs, ValidatedArgs } from "../geoReplicatedStream";
+import { argsFromConfig, configuredPeer } from "../program/stackProgram";
 
 /** Project name (and config namespace) of the stacks; the repo's Pulumi.yaml uses the same. */
 export const DEFAULT_PROJECT_NAME = "oci-geo-streaming";
@@ -431,6 +432,11 @@ function configReader(config: StackConfigMap, ns: string) {
       const v = raw(key);
       return v === undefined ? undefined : (JSON.parse(v) as T);
     },
+    // Validation needs the token's kind (a secret), not its value.
+    requireSecret(key: string): pulumi.Output<string> {
+      this.require(key);
+      return pulumi.secret("[auth token]");
+    },
   };
 }
 
@@ -451,68 +457,8 @@ export function stackArgsFor(
   const peer =
     role === "dr" || cfg.get("peerStack") !== undefined
       ? expectedPeering(pair, other(role))
-      : cfg.get("peerRegion") !== undefined
-        ? {
-            region: cfg.require("peerRegion"),
-            vcnCidr: cfg.require("peerVcnCidr"),
-            mirrorMakerSubnetCidr: cfg.require("peerMirrorMakerSubnetCidr"),
-          }
-        : undefined;
-  let replication: ReplicationArgs | undefined;
-  const tenancyId = cfg.get("tenancyId");
-  if (tenancyId !== undefined) {
-    const vaultId = cfg.get("vaultId");
-    replication = definedOnly<ReplicationArgs>({
-      enabled: cfg.getBoolean("replicationEnabled"),
-      tenancyId,
-      tenancyName: cfg.get("tenancyName"),
-      homeRegionProvider: undefined as unknown as pulumi.ProviderResource,
-      credentials:
-        cfg.get("mm2AuthToken") !== undefined
-          ? {
-              mode: "existing",
-              userName: cfg.get("mm2UserName") as string,
-              authToken: pulumi.secret("[auth token]"),
-            }
-          : { mode: "create", userName: cfg.get("mm2UserName") },
-      vault: vaultId !== undefined ? { vaultId, keyId: cfg.require("vaultKeyId") } : undefined,
-      fleet: definedOnly({
-        size: cfg.getNumber("mm2FleetSize"),
-        shape: cfg.get("mm2Shape"),
-        ocpus: cfg.getNumber("mm2Ocpus"),
-        memoryInGbs: cfg.getNumber("mm2MemoryGbs"),
-        imageId: cfg.get("mm2ImageId"),
-      }),
-      bastionClientCidrs: cfg.getObject<string[]>("bastionClientCidrs"),
-      topicsInclude: cfg.getObject<string[]>("topicsInclude"),
-      topicsExclude: cfg.getObject<string[]>("topicsExclude"),
-      groupsInclude: cfg.getObject<string[]>("groupsInclude"),
-      groupsExclude: cfg.getObject<string[]>("groupsExclude"),
-      replicationPolicy: cfg.get("replicationPolicy") as ReplicationArgs["replicationPolicy"],
-      tasksMax: cfg.getNumber("tasksMax"),
-      kafkaDownloadBaseUrl: cfg.get("kafkaDownloadBaseUrl"),
-      kafkaDownloadCidr: cfg.get("kafkaDownloadCidr"),
-    });
-  }
-  return {
-    role: cfg.require("role") as Role,
-    region: config["oci:region"]?.value as string,
-    compartmentId: cfg.require("compartmentId"),
-    network: {
-      vcnCidr: cfg.get("vcnCidr"),
-      streamSubnetCidr: cfg.get("streamSubnetCidr"),
-      mirrorMakerSubnetCidr: cfg.get("mirrorMakerSubnetCidr"),
-    },
-    streamPool: definedOnly({
-      kmsKeyId: cfg.get("kmsKeyId"),
-      autoCreateTopics: cfg.getBoolean("autoCreateTopics"),
-      existingStreamPoolId: cfg.get("existingStreamPoolId"),
-    }),
-    streams: cfg.getObject<StreamSpec[]>("streams") ?? [],
-    peer,
-    partitionQuota: cfg.getNumber("partitionQuota"),
-    replication,
-  };
+      : configuredPeer(cfg);
+  return argsFromConfig(cfg, config["oci:region"]?.value as string, peer);
 }
 
 /**
@@ -599,8 +545,4 @@ function withField<T>(role: Role, fn: () => T): T {
     }
     throw e;
   }
-}
-
-function definedOnly<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }

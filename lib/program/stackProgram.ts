@@ -34,8 +34,45 @@ export async function stackProgram(): Promise<Record<string, unknown>> {
       : cfg.get("peerStack") !== undefined
         ? await peeringOf("peerStack", cfg.require("peerStack"))
         : configuredPeer(cfg);
-  const args: GeoReplicatedStreamArgs = {
-    role,
+  const args = argsFromConfig(cfg, region, peer);
+  // Validate before the providers are registered, so bad config registers nothing at all.
+  validateGeoReplicatedStreamArgs(args, { providersPending: true });
+
+  const profile = cfg.get("ociConfigProfile");
+  const provider = new oci.Provider(`oci-${region}`, { region, configFileProfile: profile });
+  if (args.replication) {
+    const homeRegion = cfg.require("homeRegion");
+    args.replication.homeRegionProvider = new oci.Provider(`oci-home-${homeRegion}`, {
+      region: homeRegion,
+      configFileProfile: profile,
+    });
+  }
+  const site = new GeoReplicatedStream(`geo-${role}`, args, { provider });
+  return site.outputs();
+}
+
+/** The parts of `pulumi.Config` the mapping reads; the Automation API supplies its own reader. */
+export interface StackConfigReader {
+  get(key: string): string | undefined;
+  require(key: string): string;
+  getNumber(key: string): number | undefined;
+  getBoolean(key: string): boolean | undefined;
+  getObject<T>(key: string): T | undefined;
+  requireSecret(key: string): pulumi.Output<string>;
+}
+
+/**
+ * The component's arguments from stack config, key by key (the schema is in Pulumi.yaml). Pure:
+ * `peer` is resolved by the caller, and `replication.homeRegionProvider` is left for the caller
+ * to create after validation.
+ */
+export function argsFromConfig(
+  cfg: StackConfigReader,
+  region: string,
+  peer: PeerArgs | undefined,
+): GeoReplicatedStreamArgs {
+  return {
+    role: cfg.require("role") as Role,
     region,
     compartmentId: cfg.require("compartmentId"),
     network: {
@@ -53,20 +90,6 @@ export async function stackProgram(): Promise<Record<string, unknown>> {
     partitionQuota: cfg.getNumber("partitionQuota"),
     replication: replicationArgs(cfg),
   };
-  // Validate before the providers are registered, so bad config registers nothing at all.
-  validateGeoReplicatedStreamArgs(args, { providersPending: true });
-
-  const profile = cfg.get("ociConfigProfile");
-  const provider = new oci.Provider(`oci-${region}`, { region, configFileProfile: profile });
-  if (args.replication) {
-    const homeRegion = cfg.require("homeRegion");
-    args.replication.homeRegionProvider = new oci.Provider(`oci-home-${homeRegion}`, {
-      region: homeRegion,
-      configFileProfile: profile,
-    });
-  }
-  const site = new GeoReplicatedStream(`geo-${role}`, args, { provider });
-  return site.outputs();
 }
 
 /**
@@ -87,7 +110,7 @@ async function peeringOf(field: string, stackName: string): Promise<PeerArgs> {
 }
 
 /** The primary's view of its dr peer: network facts from config (nothing is read from the dr stack). */
-function configuredPeer(cfg: pulumi.Config): PeerArgs | undefined {
+export function configuredPeer(cfg: StackConfigReader): PeerArgs | undefined {
   const region = cfg.get("peerRegion");
   if (region === undefined) {
     return undefined;
@@ -100,7 +123,7 @@ function configuredPeer(cfg: pulumi.Config): PeerArgs | undefined {
 }
 
 /** The replication layer's config; none when `tenancyId` is not set. */
-function replicationArgs(cfg: pulumi.Config): ReplicationArgs | undefined {
+function replicationArgs(cfg: StackConfigReader): ReplicationArgs | undefined {
   const tenancyId = cfg.get("tenancyId");
   if (tenancyId === undefined) {
     return undefined;
