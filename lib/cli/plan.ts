@@ -1,12 +1,12 @@
 /**
- * `npm start`: the offline plan. Evaluates the Pulumi program for the `primary` and `dr` stacks
+ * `npm run plan` (the first half of `npm start`): the offline plan. Evaluates the Pulumi program for the `primary` and `dr` stacks
  * under the OCI mock engine — no cloud, no Pulumi CLI, no state — prints each stack's resource
  * tree with its key settings, and writes `out/plan/<stack>.json` (secrets masked) plus the
  * rendered artefacts the stack exports (see lib/plan/artifacts.ts).
  *
- *   npm start                      # primary, then dr
- *   npm start -- dr                # dr only (primary is still evaluated, for its outputs)
- *   npm start -- --project <dir> --out <dir> [stack ...]
+ *   npm run plan                   # primary, then dr
+ *   npm run plan -- dr             # dr only (primary is still evaluated, for its outputs)
+ *   npm run plan -- --project <dir> --out <dir> [stack ...]
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -26,7 +26,7 @@ export const BANNER_START =
 export const BANNER_END =
   "NOTHING WAS DEPLOYED. This was an offline plan under a mock engine; the ids, IPs and endpoints above are simulated.";
 
-const USAGE = `usage: npm start -- [stack ...] [--project <dir>] [--out <dir>]
+const USAGE = `usage: npm run plan -- [stack ...] [--project <dir>] [--out <dir>]
 
 Evaluates the Pulumi program offline for each stack (default: primary, then dr) and writes
 <out>/<stack>.json. Defaults: --project . --out <project>/out/plan`;

@@ -54,8 +54,15 @@ export interface StartClusterOptions {
    * credentials created at format time).
    */
   security?: "plaintext" | "scram";
-  /** Client username. Default with emulation: `ocigeo-rehearsal/<name>-mm2/<streamPoolOCID>`; SCRAM: `<name>-mm2`. */
+  /**
+   * Client username. Default with emulation: `<tenancyName>/<userName>/<streamPoolOCID>` (OCI's
+   * shape); SCRAM: `<name>-mm2`.
+   */
   username?: string;
+  /** Emulation: tenancy name in the default username. Default `ocigeo-rehearsal`. */
+  tenancyName?: string;
+  /** Emulation: IAM user name in the default username. Default `<name>-mm2`. */
+  userName?: string;
   /** Client password (OCI: the auth token). Default: random. */
   password?: string;
   /** Region identifier used inside generated OCIDs. Default `eu-<name>-1`. */
@@ -132,7 +139,8 @@ export interface LocalCluster {
 
 const reservedPorts = new Set<number>();
 
-async function freePort(): Promise<number> {
+/** A free TCP port on 127.0.0.1, not handed out before by this process. */
+export async function freePort(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const port = await new Promise<number>((resolve, reject) => {
       const server = net.createServer();
@@ -217,7 +225,10 @@ export async function startCluster(options: StartClusterOptions): Promise<LocalC
   const username =
     security === "plaintext"
       ? undefined
-      : (options.username ?? (emulate ? `ocigeo-rehearsal/${name}-mm2/${streamPoolOcid}` : `${name}-mm2`));
+      : (options.username ??
+        (emulate
+          ? `${options.tenancyName ?? "ocigeo-rehearsal"}/${options.userName ?? `${name}-mm2`}/${streamPoolOcid}`
+          : `${name}-mm2`));
   const password = security === "plaintext" ? undefined : (options.password ?? randomToken());
   if (username) assertJaasSafe("username", username);
   if (password) assertJaasSafe("password", password);

@@ -27,13 +27,23 @@ export {
   type StartMirrorMakerOptions,
   type JvmTrustStore,
 } from "./mirrorMaker";
+export { removeProperties } from "./mm2Properties";
 export {
-  clusterPlaceholders,
-  substitutePlaceholders,
-  parseProperties,
-  removeProperties,
-  writePrivateFile,
-} from "./mm2Properties";
+  prepareRenderedMirrorMaker,
+  startRenderedNode,
+  startEmulatedRegions,
+  createConnectHarness,
+  perNodeProperties,
+  regionOfAlias,
+  rehearsalDrArgs,
+  runPutSecret,
+  type PrepareRenderedMirrorMakerOptions,
+  type PreparedMirrorMaker,
+  type RenderedNode,
+  type RehearsalStream,
+  type EmulatedRegions,
+  type StartRenderedNodeOptions,
+} from "./renderedConfig";
 export {
   adminOps,
   adminOpsOrThrow,
@@ -54,6 +64,8 @@ export {
   type PipeResult,
   type ToolClientConfig,
   type ToolError,
+  type CheckpointRecord,
+  type OffsetSyncRecord,
 } from "./tools";
 export {
   killAllManagedProcesses,

@@ -63,6 +63,10 @@ export function runJavaTool(
   ];
   return new Promise((resolve) => {
     const child = spawn(runtime.java, [...jvm, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    // Killed if this process exits or is interrupted first (Ctrl-C of `npm run rehearse`).
+    const forget = onProcessCleanup(() => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    });
     const events: ToolEvent[] = [];
     let stdout = "";
     let stderr = "";
@@ -92,10 +96,12 @@ export function runJavaTool(
     const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 600_000);
     child.once("error", (error) => {
       clearTimeout(timer);
+      forget();
       resolve({ exitCode: null, signal: null, events, stdout, stderr: `${stderr}\n${error.message}` });
     });
     child.once("close", (exitCode, signal) => {
       clearTimeout(timer);
+      forget();
       parseLine(pending);
       resolve({ exitCode, signal, events, stdout, stderr });
     });
@@ -186,7 +192,31 @@ export type AdminOp =
   | { op: "endOffsets"; topic: string; timeoutMs?: number }
   | { op: "waitRecords"; topic: string; records: number; timeoutMs?: number }
   | { op: "deleteTopic"; name: string; timeoutMs?: number }
-  | { op: "groupOffsets"; group: string; timeoutMs?: number };
+  | { op: "groupOffsets"; group: string; timeoutMs?: number }
+  /** Decodes MirrorMaker's `<source>.checkpoints.internal` from the beginning to its end: {@link CheckpointRecord}s. */
+  | { op: "checkpoints"; topic: string; timeoutMs?: number }
+  /** Decodes a `mm2-offset-syncs.…internal` topic from the beginning to its end: {@link OffsetSyncRecord}s. */
+  | { op: "offsetSyncs"; topic: string; timeoutMs?: number };
+
+/** One record of `<source>.checkpoints.internal` (MirrorMaker's `Checkpoint`). */
+export interface CheckpointRecord {
+  group: string;
+  /** The remote topic on the target (`<source>.<topic>` under the prefixed policy) and its partition. */
+  topic: string;
+  partition: number;
+  upstreamOffset: number;
+  downstreamOffset: number;
+  timestamp: number;
+}
+
+/** One record of an offset-syncs topic (MirrorMaker's `OffsetSync`). */
+export interface OffsetSyncRecord {
+  topic: string;
+  partition: number;
+  upstreamOffset: number;
+  downstreamOffset: number;
+  timestamp: number;
+}
 
 export type AdminResult = { op: string; ok: boolean; elapsedMs: number } & Partial<ToolError> &
   Record<string, unknown>;
@@ -254,6 +284,8 @@ export interface ProduceOptions {
   /** Negative controls only: a transactional producer (implies idempotence). */
   transactionalId?: string;
   timeoutMs?: number;
+  /** Interval of the tool's progress events (default 1000 ms). */
+  progressMs?: number;
   /** Extra producer properties (`--set`). */
   producerProperties?: Record<string, string>;
 }
@@ -294,6 +326,7 @@ export async function produce(
   if (options.idempotence !== undefined) args.push("--idempotence", String(options.idempotence));
   if (options.transactionalId !== undefined) args.push("--transactional-id", options.transactionalId);
   if (options.timeoutMs !== undefined) args.push("--timeout-ms", String(options.timeoutMs));
+  if (options.progressMs !== undefined) args.push("--progress-ms", String(options.progressMs));
   const raw = await runJavaTool(runtime, "ocigeo.rehearsal.Produce", args, run);
   const done = lastEvent(raw, "done");
   const error = lastEvent(raw, "error");

@@ -1,134 +1,77 @@
 /**
- * Smoke replication with the real MirrorMaker 2 between two emulated OCI Streaming regions, and
- * its negative control. The mm2.properties is `fixtures/mm2.properties` (a hand-written stand-in
- * for the renderer's output); the rehearsal only fills in endpoints, credentials and harness
- * topic names.
+ * Smoke replication with the real MirrorMaker 2 between two emulated OCI Streaming regions, running
+ * exactly the mm2.properties the dr stack renders (lib/rehearsal/renderedConfig.ts: same model code
+ * path as the component; only endpoints, credentials and the config dir differ).
  */
 import { expect } from "chai";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-import { startCluster, type LocalCluster } from "../../lib/rehearsal/cluster";
+import { parseProperties } from "../../lib/mm2";
 import { ensureKafkaRuntime, type KafkaRuntime } from "../../lib/rehearsal/kafkaRuntime";
+import { logTail, waitForTopicRecords, type MirrorMakerHandle } from "../../lib/rehearsal/mirrorMaker";
 import {
-  clusterPlaceholders,
-  parseProperties,
-  removeProperties,
-  substitutePlaceholders,
-  writePrivateFile,
-} from "../../lib/rehearsal/mm2Properties";
-import {
-  logTail,
-  startMirrorMaker,
-  trustStoreFor,
-  waitForTopicRecords,
-  type MirrorMakerHandle,
-} from "../../lib/rehearsal/mirrorMaker";
+  prepareRenderedMirrorMaker,
+  startEmulatedRegions,
+  startRenderedNode,
+  type EmulatedRegions,
+} from "../../lib/rehearsal/renderedConfig";
 import { produce, verify } from "../../lib/rehearsal/tools";
 
-const FIXTURE = path.join(__dirname, "fixtures", "mm2.properties");
-const SOURCE = "fra";
-const TARGET = "ams";
 const TOPIC = "orders";
 const PARTITIONS = 3;
-
-/**
- * The internal topics MirrorMaker 4.1 (DefaultReplicationPolicy, separator ".") would create
- * compacted, pre-created here as ordinary topics, on the cluster where MM2 looks for them.
- */
-const INTERNAL_TOPICS = {
-  // offset-syncs.topic.location=source (default): on the source cluster, named after the target
-  source: [`mm2-offset-syncs.${TARGET}.internal`],
-  // checkpoints (named after the source) and heartbeats live on the target
-  target: [`${SOURCE}.checkpoints.internal`, "heartbeats"],
-};
-
 const OFFSET_SYNC_REFUSED =
   /Failure sending offset sync\.[\s\S]{0,2000}?ClusterAuthorizationException|Aborting producer batches due to fatal error[\s\S]{0,600}?ClusterAuthorizationException/;
 
-describe("rehearsal: MirrorMaker 2 between two emulated OCI regions", function () {
+describe("rehearsal: the rendered mm2.properties between two emulated OCI regions", function () {
   this.timeout(600_000);
 
   let runtime: KafkaRuntime;
-  let clusters: LocalCluster[] = [];
+  let regions: EmulatedRegions | undefined;
   let mirrorMakers: MirrorMakerHandle[] = [];
-  let workDirs: string[] = [];
+  let workDir: string;
 
   before(async function () {
     runtime = await ensureKafkaRuntime();
+    workDir = fs.mkdtempSync(path.join(os.tmpdir(), "ocigeo-smoke-"));
+    regions = await startEmulatedRegions({ runtime });
   });
 
-  afterEach(async function () {
-    const mms = mirrorMakers;
-    const cs = clusters;
+  after(async function () {
+    await Promise.all(mirrorMakers.map((m) => m.stop()));
     mirrorMakers = [];
-    clusters = [];
-    await Promise.all(mms.map((m) => m.stop()));
-    await Promise.all(cs.map((c) => c.stop()));
-    if (process.env.OCI_GEO_REHEARSAL_KEEP !== "1") {
-      for (const dir of workDirs) fs.rmSync(dir, { recursive: true, force: true });
-    }
-    workDirs = [];
+    await regions?.stop();
+    if (process.env.OCI_GEO_REHEARSAL_KEEP !== "1") fs.rmSync(workDir, { recursive: true, force: true });
   });
-
-  /** Two fresh emulated regions with the source topic and MM2's internal topics pre-created. */
-  async function regions(): Promise<{ source: LocalCluster; target: LocalCluster; dir: string }> {
-    const started = await Promise.allSettled([
-      startCluster({ name: SOURCE, ociEmulation: true, runtime }),
-      startCluster({ name: TARGET, ociEmulation: true, runtime }),
-    ]);
-    for (const s of started) if (s.status === "fulfilled") clusters.push(s.value);
-    const failed = started.find((s) => s.status === "rejected");
-    if (failed) throw (failed as PromiseRejectedResult).reason;
-    const [source, target] = clusters;
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ocigeo-mm2-"));
-    workDirs.push(dir);
-    const [sourceSetup, targetSetup] = await Promise.all([
-      source.admin([
-        { op: "createTopic", name: TOPIC, partitions: PARTITIONS },
-        ...INTERNAL_TOPICS.source.map((name) => ({ op: "createTopic" as const, name, partitions: 1 })),
-      ]),
-      target.admin(
-        INTERNAL_TOPICS.target.map((name) => ({ op: "createTopic" as const, name, partitions: 1 })),
-      ),
-    ]);
-    for (const r of [...sourceSetup, ...targetSetup]) expect(r.ok, JSON.stringify(r)).to.equal(true);
-    return { source, target, dir };
-  }
-
-  /** The fixture with this run's endpoints and credentials filled in, optionally edited. */
-  function renderProperties(
-    source: LocalCluster,
-    target: LocalCluster,
-    dir: string,
-    edit: (text: string) => string = (t) => t,
-  ): string {
-    const text = substitutePlaceholders(fs.readFileSync(FIXTURE, "utf8"), {
-      ...clusterPlaceholders(SOURCE, source),
-      ...clusterPlaceholders(TARGET, target),
-    });
-    return writePrivateFile(path.join(dir, "mm2.properties"), edit(text));
-  }
-
-  async function runMirrorMaker(
-    source: LocalCluster,
-    propertiesFile: string,
-    dir: string,
-  ): Promise<MirrorMakerHandle> {
-    const mm = await startMirrorMaker({
-      propertiesFile,
-      clusters: [TARGET],
-      logFile: path.join(dir, "mirror-maker.log"),
-      trustStore: trustStoreFor(source),
-      runtime,
-    });
-    mirrorMakers.push(mm);
-    return mm;
-  }
 
   it("replicates records with keys, headers, timestamps and per-partition order intact", async function () {
-    const { source, target, dir } = await regions();
+    const { source, target } = regions!;
+    const prepared = await prepareRenderedMirrorMaker({
+      source,
+      target,
+      streams: [{ name: TOPIC, partitions: PARTITIONS, retentionHours: 168 }],
+      workDir: path.join(workDir, "smoke"),
+    });
+    // What the dr stack renders for a one-node fleet, run unmodified.
+    expect(prepared.propertiesFiles).to.deep.equal([path.join(prepared.configDir, "mm2.properties")]);
+    expect(fs.readFileSync(prepared.propertiesFiles[0], "utf8")).to.equal(prepared.rendered);
+    const props = parseProperties(prepared.rendered);
+    expect(props.get("fra.sasl.jaas.config")).to.contain(
+      `password="\${file:${prepared.configDir}/secrets.properties:fra.sasl.password}"`,
+    );
+    expect(props.get("fra.sasl.jaas.config")).to.contain(`username="${source.username}"`);
+    expect(props.get("ams.config.storage.topic")).to.equal(target.harnessTopics!.config);
+    // secrets.properties, as put-secret.sh wrote it: mode 0600, the password under each alias key.
+    const secrets = path.join(prepared.configDir, "secrets.properties");
+    expect(fs.statSync(secrets).mode & 0o777).to.equal(0o600);
+    expect(prepared.mm2TopicNames).to.deep.equal([
+      "fra.checkpoints.internal",
+      "fra.orders",
+      "heartbeats",
+      "mm2-offset-syncs.fra.internal",
+    ]);
+
     const runId = "smoke";
     const produced = await produce(runtime, source.toolClient(), {
       topic: TOPIC,
@@ -139,9 +82,12 @@ describe("rehearsal: MirrorMaker 2 between two emulated OCI regions", function (
     expect(produced.ok, JSON.stringify(produced.error)).to.equal(true);
     expect(produced.acked).to.equal(1000);
 
-    const mm = await runMirrorMaker(source, renderProperties(source, target, dir), dir);
+    const mm = await startRenderedNode(prepared, 0, { runtime });
+    mirrorMakers.push(mm);
+    const remote = prepared.remoteTopic(TOPIC);
+    expect(remote).to.equal("fra.orders");
     const result = await verify(runtime, target.toolClient(), {
-      topic: `${SOURCE}.${TOPIC}`,
+      topic: remote,
       records: 1000,
       runId,
       partitions: PARTITIONS,
@@ -159,44 +105,18 @@ describe("rehearsal: MirrorMaker 2 between two emulated OCI regions", function (
     expect(result.partitionMismatches, context).to.equal(0);
     expect(result.malformed + result.foreign, context).to.equal(0);
 
-    // The remote topic was created by MM2 like the source: same partitions, not compacted.
-    const remote = await target.describeTopic(`${SOURCE}.${TOPIC}`);
-    expect(remote.partitions).to.equal(PARTITIONS);
-    expect(remote.configs["cleanup.policy"]).to.equal("delete");
+    // The remote topic is the stream the component pre-created: same partitions, not compacted.
+    const described = await target.describeTopic(remote);
+    expect(described.partitions).to.equal(PARTITIONS);
+    expect(described.configs["cleanup.policy"]).to.equal("delete");
+    expect(described.configs["retention.ms"]).to.equal(String(168 * 3_600_000));
 
-    // The offset-syncs producer works (it is the one MM2 producer that takes the client default
-    // enable.idempotence=true): its topic on the source receives syncs.
-    await waitForTopicRecords(source, INTERNAL_TOPICS.source[0], 1, 60_000);
+    // The offset-syncs producer works (the one MM2 producer that takes the client default
+    // enable.idempotence=true): its topic on the target receives syncs.
+    await waitForTopicRecords(target, "mm2-offset-syncs.fra.internal", 1, 60_000);
     expect(mm.log(), logTail(mm)).not.to.match(OFFSET_SYNC_REFUSED);
     expect(mm.log()).not.to.match(/PolicyViolationException/);
     expect(mm.running, logTail(mm)).to.equal(true);
-  });
-
-  it("negative control: with enable.idempotence left at the default, MM2's offset-syncs producer is refused", async function () {
-    const { source, target, dir } = await regions();
-    const runId = "idempotent-default";
-    const produced = await produce(runtime, source.toolClient(), {
-      topic: TOPIC,
-      records: 200,
-      runId,
-      partitions: PARTITIONS,
-    });
-    expect(produced.ok, JSON.stringify(produced.error)).to.equal(true);
-
-    const propertiesFile = renderProperties(source, target, dir, (text) =>
-      removeProperties(text, (key) => key.endsWith("enable.idempotence")),
-    );
-    const keys = Object.keys(parseProperties(fs.readFileSync(propertiesFile, "utf8")));
-    expect(keys.filter((k) => k.includes("idempotence"))).to.deep.equal([]);
-    const mm = await runMirrorMaker(source, propertiesFile, dir);
-
-    // How it fails on Kafka 4.1.2: Connect forces idempotence off for its own producers, so
-    // records still reach the target...
-    await waitForTopicRecords(target, `${SOURCE}.${TOPIC}`, 200, 150_000);
-    // ...but the offset-syncs producer cannot get a producer id, so no offset sync is ever
-    // written: no checkpoints, no consumer-group offset translation, no failover.
-    await mm.waitForLog(OFFSET_SYNC_REFUSED, 60_000);
-    const syncs = await source.endOffsets(INTERNAL_TOPICS.source[0]);
-    expect(syncs.total, logTail(mm)).to.equal(0);
+    await mm.stop();
   });
 });

@@ -1,5 +1,6 @@
 package ocigeo.rehearsal;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -23,10 +24,17 @@ import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.connect.mirror.Checkpoint;
+import org.apache.kafka.connect.mirror.OffsetSync;
 
 /**
  * Batch admin operations against one cluster, one JVM start for many operations.
@@ -39,7 +47,8 @@ import org.apache.kafka.common.config.ConfigResource;
  * waitReady{timeoutMs}, createTopic{name,partitions,replicationFactor?,configs?},
  * alterTopicConfig{name,configs}, describeTopic{name}, listTopics{}, endOffsets{topic},
  * waitRecords{topic,records,timeoutMs} (until the end offsets of the topic sum to at least
- * {@code records}; the topic may not exist yet), deleteTopic{name}, groupOffsets{group}.
+ * {@code records}; the topic may not exist yet), deleteTopic{name}, groupOffsets{group},
+ * checkpoints{topic} and offsetSyncs{topic} (MirrorMaker's internal topics, decoded).
  * Every op accepts timeoutMs (default 30000).
  */
 public final class AdminTool {
@@ -61,7 +70,7 @@ public final class AdminTool {
                     long start = System.currentTimeMillis();
                     Map<String, Object> out = Cli.obj("op", name);
                     try {
-                        out.putAll(execute(admin, name, op));
+                        out.putAll(execute(admin, props, name, op));
                         out.put("ok", true);
                     } catch (Throwable t) {
                         out.put("ok", false);
@@ -77,7 +86,8 @@ public final class AdminTool {
         });
     }
 
-    private static Map<String, Object> execute(Admin admin, String op, JsonNode spec) throws Exception {
+    private static Map<String, Object> execute(Admin admin, Properties props, String op, JsonNode spec)
+        throws Exception {
         long timeoutMs = spec.path("timeoutMs").asLong(30_000);
         switch (op) {
             case "waitReady":
@@ -176,6 +186,9 @@ public final class AdminTool {
                 }
                 return Cli.obj("group", group, "offsets", out);
             }
+            case "checkpoints":
+            case "offsetSyncs":
+                return readMirrorTopic(props, op, spec.path("topic").asText(), timeoutMs);
             default:
                 throw new IllegalArgumentException("unknown op " + op);
         }
@@ -197,6 +210,54 @@ public final class AdminTool {
             total += e.getValue().offset();
         }
         return Cli.obj("topic", name, "total", total, "partitions", perPartition);
+    }
+
+    /**
+     * Reads a MirrorMaker internal topic from the beginning to its current end and decodes every
+     * record with MirrorMaker's own classes: {@code Checkpoint} (op checkpoints) or
+     * {@code OffsetSync} (op offsetSyncs).
+     */
+    private static Map<String, Object> readMirrorTopic(Properties clientProps, String op, String topic, long timeoutMs)
+        throws Exception {
+        Properties props = new Properties();
+        props.putAll(clientProps);
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "ocigeo-rehearsal-" + op);
+        List<Map<String, Object>> records = new ArrayList<>();
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                 new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofMillis(timeoutMs))) {
+                partitions.add(new TopicPartition(topic, info.partition()));
+            }
+            if (partitions.isEmpty()) {
+                throw new org.apache.kafka.common.errors.UnknownTopicOrPartitionException("topic " + topic + " not found");
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofMillis(timeoutMs));
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new java.util.concurrent.TimeoutException("reading " + topic + " took longer than " + timeoutMs + " ms");
+                }
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (op.equals("checkpoints")) {
+                        Checkpoint c = Checkpoint.deserializeRecord(record);
+                        records.add(Cli.obj("group", c.consumerGroupId(), "topic", c.topicPartition().topic(),
+                            "partition", c.topicPartition().partition(), "upstreamOffset", c.upstreamOffset(),
+                            "downstreamOffset", c.downstreamOffset(), "timestamp", record.timestamp()));
+                    } else {
+                        OffsetSync s = OffsetSync.deserializeRecord(record);
+                        records.add(Cli.obj("topic", s.topicPartition().topic(), "partition", s.topicPartition().partition(),
+                            "upstreamOffset", s.upstreamOffset(), "downstreamOffset", s.downstreamOffset(),
+                            "timestamp", record.timestamp()));
+                    }
+                }
+            }
+        }
+        return Cli.obj("topic", topic, "records", records);
     }
 
     private static Map<String, Object> waitReady(Admin admin, long timeoutMs) throws Exception {
