@@ -298,9 +298,12 @@ function globalSections(model: ReplicationModel): Section[] {
           : `Connectors. tasks.max = min(${tasks.partitions} partitions to replicate, ${model.fleet.nodes} nodes x ${model.fleet.coresPerNode} cores), at least 1.`,
         "Consumer-group offsets are translated by the product's failover tool from the checkpoints,",
         "not synced by MM2; topic configs and ACLs are not synced (OCI lacks the admin APIs).",
+        "Source positions are flushed every 10 s (Connect's default is 60 s): after a crash MM2",
+        "re-sends at most about 10 s of records (measured in the rehearsal: up to 29% duplicates at 60 s).",
       ],
       entries: [
         ["tasks.max", String(tasks.value)],
+        ["offset.flush.interval.ms", "10000"],
         ["refresh.topics.enabled", "true"],
         ["refresh.topics.interval.seconds", String(model.refresh.topicsIntervalSeconds)],
         ["refresh.groups.enabled", "true"],
@@ -337,6 +340,9 @@ function globalSections(model: ReplicationModel): Section[] {
       ],
       entries: [
         ["dedicated.mode.enable.internal.rest", "true"],
+        // Connect waits this long for a lost member before moving its tasks (default 5 min, which the
+        // rehearsal measured as a 311 s lag p99 after a node was killed); 60 s outlasts a systemd restart.
+        ["scheduled.rebalance.max.delay.ms", "60000"],
         ["listeners", `http://0.0.0.0:${port}`],
         ["rest.advertised.host.name", nodePlaceholder(model.configDir, "rest.advertised.host.name")],
         ["rest.advertised.port", port],

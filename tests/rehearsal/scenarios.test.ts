@@ -312,17 +312,12 @@ describe("rehearsal scenarios: the rendered mm2.properties on real brokers and r
       streams: [{ name: "ledger", partitions: 4 }],
       nodes: 2,
       overrides: { refreshIntervalSeconds: REFRESH_SECONDS },
-      // TEST-ONLY CHANGE (see the report): the rendered config keeps Connect's default
-      // scheduled.rebalance.max.delay.ms=300000, so a dead node's tasks wait 5 minutes before
-      // the survivor takes them. Shortened here to keep the test short; skipped once rendered.
-      edit: (text) =>
-        parseProperties(text).has("scheduled.rebalance.max.delay.ms")
-          ? text
-          : `${text}# rehearsal test only\nscheduled.rebalance.max.delay.ms=10000\n`,
     });
     expect(prepared.nodes.map((n) => n.restPort)).to.have.length(2);
     const props = parseProperties(fs.readFileSync(prepared.propertiesFiles[1], "utf8"));
     expect(props.get("dedicated.mode.enable.internal.rest")).to.equal("true");
+    // The survivor takes a lost member's tasks after this delay (Connect's default is 5 min).
+    expect(props.get("scheduled.rebalance.max.delay.ms")).to.equal("60000");
     expect(props.get("rest.advertised.host.name")).to.equal(
       `\${file:${prepared.configDir}/node.properties:rest.advertised.host.name}`,
     );

@@ -300,7 +300,15 @@ describe("mm2 properties: DESIGN §4 rules", () => {
       const q = props(drModel({ fleet: { nodes: 1, coresPerNode: 2 } }));
       expect(get(q, "dedicated.mode.enable.internal.rest")).to.equal("false");
       expect(q.has("listeners")).to.equal(false);
+      expect(q.has("scheduled.rebalance.max.delay.ms")).to.equal(false);
     });
+    it("moves a lost node's tasks after 60 s, not Connect's default 5 min", () => {
+      expect(get(p, "scheduled.rebalance.max.delay.ms")).to.equal("60000");
+    });
+  });
+
+  it("flushes source positions every 10 s so a crash re-sends little", () => {
+    expect(get(p, "offset.flush.interval.ms")).to.equal("10000");
   });
 
   describe("client tuning within OCI limits, on OCI clusters only", () => {
