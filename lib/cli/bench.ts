@@ -81,7 +81,6 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "ocigeo-bench-"));
   let settings;
   try {
     settings = defaultSettings({
@@ -97,6 +96,7 @@ export async function main(argv: string[]): Promise<number> {
   const log = (line: string): void => {
     process.stdout.write(`${line}\n`);
   };
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "ocigeo-bench-"));
   const load = os.loadavg()[0];
   const busy = load > os.cpus().length / 2;
   log(

@@ -10,11 +10,13 @@
  *  2. throughput — backlog first: the replicator is paused (SIGSTOP of its JVM), a fixed backlog is
  *     produced on the source, the replicator is resumed (SIGCONT); a consumer on the target,
  *     positioned at the end beforehand, records the first and last arrival of the backlog's
- *     records: MiB/s = backlog bytes (key + value) / (last − first arrival). Nothing else competes
- *     for the CPU while the backlog drains. The pause stays well under Connect's 10 s session
- *     timeout (reported per step; a longer one is flagged);
- *  3. lag — paced: a producer writes at a fixed rate below what every configuration sustains, the
- *     consumer on the target records arrival − record timestamp (the producer's send time) for
+ *     records: MiB/s = backlog bytes (key + value) / (last − first arrival). Only that consumer
+ *     runs next to the replicator while the backlog drains. A pause longer than Connect's 10 s
+ *     session timeout makes MirrorMaker's only worker rejoin its group on resume, which revokes
+ *     nothing (checked in its log per step; a revocation would be noted);
+ *  3. lag — paced: a producer writes at a fixed, moderate rate (0.25 MiB/s per partition, at most
+ *     2 MiB/s in all: below OCI's write limit, so lag is not backlog drain), the consumer on the
+ *     target records arrival − record timestamp (the producer's send time) for
  *     every record: p50/p99. Meanwhile the source broker's per-topic fetch counter gives the
  *     partition reads per second (OCI allows 5 per partition and consumer group).
  */
@@ -75,7 +77,8 @@ export interface BenchSettings {
   only?: string[];
   /**
    * Emulate OCI's 1 MB/s/partition write limit on the target with a Kafka `producer_byte_rate`
-   * quota of P MiB/s for the cluster's user (an aggregate: Kafka has no per-partition quota).
+   * quota of P MiB/s for the cluster's user (an aggregate: Kafka has no per-partition quota; the
+   * broker throttles by delaying responses, over a 2 s window).
    */
   ociWriteQuota: boolean;
 }
@@ -697,7 +700,14 @@ export async function runBench(options: RunBenchOptions): Promise<BenchReport> {
 
   log("starting the two emulated OCI regions (fra = source, ams = target)");
   const t0 = Date.now();
-  const regions = await startEmulatedRegions({ runtime });
+  // With the write quota, a 2 s quota window (default 11 s) so that a backlog burst is throttled
+  // after ~2 s at the quota instead of passing whole.
+  const regions = await startEmulatedRegions({
+    runtime,
+    cluster: settings.ociWriteQuota
+      ? { brokerProperties: { "quota.window.num": "2", "quota.window.size.seconds": "1" } }
+      : undefined,
+  });
   timings.clustersStart = Date.now() - t0;
   let probe: JmxProbe | undefined;
   try {
