@@ -262,6 +262,32 @@ function flowSection(model: ReplicationModel, flow: NormalizedFlow): Section {
   return { comment: [`Flow ${p}: what to replicate.`], entries };
 }
 
+/**
+ * Connect worker settings of the herders this fleet runs (`--clusters <target>`). Kafka 4.1's
+ * `MirrorMakerConfig.workerConfig` builds a herder's worker from the TARGET cluster's properties plus
+ * a few top-level prefixes (`offset.storage`, `config.storage`, `status.storage`, converters, `task`,
+ * `worker`, `replication.policy`): a top-level `offset.flush.interval.ms` or
+ * `scheduled.rebalance.max.delay.ms` is silently ignored, so these are `<target>.`-prefixed. (They
+ * also reach the connectors as `target.cluster.*`, where the admin clients log them as unknown.)
+ */
+function workerSection(model: ReplicationModel): Section {
+  const t = model.target;
+  const comment = [
+    `Connect workers of the herders into ${t} (MM2 reads worker settings from the target cluster's).`,
+    "Source positions are flushed every 10 s (Connect's default is 60 s): after a crash MM2 re-sends",
+    "about the last 10 s of records instead of the last minute.",
+  ];
+  const entries: Entry[] = [[`${t}.offset.flush.interval.ms`, "10000"]];
+  if (needsInternalRest(model)) {
+    comment.push(
+      "A lost node's tasks move to the survivors after 60 s (Connect's default is 5 min); 60 s outlasts",
+      "a systemd restart of the node, which then gets its own tasks back.",
+    );
+    entries.push([`${t}.scheduled.rebalance.max.delay.ms`, "60000"]);
+  }
+  return { comment, entries };
+}
+
 function globalSections(model: ReplicationModel): Section[] {
   const aliases = model.clusters.map((c) => c.alias);
   const enabled = new Set(model.flows.map((f) => `${f.source}->${f.target}`));
@@ -308,12 +334,9 @@ function globalSections(model: ReplicationModel): Section[] {
           : `Connectors. tasks.max = min(${tasks.partitions} partitions to replicate, ${model.fleet.nodes} nodes x ${model.fleet.coresPerNode} cores), at least 1.`,
         "Consumer-group offsets are translated by the product's failover tool from the checkpoints,",
         "not synced by MM2; topic configs and ACLs are not synced (OCI lacks the admin APIs).",
-        "Source positions are flushed every 10 s (Connect's default is 60 s): after a crash MM2",
-        "re-sends at most about 10 s of records (measured in the rehearsal: up to 29% duplicates at 60 s).",
       ],
       entries: [
         ["tasks.max", String(tasks.value)],
-        ["offset.flush.interval.ms", "10000"],
         ["refresh.topics.enabled", "true"],
         ["refresh.topics.interval.seconds", String(model.refresh.topicsIntervalSeconds)],
         ["refresh.groups.enabled", "true"],
@@ -341,6 +364,7 @@ function globalSections(model: ReplicationModel): Section[] {
       ],
     },
   ];
+  sections.push(workerSection(model));
   if (needsInternalRest(model)) {
     const port = String(model.fleet.internalRestPort);
     sections.push({
@@ -350,9 +374,6 @@ function globalSections(model: ReplicationModel): Section[] {
       ],
       entries: [
         ["dedicated.mode.enable.internal.rest", "true"],
-        // Connect waits this long for a lost member before moving its tasks (default 5 min, which the
-        // rehearsal measured as a 311 s lag p99 after a node was killed); 60 s outlasts a systemd restart.
-        ["scheduled.rebalance.max.delay.ms", "60000"],
         ["listeners", `http://0.0.0.0:${port}`],
         ["rest.advertised.host.name", nodePlaceholder(model.configDir, "rest.advertised.host.name")],
         ["rest.advertised.port", port],

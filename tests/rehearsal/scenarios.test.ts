@@ -307,6 +307,12 @@ describe("rehearsal scenarios: the rendered mm2.properties on real brokers and r
     });
   });
 
+  /** `key = value` inside one of Kafka's "DistributedConfig values:" dumps (one tab-indented line each). */
+  const workerConfigValue = (key: string, value: string): RegExp =>
+    new RegExp(
+      `DistributedConfig values: ?\\n(?:\\t[^\\n]*\\n)*?\\t${key.replace(/\./g, "\\.")} = ${value}\\n`,
+    );
+
   it("with two MM2 nodes, killing one leaves the other replicating everything", async function () {
     const prepared = await prepare("two-nodes", {
       streams: [{ name: "ledger", partitions: 4 }],
@@ -317,11 +323,17 @@ describe("rehearsal scenarios: the rendered mm2.properties on real brokers and r
     const props = parseProperties(fs.readFileSync(prepared.propertiesFiles[1], "utf8"));
     expect(props.get("dedicated.mode.enable.internal.rest")).to.equal("true");
     // The survivor takes a lost member's tasks after this delay (Connect's default is 5 min).
-    expect(props.get("scheduled.rebalance.max.delay.ms")).to.equal("60000");
+    expect(props.get("ams.scheduled.rebalance.max.delay.ms")).to.equal("60000");
     expect(props.get("rest.advertised.host.name")).to.equal(
       `\${file:${prepared.configDir}/node.properties:rest.advertised.host.name}`,
     );
     const [node1, node2] = [await start(prepared, 0), await start(prepared, 1)];
+    // What Kafka applied, from its own log of the fra->ams worker's DistributedConfig: a worker
+    // setting placed where MirrorMakerConfig ignores it would show Connect's default here.
+    for (const node of [node1, node2]) {
+      await node.waitForLog(workerConfigValue("scheduled.rebalance.max.delay.ms", "60000"), 60_000);
+      await node.waitForLog(workerConfigValue("offset.flush.interval.ms", "10000"), 60_000);
+    }
 
     await produceOk("ledger", 400, "both-nodes", 4);
     const before = await verify(runtime, target().toolClient(), {

@@ -300,15 +300,36 @@ describe("mm2 properties: DESIGN §4 rules", () => {
       const q = props(drModel({ fleet: { nodes: 1, coresPerNode: 2 } }));
       expect(get(q, "dedicated.mode.enable.internal.rest")).to.equal("false");
       expect(q.has("listeners")).to.equal(false);
-      expect(q.has("scheduled.rebalance.max.delay.ms")).to.equal(false);
+      expect([...q.keys()].filter((k) => k.endsWith("scheduled.rebalance.max.delay.ms"))).to.deep.equal([]);
     });
     it("moves a lost node's tasks after 60 s, not Connect's default 5 min", () => {
-      expect(get(p, "scheduled.rebalance.max.delay.ms")).to.equal("60000");
+      expect(get(p, "dr.scheduled.rebalance.max.delay.ms")).to.equal("60000");
     });
   });
 
   it("flushes source positions every 10 s so a crash re-sends little", () => {
-    expect(get(p, "offset.flush.interval.ms")).to.equal("10000");
+    expect(get(p, "dr.offset.flush.interval.ms")).to.equal("10000");
+  });
+
+  // Kafka 4.1's MirrorMakerConfig.workerConfig builds a herder's Connect worker from the target
+  // cluster's `<target>.` properties and only these top-level prefixes; any other top-level worker
+  // setting is silently dropped (the renderer once lost offset.flush.interval.ms and
+  // scheduled.rebalance.max.delay.ms that way; the rehearsal reads the values Kafka applied).
+  it("sets worker-only settings on the target cluster, never top-level where MM2 ignores them", () => {
+    const workerOnly = [
+      "offset.flush.interval.ms",
+      "offset.flush.timeout.ms",
+      "scheduled.rebalance.max.delay.ms",
+      "session.timeout.ms",
+      "heartbeat.interval.ms",
+      "rebalance.timeout.ms",
+      "connect.protocol",
+      "group.id",
+      "exactly.once.source.support",
+    ];
+    for (const key of workerOnly) {
+      expect(p.has(key), key).to.equal(false);
+    }
   });
 
   describe("client tuning within OCI limits, on OCI clusters only", () => {
