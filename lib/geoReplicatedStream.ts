@@ -1,7 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
-import { GeoReplicatedStreamArgs, PeerArgs, PeeringBundle, Role } from "./config/args";
+import { GeoReplicatedStreamArgs, PeerArgs, PeeringBundle, PeerReplicationInfo, Role } from "./config/args";
 import { resolveArgs, ResolvedArgs } from "./config/validate";
-import { ResolvedReplicationInfra, resolveReplicationInfra } from "./config/validateReplication";
+import {
+  checkActiveActive,
+  ResolvedReplicationInfra,
+  resolveReplicationInfra,
+} from "./config/validateReplication";
+import { OnPremConnectivity } from "./network/onPremConnectivity";
 import { RegionalNetwork } from "./network/regionalNetwork";
 import { planReplicationStreams, PreCreatedStream } from "./replication/model";
 import { ReplicationLayer } from "./replication/replicationLayer";
@@ -35,8 +40,9 @@ export function validateGeoReplicatedStreamArgs(
     args.replication,
     resolved.role,
     resolved.peer?.bootstrapServers !== undefined && resolved.peer?.streamPoolId !== undefined,
-    options,
+    { ...options, hasExternalKafka: resolved.externalKafka !== undefined },
   );
+  checkActiveActive(infra, resolved.peer?.replication);
   const mm2Streams = infra.enabled ? planReplicationStreams(resolved, infra, args.replication) : undefined;
   return { resolved, infra, mm2Streams };
 }
@@ -71,27 +77,33 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
   public readonly peering: pulumi.Output<PeeringBundle>;
   /** The replication layer, when this region runs MirrorMaker (`replication.enabled`). */
   public readonly replication?: ReplicationLayer;
+  /** The IPSec VPN or FastConnect link to the on-premises networks, when `onPremises` is set. */
+  public readonly onPremises?: OnPremConnectivity;
 
   private readonly resolved: ResolvedArgs;
+  private readonly infra?: ResolvedReplicationInfra;
 
   constructor(name: string, args: GeoReplicatedStreamArgs, opts: pulumi.ComponentResourceOptions = {}) {
     // Validate first: a ValidationError here leaves nothing registered.
-    const resolved = resolveArgs(args);
-    const infra = args.replication
-      ? resolveReplicationInfra(
-          args.replication,
-          resolved.role,
-          resolved.peer?.bootstrapServers !== undefined && resolved.peer?.streamPoolId !== undefined,
-        )
-      : undefined;
-    const mm2Streams = infra?.enabled
-      ? planReplicationStreams(resolved, infra, args.replication!)
-      : undefined;
+    const { resolved, infra, mm2Streams } = validateGeoReplicatedStreamArgs(args);
     super(GEO_REPLICATED_STREAM_TYPE, name, {}, opts);
     this.resolved = resolved;
+    this.infra = infra;
     const child = { parent: this, provider: opts.provider };
 
     const network = new RegionalNetwork(`${name}-network`, { resolved }, child);
+    if (resolved.onPremises) {
+      this.onPremises = new OnPremConnectivity(
+        `${name}-onprem`,
+        {
+          onPremises: resolved.onPremises,
+          compartmentId: resolved.compartmentId,
+          drgId: network.drgId,
+          freeformTags: resolved.freeformTags,
+        },
+        child,
+      );
+    }
     const site = new StreamingSite(
       `${name}-streaming`,
       { resolved, streamSubnetId: network.streamSubnetId, streamPoolNsgId: network.streamPoolNsgId },
@@ -141,6 +153,7 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
       streamPoolId: this.streamPoolId,
       bootstrapServers: this.bootstrapServers,
       streams: resolved.streams,
+      replication: this.replicationInfo(infra),
     });
 
     this.registerOutputs(this.outputs());
@@ -165,6 +178,7 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
       streamIds: this.streamIds,
       requiredRouteRules: this.requiredRouteRules,
       peering: this.peering,
+      ...(this.onPremises ? { onPremises: this.onPremisesOutput(this.onPremises) } : {}),
       ...(this.replication
         ? {
             connectHarnessId: this.replication.connectHarnessId,
@@ -194,6 +208,32 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
       streamPoolId: this.streamPoolId,
       bootstrapServers: this.bootstrapServers,
       streams: this.resolved.streams,
+      replication: this.replicationInfo(this.infra),
+    };
+  }
+
+  private onPremisesOutput(c: OnPremConnectivity): Record<string, pulumi.Input<unknown>> {
+    return c.kind === "ipsec"
+      ? {
+          kind: c.kind,
+          cidrs: this.resolved.onPremises!.cidrs,
+          cpeId: c.cpeId,
+          ipsecConnectionId: c.ipsecConnectionId,
+          vpnTunnels: c.vpnTunnels,
+        }
+      : {
+          kind: c.kind,
+          cidrs: this.resolved.onPremises!.cidrs,
+          virtualCircuitId: c.virtualCircuitId,
+          virtualCircuitState: c.virtualCircuitState,
+          virtualCircuitGatewayId: c.virtualCircuitGatewayId,
+        };
+  }
+
+  private replicationInfo(infra: ResolvedReplicationInfra | undefined): PeerReplicationInfo {
+    return {
+      enabled: infra?.enabled === true && infra.flow === "peer-to-local",
+      replicationPolicy: infra?.replicationPolicy ?? "prefixed",
     };
   }
 }

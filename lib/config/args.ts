@@ -87,6 +87,18 @@ export interface PeerArgs {
   bootstrapServers?: pulumi.Input<string>;
   /** The peer's declared streams (replicated by the dr side; remote copies get the same partitions). */
   streams?: StreamSpec[];
+  /**
+   * Whether the peer runs MirrorMaker pulling from this region, and with which policy (its
+   * `peering` bundle carries it). Used to refuse loops: both sides replicating from each other
+   * (active-active) is allowed only with the `prefixed` policy. Default: not replicating.
+   */
+  replication?: PeerReplicationInfo;
+}
+
+/** How a region replicates from its peer, as published in its `peering` bundle. */
+export interface PeerReplicationInfo {
+  enabled: boolean;
+  replicationPolicy: "prefixed" | "identity";
 }
 
 /** Arguments of {@link GeoReplicatedStream}. */
@@ -111,6 +123,88 @@ export interface GeoReplicatedStreamArgs {
   replication?: ReplicationArgs;
   /** Freeform tags added to every taggable resource. Default: `{ "oci-geo-streaming": <role> }` only. */
   freeformTags?: Record<string, string>;
+  /** A Kafka cluster outside OCI (on premises) this region replicates with. Default: none. */
+  externalKafka?: ExternalKafkaArgs;
+  /** The on-premises networks reached through this region's DRG (IPSec VPN or FastConnect). Default: none. */
+  onPremises?: OnPremisesArgs;
+}
+
+/** SASL credentials for an external Kafka cluster. */
+export interface ExternalSaslArgs {
+  /** `PLAIN`, `SCRAM-SHA-256` or `SCRAM-SHA-512`. */
+  mechanism: "PLAIN" | "SCRAM-SHA-256" | "SCRAM-SHA-512";
+  username: string;
+  /** Must be a Pulumi secret (`config.requireSecret`, `pulumi.secret`); stored in OCI Vault. */
+  password: pulumi.Input<string>;
+}
+
+/** TLS settings for an external Kafka cluster (SSL or SASL_SSL). */
+export interface ExternalTlsArgs {
+  /**
+   * PEM CA certificate(s) the brokers' certificates chain to, when a private CA signed them.
+   * Stored in Vault; the VM writes it as a PEM truststore at boot. Default: the JVM's public CAs.
+   */
+  caCertificatePem?: pulumi.Input<string>;
+  /** Mutual TLS: the client certificate chain, PEM. Requires `clientKeyPem`. */
+  clientCertificatePem?: pulumi.Input<string>;
+  /** Mutual TLS: the client's PKCS#8 private key, PEM. Must be a Pulumi secret; stored in Vault. */
+  clientKeyPem?: pulumi.Input<string>;
+  /** Password of an encrypted `clientKeyPem` (Pulumi secret). Default: the key is not encrypted. */
+  clientKeyPassword?: pulumi.Input<string>;
+  /** Check the broker's host name against its certificate. Default: true (only turn off for IP-only certificates). */
+  endpointIdentification?: boolean;
+}
+
+/** A Kafka cluster outside OCI Streaming. Normal Kafka behaviour applies to it. */
+export interface ExternalKafkaArgs {
+  /** MM2 cluster alias, also the prefix of its topics' remote copies in OCI, e.g. `onprem`. */
+  alias: string;
+  /** Comma-separated `host:port` list reachable from the MirrorMaker subnet through the DRG. */
+  bootstrapServers: string;
+  /**
+   * CIDRs of every broker (bootstrap and advertised listeners): the fleet's only egress to the
+   * external cluster, on `brokerPorts`. Each must lie inside `onPremises.cidrs`.
+   */
+  brokerCidrs: string[];
+  /** Ports of the brokers' listeners. Default: the ports in `bootstrapServers`. */
+  brokerPorts?: number[];
+  /** `SASL_SSL` (default), `SSL` (TLS, optionally mutual) or `SASL_PLAINTEXT` (SASL without TLS). */
+  securityProtocol?: "SASL_SSL" | "SSL" | "SASL_PLAINTEXT";
+  /** SASL credentials; required for SASL_SSL and SASL_PLAINTEXT, refused for SSL. */
+  sasl?: ExternalSaslArgs;
+  /** TLS settings; refused for SASL_PLAINTEXT. */
+  tls?: ExternalTlsArgs;
+  /** Topics on the external cluster replicated into OCI (their remote copies are created up front). */
+  topics?: StreamSpec[];
+}
+
+/** An IPSec VPN from this region's DRG to the on-premises VPN device. */
+export interface IpsecArgs {
+  /** Public IPv4 address of the on-premises VPN device (the CPE). */
+  cpeIpAddress: string;
+  /** OCI CPE device shape OCID (vendor template). Default: none (generic). */
+  cpeDeviceShapeId?: pulumi.Input<string>;
+  /** IKE version of both tunnels. Default: `V2`. */
+  ikeVersion?: "V1" | "V2";
+  /**
+   * Pre-shared keys of the two tunnels, as Pulumi secrets. Default: two random 64-character keys,
+   * output as secrets (`vpnTunnels[i].sharedSecret`) for the on-premises side.
+   */
+  sharedSecrets?: [pulumi.Input<string>, pulumi.Input<string>];
+}
+
+/** An existing FastConnect virtual circuit (private) that terminates on this region's DRG. */
+export interface FastConnectArgs {
+  /** The virtual circuit's OCID. Its gateway must be this region's DRG (output `drgId`). */
+  virtualCircuitId: pulumi.Input<string>;
+}
+
+/** The on-premises networks, and how the DRG reaches them: exactly one of `ipsec` or `fastConnect`. */
+export interface OnPremisesArgs {
+  /** On-premises CIDRs routed through the DRG (the IPSec static routes). */
+  cidrs: string[];
+  ipsec?: IpsecArgs;
+  fastConnect?: FastConnectArgs;
 }
 
 /** Everything the other region's instance needs, exported as the `peering` output. */
@@ -124,6 +218,8 @@ export interface PeeringBundle {
   streamPoolId: string;
   bootstrapServers: string;
   streams: StreamSpec[];
+  /** Whether this region runs MirrorMaker pulling from its peer, and its policy. */
+  replication: PeerReplicationInfo;
 }
 
 /** How MirrorMaker authenticates to OCI Streaming. */
@@ -162,13 +258,24 @@ export interface FleetArgs {
   sshAuthorizedKeys?: string;
 }
 
+/** What a region's MirrorMaker replicates, see {@link ReplicationArgs.flow}. */
+export type ReplicationFlow = "peer-to-local" | "external-to-local" | "local-to-external";
+
 /** The replication layer: Connect harness, credentials in Vault, and the MM2 fleet. */
 export interface ReplicationArgs {
   /**
    * Run MirrorMaker in this region, pulling from the peer ("remote consume, local produce").
-   * Default: true for `dr`, false for `primary` (turn it on in the primary for failback).
+   * Default: true for `dr`, false for `primary` (turn it on in the primary for failback, or in
+   * both regions for active-active, which needs the `prefixed` policy).
    */
   enabled?: boolean;
+  /**
+   * What this region's MirrorMaker replicates: `peer-to-local` (default: the peer region's pool into
+   * this one), `external-to-local` (the on-premises cluster into this pool) or `local-to-external`
+   * (this pool out to the on-premises cluster; MM2's worker state then lives there). MirrorMaker
+   * always runs in this region.
+   */
+  flow?: ReplicationFlow;
   /** Tenancy OCID: IAM users, groups, dynamic groups and policies live at its root. */
   tenancyId: pulumi.Input<string>;
   /** Tenancy name as it appears in OCI Kafka usernames. Default: looked up from `tenancyId`. */

@@ -1,7 +1,14 @@
 import { ValidationError } from "../errors";
-import { Cidr, contains, overlaps, parseCidr, subnet } from "../net/cidr";
+import { Cidr, contains, mustParseCidr, overlaps, parseCidr, subnet } from "../net/cidr";
 import { isKnownRegion, OCI_REGION_PATTERN } from "../oci/regions";
 import { GeoReplicatedStreamArgs, NetworkArgs, PeerArgs, Role, StreamPoolArgs, StreamSpec } from "./args";
+import {
+  regionAlias,
+  resolveExternalKafka,
+  ResolvedExternalKafka,
+  ResolvedOnPremises,
+  resolveOnPremises,
+} from "./validateExternal";
 
 /**
  * Pure validation of {@link GeoReplicatedStreamArgs}. Every check throws a {@link ValidationError}
@@ -50,6 +57,10 @@ export interface ResolvedArgs {
   peer?: PeerArgs;
   partitionQuota: number;
   freeformTags: Record<string, string>;
+  /** The on-premises networks and how the DRG reaches them. */
+  onPremises?: ResolvedOnPremises;
+  /** The external (on-premises) Kafka cluster. */
+  externalKafka?: ResolvedExternalKafka;
 }
 
 /** Validates a region name; `field` names the argument in the error. */
@@ -369,6 +380,19 @@ export function resolveArgs(args: GeoReplicatedStreamArgs): ResolvedArgs {
   const streamPool = resolveStreamPool(args.streamPool);
   const streams = resolveStreams(args.streams, partitionQuota);
   const peer = resolvePeer(args.role, region, network, args.peer);
+  const ociCidrs = [{ field: "network.vcnCidr", cidr: mustParseCidr(network.vcnCidr) }];
+  if (peer) {
+    ociCidrs.push({ field: "peer.vcnCidr", cidr: mustParseCidr(peer.vcnCidr) });
+  }
+  const onPremises = resolveOnPremises(args.onPremises, ociCidrs);
+  const aliases = [region, ...(peer ? [peer.region] : [])].map(regionAlias);
+  const externalKafka = resolveExternalKafka(args.externalKafka, onPremises, aliases, partitionQuota);
+  if (onPremises && !externalKafka) {
+    throw new ValidationError(
+      "externalKafka",
+      "is required with onPremises: the on-premises connectivity exists for MirrorMaker to reach an external Kafka cluster. Add externalKafka, or remove onPremises",
+    );
+  }
   return {
     role: args.role,
     region,
@@ -379,5 +403,7 @@ export function resolveArgs(args: GeoReplicatedStreamArgs): ResolvedArgs {
     peer,
     partitionQuota,
     freeformTags: { ...(args.freeformTags ?? {}), "oci-geo-streaming": args.role },
+    onPremises,
+    externalKafka,
   };
 }

@@ -6,7 +6,14 @@ import {
   FLEX_SHAPES,
   MIN_MEMORY_GB,
 } from "../replication/shapes";
-import { CredentialsArgs, FleetArgs, ReplicationArgs, Role } from "./args";
+import {
+  CredentialsArgs,
+  FleetArgs,
+  PeerReplicationInfo,
+  ReplicationArgs,
+  ReplicationFlow,
+  Role,
+} from "./args";
 import { validateCidr } from "./validate";
 
 /** The fleet with defaults applied. */
@@ -23,6 +30,7 @@ export interface ResolvedFleet {
 /** The compute, credential and network parts of the replication arguments, validated. */
 export interface ResolvedReplicationInfra {
   enabled: boolean;
+  flow: ReplicationFlow;
   credentials: CredentialsArgs;
   fleet: ResolvedFleet;
   bastionClientCidrs: string[];
@@ -31,6 +39,8 @@ export interface ResolvedReplicationInfra {
   kafkaDownloadBaseUrl?: string;
   kafkaDownloadCidr?: string;
 }
+
+const FLOWS: readonly ReplicationFlow[] = ["peer-to-local", "external-to-local", "local-to-external"];
 
 const IAM_NAME_PATTERN = /^[A-Za-z0-9._@+-]{1,100}$/;
 
@@ -130,9 +140,23 @@ export function resolveReplicationInfra(
   r: ReplicationArgs,
   role: Role,
   hasPeerEndpoint: boolean,
-  options: { providersPending?: boolean } = {},
+  options: { providersPending?: boolean; hasExternalKafka?: boolean } = {},
 ): ResolvedReplicationInfra {
-  const enabled = r.enabled ?? role === "dr";
+  const flow = r.flow ?? "peer-to-local";
+  if (!FLOWS.includes(flow)) {
+    throw new ValidationError(
+      "replication.flow",
+      `${JSON.stringify(flow)} is not a flow. Use ${FLOWS.map((f) => `"${f}"`).join(", ")}`,
+    );
+  }
+  const external = flow !== "peer-to-local";
+  if (external && !options.hasExternalKafka) {
+    throw new ValidationError(
+      "replication.flow",
+      `"${flow}" needs the external cluster. Add externalKafka and onPremises, or use "peer-to-local"`,
+    );
+  }
+  const enabled = r.enabled ?? (role === "dr" || external);
   if (r.tenancyId === undefined || r.tenancyId === "") {
     throw new ValidationError(
       "replication.tenancyId",
@@ -145,7 +169,7 @@ export function resolveReplicationInfra(
       "is required: IAM users, groups, dynamic groups and policies can only be written in the home region. Pass an oci.Provider for it",
     );
   }
-  if (enabled && !hasPeerEndpoint) {
+  if (enabled && !external && !hasPeerEndpoint) {
     throw new ValidationError(
       "peer",
       "has no bootstrapServers or streamPoolId, so there is nothing to pull from. Pass the peer's peering bundle, or set replication.enabled to false",
@@ -186,6 +210,7 @@ export function resolveReplicationInfra(
   }
   return {
     enabled,
+    flow,
     credentials: resolveCredentials(r.credentials),
     fleet: resolveFleet(r.fleet),
     bastionClientCidrs,
@@ -194,4 +219,26 @@ export function resolveReplicationInfra(
     kafkaDownloadBaseUrl: r.kafkaDownloadBaseUrl,
     kafkaDownloadCidr: r.kafkaDownloadCidr,
   };
+}
+
+/**
+ * Refuses replication loops between the two regions: when this region pulls from its peer and the
+ * peer pulls from this region (active-active), each side must use the `prefixed` policy. With
+ * `identity` both copies of a topic have the same name, and MirrorMaker cannot tell a record that
+ * came from the other region from a local one: every record would travel back and forth forever.
+ */
+export function checkActiveActive(
+  infra: Pick<ResolvedReplicationInfra, "enabled" | "flow" | "replicationPolicy">,
+  peerReplication: PeerReplicationInfo | undefined,
+): void {
+  if (!infra.enabled || infra.flow !== "peer-to-local" || !peerReplication?.enabled) {
+    return;
+  }
+  if (infra.replicationPolicy === "identity" || peerReplication.replicationPolicy === "identity") {
+    const side = infra.replicationPolicy === "identity" ? "this region" : "the peer";
+    throw new ValidationError(
+      "replication.replicationPolicy",
+      `both regions replicate from each other (active-active) and ${side} uses the identity policy: every record would loop between the regions. Use "prefixed" on both sides, or turn replication off on one side`,
+    );
+  }
 }

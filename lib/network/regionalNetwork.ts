@@ -11,7 +11,7 @@ export interface RegionalNetworkArgs {
 /**
  * One region's private network: VCN (or an adopted one), a private subnet for the stream pool
  * endpoint and one for the MirrorMaker fleet, NAT and Service gateways, route tables that send
- * the peer VCN through the DRG, the DRG with its VCN attachment and a remote peering connection
+ * the peer VCN (and the MirrorMaker subnet's on-premises CIDRs) through the DRG, the DRG with its VCN attachment and a remote peering connection
  * (peered to the primary's in the `dr` role), and the stream pool NSG.
  */
 export class RegionalNetwork extends pulumi.ComponentResource {
@@ -109,6 +109,12 @@ export class RegionalNetwork extends pulumi.ComponentResource {
       const peerRoute = r.peer
         ? [{ destination: r.peer.vcnCidr, destinationType: "CIDR_BLOCK", networkEntityId: drg.id }]
         : [];
+      // Only the MirrorMaker subnet reaches the on-premises brokers; the pool is never exposed there.
+      const onPremRoutes = (r.onPremises?.cidrs ?? []).map((destination) => ({
+        destination,
+        destinationType: "CIDR_BLOCK",
+        networkEntityId: drg.id,
+      }));
       const streamRt = new oci.core.RouteTable(
         `${name}-stream-rt`,
         { compartmentId, vcnId, displayName: `${name}-stream-rt`, routeRules: peerRoute, freeformTags },
@@ -122,6 +128,7 @@ export class RegionalNetwork extends pulumi.ComponentResource {
           displayName: `${name}-mm-rt`,
           routeRules: [
             ...peerRoute,
+            ...onPremRoutes,
             {
               destination: allServices.cidrBlock,
               destinationType: "SERVICE_CIDR_BLOCK",
@@ -177,9 +184,10 @@ export class RegionalNetwork extends pulumi.ComponentResource {
       attachment = attach(vcnId);
       this.streamSubnetId = pulumi.output(existing.streamSubnetId);
       this.mirrorMakerSubnetId = pulumi.output(existing.mirrorMakerSubnetId);
-      this.requiredRouteRules = r.peer
-        ? drg.id.apply((drgId) => [{ destination: r.peer!.vcnCidr, target: drgId }])
-        : pulumi.output([]);
+      const destinations = [...(r.peer ? [r.peer.vcnCidr] : []), ...(r.onPremises?.cidrs ?? [])];
+      this.requiredRouteRules = drg.id.apply((drgId) =>
+        destinations.map((destination) => ({ destination, target: drgId })),
+      );
     }
     this.vcnId = vcnId;
 

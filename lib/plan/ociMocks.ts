@@ -843,6 +843,42 @@ export class OciMocks implements pulumi.runtime.Mocks {
           state: "ACTIVE",
         };
 
+      // ---------------------------------------------------------------- on-premises connectivity
+      case "oci:Core/cpe:Cpe":
+        return { ...common, isPrivate: false };
+      case "oci:Core/ipsec:Ipsec": {
+        sameRegion("drgId", inp.drgId);
+        sameRegion("cpeId", inp.cpeId);
+        const routes = (inp.staticRoutes as unknown[] | undefined) ?? [];
+        if (!read && routes.length === 0) {
+          reject("staticRoutes must list at least one CIDR");
+        }
+        return {
+          ...common,
+          state: "AVAILABLE",
+          transportType: "INTERNET",
+          cpeLocalIdentifierType: "IP_ADDRESS",
+        };
+      }
+      case "oci:Core/ipsecConnectionTunnelManagement:IpsecConnectionTunnelManagement": {
+        const ipsec = sameRegion("ipsecId", inp.ipsecId);
+        const cpe = this.lookup(ipsec?.outputs.cpeId);
+        const secret = inp.sharedSecret;
+        if (!read && typeof secret === "string" && !/^[A-Za-z0-9 ]{1,255}$/.test(secret)) {
+          reject("sharedSecret may contain only letters, digits and spaces (1-255 characters)");
+        }
+        return {
+          ...common,
+          vpnIp: mockHeadendIp(`${String(inp.ipsecId)}|${String(inp.tunnelId)}`),
+          cpeIp: cpe?.outputs.ipAddress,
+          routing: inp.routing ?? "STATIC",
+          ikeVersion: inp.ikeVersion ?? "V1",
+          sharedSecret: secret,
+          status: "DOWN",
+          state: "AVAILABLE",
+        };
+      }
+
       // ---------------------------------------------------------------- identity (tenancy-wide)
       case "oci:Identity/user:User":
         return { ...common, emailVerified: false, capabilities: [], inactiveState: "", state: "ACTIVE" };
@@ -1084,6 +1120,30 @@ export class OciMocks implements pulumi.runtime.Mocks {
           );
         return { ...inp, id, streamPools: applyFilters(pools, filters) };
       }
+      case "oci:Core/getIpsecConnectionTunnels:getIpsecConnectionTunnels": {
+        const ipsec = this.lookup(inp.ipsecId);
+        if (ipsec?.type !== "oci:Core/ipsec:Ipsec") {
+          throw new Error(`no IPSec connection ${String(inp.ipsecId)}`);
+        }
+        const cpe = this.lookup(ipsec.outputs.cpeId);
+        const tunnels = [1, 2].map((n) => ({
+          id: makeOcid("ipsectunnel", ipsec.region, `${String(inp.ipsecId)}|${n}`),
+          ipsecId: inp.ipsecId,
+          vpnIp: mockHeadendIp(`${String(inp.ipsecId)}|${n}`),
+          cpeIp: cpe?.outputs.ipAddress,
+          routing: "STATIC",
+          ikeVersion: "V1",
+          status: "DOWN",
+          state: "AVAILABLE",
+        }));
+        return { ...inp, id, ipSecConnectionTunnels: applyFilters(tunnels, filters) };
+      }
+      case "oci:Core/getVirtualCircuit:getVirtualCircuit":
+        return {
+          ...this.describeExisting("oci:Core/virtualCircuit:VirtualCircuit", inp.virtualCircuitId, region),
+          id: inp.virtualCircuitId,
+          virtualCircuitId: inp.virtualCircuitId,
+        };
       case "oci:Core/getVcn:getVcn":
         return {
           ...this.describeExisting("oci:Core/vcn:Vcn", inp.vcnId, region),
@@ -1118,6 +1178,12 @@ export class OciMocks implements pulumi.runtime.Mocks {
       freeformTags: {},
       definedTags: {},
     };
+    if (type === "oci:Core/virtualCircuit:VirtualCircuit") {
+      // Offline there is no way to know which DRG an existing circuit ends on: say so.
+      synth.state = "PROVISIONED";
+      synth.type = "PRIVATE";
+      synth.gatewayId = "unknown-offline";
+    }
     if (type === "oci:Core/vcn:Vcn") {
       synth.cidrBlock = "10.0.0.0/16";
       synth.dnsLabel = "existing";
@@ -1143,7 +1209,14 @@ export const ANSWERED_INVOKES: readonly string[] = [
   "oci:Streaming/getStreamPools:getStreamPools",
   "oci:Core/getVcn:getVcn",
   "oci:Core/getSubnet:getSubnet",
+  "oci:Core/getIpsecConnectionTunnels:getIpsecConnectionTunnels",
+  "oci:Core/getVirtualCircuit:getVirtualCircuit",
 ];
+
+/** A deterministic stand-in for an OCI VPN headend's public IP (documentation range 203.0.113.0/24). */
+function mockHeadendIp(seed: string): string {
+  return `203.0.113.${(parseInt(hashHex(seed, 4), 16) % 254) + 1}`;
+}
 
 /** Default-resource types (they manage an existing VCN default) and the OCID kind of what they manage. */
 const DEFAULT_RESOURCE_KINDS: Record<string, string> = {

@@ -1,6 +1,7 @@
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
 import { CredentialsArgs } from "../config/args";
+import { ExternalSecretIds } from "./model";
 
 /** Arguments of {@link MirrorMakerCredentials}. */
 export interface MirrorMakerCredentialsArgs {
@@ -12,8 +13,13 @@ export interface MirrorMakerCredentialsArgs {
   pullCompartmentIds: pulumi.Input<string>[];
   /** Compartments of the pools MirrorMaker produces to (stream-push; also read: worker storage, offset-syncs). */
   pushCompartmentIds: pulumi.Input<string>[];
-  /** The Connect harness MirrorMaker keeps its worker state in. */
-  connectHarnessId: pulumi.Input<string>;
+  /** The Connect harness MirrorMaker keeps its worker state in (none when the target is not OCI). */
+  connectHarnessId?: pulumi.Input<string>;
+  /**
+   * The external cluster's credentials (Pulumi secrets, or a CA certificate), stored as Vault
+   * secrets in the same vault as the token.
+   */
+  externalSecrets?: Partial<Record<keyof ExternalSecretIds, pulumi.Input<string>>>;
   /** Provider for the home region (IAM). */
   homeRegionProvider: pulumi.ProviderResource;
   /** Existing vault and key; created when absent. */
@@ -31,7 +37,7 @@ export function streamingPolicyStatements(
   groupName: string,
   pullCompartmentIds: string[],
   pushCompartmentIds: string[],
-  connectHarnessId: string,
+  connectHarnessId: string | undefined,
   harnessCompartmentId: string,
 ): string[] {
   const unique = (ids: string[]) => [...new Set(ids)].sort();
@@ -41,9 +47,20 @@ export function streamingPolicyStatements(
     ...pull.map((id) => `Allow group ${groupName} to use stream-pull in compartment id ${id}`),
     ...push.map((id) => `Allow group ${groupName} to use stream-push in compartment id ${id}`),
     ...pull.map((id) => `Allow group ${groupName} to read streams in compartment id ${id}`),
-    `Allow group ${groupName} to use connect-harness in compartment id ${harnessCompartmentId} where target.connectharness.id = '${connectHarnessId}'`,
+    ...(connectHarnessId === undefined
+      ? []
+      : [
+          `Allow group ${groupName} to use connect-harness in compartment id ${harnessCompartmentId} where target.connectharness.id = '${connectHarnessId}'`,
+        ]),
   ];
 }
+
+const EXTERNAL_SECRET_PURPOSE: Record<keyof ExternalSecretIds, string> = {
+  saslPassword: "SASL password",
+  caCertificate: "CA certificate (PEM trust store)",
+  keystore: "client private key and certificate (PEM key store)",
+  keyPassword: "client key password",
+};
 
 /**
  * MirrorMaker's OCI credentials: the IAM user (created, or an existing one) and its auth token,
@@ -57,6 +74,10 @@ export class MirrorMakerCredentials extends pulumi.ComponentResource {
   /** Vault secret holding the auth token. Its OCID is not secret; its content is. */
   public readonly secretId: pulumi.Output<string>;
   public readonly vaultId: pulumi.Output<string>;
+  /** Vault secrets of the external cluster's credentials (ids only). */
+  public readonly externalSecretIds: pulumi.Output<ExternalSecretIds>;
+  /** Every Vault secret the fleet reads at boot. */
+  public readonly allSecretIds: pulumi.Output<string[]>;
 
   constructor(name: string, args: MirrorMakerCredentialsArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("oci-geo-streaming:replication:MirrorMakerCredentials", name, {}, opts);
@@ -104,7 +125,7 @@ export class MirrorMakerCredentials extends pulumi.ComponentResource {
             .all([
               pulumi.all(args.pullCompartmentIds),
               pulumi.all(args.pushCompartmentIds),
-              args.connectHarnessId,
+              pulumi.output(args.connectHarnessId),
               args.compartmentId,
             ])
             .apply(([pull, push, harness, cid]) =>
@@ -173,8 +194,43 @@ export class MirrorMakerCredentials extends pulumi.ComponentResource {
       },
       regional,
     );
+    const external = Object.entries(args.externalSecrets ?? {})
+      .filter((e): e is [keyof ExternalSecretIds, pulumi.Input<string>] => e[1] !== undefined)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([key, value]) => {
+        const slug = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+        const s = new oci.vault.Secret(
+          `${name}-external-${slug}`,
+          {
+            compartmentId: args.compartmentId,
+            vaultId,
+            keyId,
+            secretName: `${name}-external-${slug}`,
+            description: `MirrorMaker 2: the external Kafka cluster's ${EXTERNAL_SECRET_PURPOSE[key]}`,
+            secretContent: {
+              contentType: "BASE64",
+              content: pulumi.secret(
+                pulumi.output(value).apply((t) => Buffer.from(t, "utf8").toString("base64")),
+              ),
+            },
+            freeformTags: tags,
+          },
+          regional,
+        );
+        return [key, s.id] as const;
+      });
     this.secretId = secret.id;
     this.vaultId = pulumi.output(vaultId);
-    this.registerOutputs({ userName: this.userName, secretId: this.secretId, vaultId: this.vaultId });
+    this.externalSecretIds = pulumi
+      .all(external.map(([, id]) => id))
+      .apply((ids) => Object.fromEntries(ids.map((id, i) => [external[i][0], id])) as ExternalSecretIds);
+    this.allSecretIds = pulumi.all([secret.id, ...external.map(([, id]) => id)]);
+    this.registerOutputs({
+      userName: this.userName,
+      secretId: this.secretId,
+      vaultId: this.vaultId,
+      externalSecretIds: this.externalSecretIds,
+      allSecretIds: this.allSecretIds,
+    });
   }
 }

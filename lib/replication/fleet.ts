@@ -12,8 +12,8 @@ export interface MirrorMakerFleetArgs {
   subnetId: pulumi.Input<string>;
   /** Rendered `#cloud-config` user-data (no secret inside). */
   userData: pulumi.Input<string>;
-  /** Vault secret the instances may read at boot. */
-  secretId: pulumi.Input<string>;
+  /** Vault secrets the instances may read at boot (the token, and any external cluster credentials). */
+  secretIds: pulumi.Input<pulumi.Input<string>[]>;
   rules: Omit<FleetRuleInputs, "oracleServicesCidr" | "bastionSubnetCidr">;
   oracleServicesCidr: pulumi.Input<string>;
   mirrorMakerSubnetCidr: string;
@@ -147,10 +147,10 @@ export class MirrorMakerFleet extends pulumi.ComponentResource {
       {
         compartmentId: args.tenancyId,
         name: `${name}-read-token`,
-        description: "MirrorMaker 2 instances read only their auth-token secret",
+        description: "MirrorMaker 2 instances read only their own credential secrets",
         statements: pulumi
-          .all([dynamicGroup.name, args.compartmentId, args.secretId])
-          .apply(([dg, cid, sid]) => secretPolicyStatements(dg, cid, sid)),
+          .all([dynamicGroup.name, args.compartmentId, pulumi.output(args.secretIds)])
+          .apply(([dg, cid, ids]) => secretPolicyStatements(dg, cid, ids)),
         freeformTags: tags,
       },
       home,
@@ -192,15 +192,16 @@ export function matchingRule(instanceIds: string[]): string {
     .join(", ")}}`;
 }
 
-/** The fleet may read the bundle of exactly one secret. */
+/** The fleet may read the bundles of exactly these secrets: one statement per secret. */
 export function secretPolicyStatements(
   dynamicGroup: string,
   compartmentId: string,
-  secretId: string,
+  secretIds: string[],
 ): string[] {
-  return [
-    `Allow dynamic-group ${dynamicGroup} to read secret-bundles in compartment id ${compartmentId} where target.secret.id = '${secretId}'`,
-  ];
+  return [...new Set(secretIds)].map(
+    (id) =>
+      `Allow dynamic-group ${dynamicGroup} to read secret-bundles in compartment id ${compartmentId} where target.secret.id = '${id}'`,
+  );
 }
 
 function createRule(

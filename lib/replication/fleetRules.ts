@@ -21,6 +21,8 @@ export interface FleetRuleInputs {
   internalRestPort?: number;
   /** The bastion's private endpoint lives in the fleet subnet: SSH from there only. */
   bastionSubnetCidr?: string;
+  /** The external (on-premises) Kafka brokers, reached through the DRG: these CIDRs on these ports only. */
+  externalBrokers?: { cidrs: string[]; ports: number[] };
 }
 
 /**
@@ -48,6 +50,18 @@ export function fleetRules(i: FleetRuleInputs): FleetRule[] {
       peerType: "CIDR_BLOCK",
       description: "Kafka to the peer region's stream pool through the DRG",
     });
+  }
+  for (const [n, cidr] of (i.externalBrokers?.cidrs ?? []).entries()) {
+    for (const port of i.externalBrokers!.ports) {
+      rules.push({
+        key: `kafka-to-external-${n + 1}-${port}`,
+        direction: "EGRESS",
+        port,
+        peer: cidr,
+        peerType: "CIDR_BLOCK",
+        description: "Kafka to the on-premises brokers through the DRG",
+      });
+    }
   }
   rules.push(
     {

@@ -2,10 +2,17 @@ import { ReplicationArgs } from "../config/args";
 import { ResolvedArgs, ResolvedStream } from "../config/validate";
 import { ResolvedReplicationInfra } from "../config/validateReplication";
 import { ValidationError } from "../errors";
+import { ResolvedExternalKafka } from "../config/validateExternal";
 import {
+  ClusterSpec,
+  ExternalClusterSpec,
+  ExternalSecurity,
   mm2Topics,
   normalizeReplicationModel,
+  OciClusterSpec,
   ReplicationModelInput,
+  SecretRef,
+  TlsSpec,
   validateReplicationModel,
 } from "../mm2";
 import { regionKey } from "../oci/regions";
@@ -20,6 +27,17 @@ export interface ReplicationRuntimeValues {
   connectHarnessId: string;
   peerStreamPoolId: string;
   peerBootstrapServers: string;
+  /** Vault secrets holding the external cluster's credentials (those it uses). */
+  external?: ExternalSecretIds;
+}
+
+/** Vault secret OCIDs of the external cluster's credentials. */
+export interface ExternalSecretIds {
+  saslPassword?: string;
+  caCertificate?: string;
+  /** The client's private key followed by its certificate chain: a PEM key store. */
+  keystore?: string;
+  keyPassword?: string;
 }
 
 /** Syntactically valid stand-ins: validation needs the model's shape, not the real ids. */
@@ -32,7 +50,56 @@ export const PLACEHOLDER_VALUES: ReplicationRuntimeValues = {
   connectHarnessId: "ocid1.connectharness.oc1.pending.pending",
   peerStreamPoolId: "ocid1.streampool.oc1.pending.peer",
   peerBootstrapServers: "peer.pending:9092",
+  external: {
+    saslPassword: "ocid1.vaultsecret.oc1.pending.sasl",
+    caCertificate: "ocid1.vaultsecret.oc1.pending.ca",
+    keystore: "ocid1.vaultsecret.oc1.pending.keystore",
+    keyPassword: "ocid1.vaultsecret.oc1.pending.keypassword",
+  },
 };
+
+/** The external cluster as MM2 sees it: security from the args, credentials as Vault secrets. */
+export function externalClusterSpec(ext: ResolvedExternalKafka, ids: ExternalSecretIds): ExternalClusterSpec {
+  const ref = (id: string | undefined, what: string): SecretRef => {
+    if (id === undefined) {
+      throw new Error(`externalKafka: no Vault secret for the ${what}`);
+    }
+    return { secretId: id };
+  };
+  const tls: TlsSpec | undefined =
+    ext.securityProtocol === "SASL_PLAINTEXT"
+      ? undefined
+      : {
+          truststore:
+            ext.tls?.caCertificatePem !== undefined
+              ? { type: "PEM", content: ref(ids.caCertificate, "CA certificate") }
+              : undefined,
+          keystore:
+            ext.tls?.clientKeyPem !== undefined
+              ? { type: "PEM", content: ref(ids.keystore, "client key and certificate") }
+              : undefined,
+          keyPassword:
+            ext.tls?.clientKeyPassword !== undefined ? ref(ids.keyPassword, "key password") : undefined,
+          endpointIdentification: ext.tls?.endpointIdentification,
+        };
+  const security: ExternalSecurity =
+    ext.securityProtocol === "SSL"
+      ? { protocol: "SSL", tls: tls! }
+      : {
+          protocol: ext.securityProtocol,
+          mechanism: ext.sasl!.mechanism,
+          username: ext.sasl!.username,
+          password: ref(ids.saslPassword, "SASL password"),
+          tls,
+        };
+  return {
+    kind: "external",
+    alias: ext.alias,
+    bootstrapServers: ext.bootstrapServers,
+    security,
+    topics: ext.topics.map((t) => ({ name: t.name, partitions: t.partitions })),
+  };
+}
 
 /** MM2 cluster alias of a region: its lower-case region key (`fra`, `ams`). */
 export function clusterAlias(region: string): string {
@@ -50,8 +117,10 @@ export function vcpusPerNode(fleet: ResolvedReplicationInfra["fleet"]): number {
 }
 
 /**
- * The MM2 model of this region's fleet: pull from the peer ("remote consume"), produce into the
- * local pool ("local produce"), worker storage on the local Connect harness.
+ * The MM2 model of this region's fleet. MirrorMaker always runs here: `peer-to-local` pulls from
+ * the peer region ("remote consume, local produce"), `external-to-local` pulls from the on-premises
+ * cluster, both with worker storage on the local Connect harness; `local-to-external` produces to
+ * the on-premises cluster, where MM2 keeps its worker state in its own (compacted) topics.
  */
 export function buildReplicationModel(
   r: ResolvedArgs,
@@ -59,47 +128,56 @@ export function buildReplicationModel(
   args: ReplicationArgs,
   v: ReplicationRuntimeValues,
 ): ReplicationModelInput {
-  const peer = r.peer!;
-  const source = clusterAlias(peer.region);
-  const target = clusterAlias(r.region);
-  const peerStreams = (peer.streams ?? []) as ResolvedStream[];
+  const local = clusterAlias(r.region);
   const credentials = {
     tenancyName: v.tenancyName,
     userName: v.userName,
     authToken: { secretId: v.secretId },
   };
+  const toLocal = infra.flow !== "local-to-external";
+  const localCluster: OciClusterSpec = {
+    kind: "oci",
+    alias: local,
+    bootstrapServers: v.localBootstrapServers,
+    streamPoolId: v.localStreamPoolId,
+    ...(toLocal ? { connectHarnessId: v.connectHarnessId } : {}),
+    ...credentials,
+    topics: r.streams.map((s) => ({ name: s.name, partitions: s.partitions })),
+  };
+  let source: ClusterSpec;
+  let target: ClusterSpec;
+  if (infra.flow === "peer-to-local") {
+    const peer = r.peer!;
+    source = {
+      kind: "oci",
+      alias: clusterAlias(peer.region),
+      bootstrapServers: v.peerBootstrapServers,
+      streamPoolId: v.peerStreamPoolId,
+      ...credentials,
+      topics: ((peer.streams ?? []) as ResolvedStream[]).map((s) => ({
+        name: s.name,
+        partitions: s.partitions ?? 1,
+      })),
+    };
+    target = localCluster;
+  } else {
+    const external = externalClusterSpec(r.externalKafka!, v.external ?? {});
+    [source, target] = toLocal ? [external, localCluster] : [localCluster, external];
+  }
   return {
-    clusters: [
-      {
-        kind: "oci",
-        alias: source,
-        bootstrapServers: v.peerBootstrapServers,
-        streamPoolId: v.peerStreamPoolId,
-        ...credentials,
-        topics: peerStreams.map((s) => ({ name: s.name, partitions: s.partitions ?? 1 })),
-      },
-      {
-        kind: "oci",
-        alias: target,
-        bootstrapServers: v.localBootstrapServers,
-        streamPoolId: v.localStreamPoolId,
-        connectHarnessId: v.connectHarnessId,
-        ...credentials,
-        topics: r.streams.map((s) => ({ name: s.name, partitions: s.partitions })),
-      },
-    ],
+    clusters: [source, target],
     flows: [
       {
-        source,
-        target,
+        source: source.alias,
+        target: target.alias,
         topics: {
-          include: args.topicsInclude ?? peerStreams.map((s) => exactJavaPattern(s.name)),
+          include: args.topicsInclude ?? (source.topics ?? []).map((t) => exactJavaPattern(t.name)),
           exclude: args.topicsExclude,
         },
         groups: { include: args.groupsInclude, exclude: args.groupsExclude },
       },
     ],
-    target,
+    target: target.alias,
     fleet: { nodes: infra.fleet.size, coresPerNode: vcpusPerNode(infra.fleet) },
     policy: { type: infra.replicationPolicy },
     tasksMax: args.tasksMax,
@@ -108,6 +186,13 @@ export function buildReplicationModel(
       groupsIntervalSeconds: infra.refreshIntervalSeconds,
     },
   };
+}
+
+/** Retention of the source topics the remote copies mirror (OCI streams need one; default 24 h). */
+function sourceRetention(r: ResolvedArgs, infra: ResolvedReplicationInfra): Map<string, number> {
+  const streams: { name: string; retentionHours?: number }[] =
+    infra.flow === "peer-to-local" ? (r.peer?.streams ?? []) : (r.externalKafka?.topics ?? []);
+  return new Map(streams.map((s) => [s.name, s.retentionHours ?? 24]));
 }
 
 /** A stream to create in the local pool before MM2 starts. */
@@ -131,7 +216,7 @@ export function planReplicationStreams(
   const model = normalizeReplicationModel(input);
   const local = clusterAlias(r.region);
   const declared = new Set(r.streams.map((s) => s.name));
-  const peerRetention = new Map((r.peer?.streams ?? []).map((s) => [s.name, s.retentionHours ?? 24]));
+  const peerRetention = sourceRetention(r, infra);
   const streams: PreCreatedStream[] = [];
   for (const t of mm2Topics(model)) {
     if (t.clusterKind !== "oci" || declared.has(t.name)) {

@@ -8,7 +8,34 @@ import { DEFAULT_INTERNAL_REST_PORT, renderMm2Properties } from "../mm2";
 import { createStream } from "../streaming/streamingSite";
 import { MirrorMakerCredentials } from "./credentials";
 import { MirrorMakerFleet } from "./fleet";
-import { buildReplicationModel, PreCreatedStream, ReplicationRuntimeValues } from "./model";
+import {
+  buildReplicationModel,
+  ExternalSecretIds,
+  PLACEHOLDER_VALUES,
+  PreCreatedStream,
+  ReplicationRuntimeValues,
+} from "./model";
+import { ResolvedExternalKafka } from "../config/validateExternal";
+
+/**
+ * What goes into Vault for the external cluster: the SASL password, the CA certificate (the VM
+ * writes it as a PEM trust store), the client key followed by its certificate chain (a PEM key
+ * store, as Kafka reads one) and the key's password — only those that are set.
+ */
+export function externalSecretContents(
+  ext: ResolvedExternalKafka,
+): Partial<Record<keyof ExternalSecretIds, pulumi.Input<string>>> {
+  const out: Partial<Record<keyof ExternalSecretIds, pulumi.Input<string>>> = {};
+  if (ext.securityProtocol !== "SSL" && ext.sasl) out.saslPassword = ext.sasl.password;
+  if (ext.tls?.caCertificatePem !== undefined) out.caCertificate = ext.tls.caCertificatePem;
+  if (ext.tls?.clientKeyPem !== undefined) {
+    out.keystore = pulumi
+      .all([ext.tls.clientKeyPem, ext.tls.clientCertificatePem ?? ""])
+      .apply(([key, cert]) => `${key.trim()}\n${cert.trim()}\n`);
+  }
+  if (ext.tls?.clientKeyPassword !== undefined) out.keyPassword = ext.tls.clientKeyPassword;
+  return out;
+}
 
 /** Arguments of {@link ReplicationLayer}. */
 export interface ReplicationLayerArgs {
@@ -30,7 +57,8 @@ export interface ReplicationLayerArgs {
  * MM2 fleet whose cloud-init renders `mm2.properties`.
  */
 export class ReplicationLayer extends pulumi.ComponentResource {
-  public readonly connectHarnessId: pulumi.Output<string>;
+  /** The Connect harness (MM2's worker storage), when the target is this region's pool. */
+  public readonly connectHarnessId: pulumi.Output<string | undefined>;
   public readonly instanceIds: pulumi.Output<string[]>;
   public readonly privateIps: pulumi.Output<string[]>;
   public readonly bastionId: pulumi.Output<string | undefined>;
@@ -49,13 +77,18 @@ export class ReplicationLayer extends pulumi.ComponentResource {
     const infra = args.infra;
     const rep = args.replication;
     const child = { parent: this, provider: opts.provider };
-    const peer = r.peer!;
+    const toLocal = infra.flow !== "local-to-external";
+    const ext = r.externalKafka;
 
-    const harness = new oci.streaming.ConnectHarness(
-      `${name}-harness`,
-      { compartmentId: r.compartmentId, name: `${name}-harness`, freeformTags: r.freeformTags },
-      child,
-    );
+    // Worker storage: the Connect harness when the target is this pool; on an external target MM2
+    // keeps its state in its own compacted topics there.
+    const harness = toLocal
+      ? new oci.streaming.ConnectHarness(
+          `${name}-harness`,
+          { compartmentId: r.compartmentId, name: `${name}-harness`, freeformTags: r.freeformTags },
+          child,
+        )
+      : undefined;
     const streams = args.streams.map(
       (s) => [s.name, createStream(name, s, args.localStreamPoolId, r, child)] as const,
     );
@@ -63,17 +96,20 @@ export class ReplicationLayer extends pulumi.ComponentResource {
       .all(streams.map(([, s]) => s.id))
       .apply((ids) => Object.fromEntries(ids.map((id, i) => [streams[i][0], id])));
 
+    const pulls =
+      infra.flow === "peer-to-local" ? (r.peer?.compartmentId ?? r.compartmentId) : r.compartmentId;
     const credentials = new MirrorMakerCredentials(
       `${name}-credentials`,
       {
         credentials: infra.credentials,
         tenancyId: rep.tenancyId,
         compartmentId: r.compartmentId,
-        pullCompartmentIds: [peer.compartmentId ?? r.compartmentId],
-        pushCompartmentIds: [r.compartmentId],
-        connectHarnessId: harness.id,
+        pullCompartmentIds: infra.flow === "external-to-local" ? [] : [pulls],
+        pushCompartmentIds: toLocal ? [r.compartmentId] : [],
+        connectHarnessId: harness?.id,
         homeRegionProvider: rep.homeRegionProvider,
         vault: rep.vault,
+        externalSecrets: ext && infra.flow !== "peer-to-local" ? externalSecretContents(ext) : undefined,
         freeformTags: r.freeformTags,
       },
       child,
@@ -87,19 +123,20 @@ export class ReplicationLayer extends pulumi.ComponentResource {
             { parent: this, provider: opts.provider },
           ).name;
     // The streams must exist before MM2 starts, or MM2 would try to create them (compacted).
-    const known: Record<keyof ReplicationRuntimeValues, pulumi.Input<string>> = {
+    const placeholder = (v: string) => pulumi.output(v);
+    const known: Record<Exclude<keyof ReplicationRuntimeValues, "external">, pulumi.Input<string>> = {
       tenancyName,
       userName: credentials.userName,
       secretId: credentials.secretId,
       localStreamPoolId: args.localStreamPoolId,
       localBootstrapServers: args.localBootstrapServers,
-      connectHarnessId: harness.id,
-      peerStreamPoolId: peer.streamPoolId!,
-      peerBootstrapServers: peer.bootstrapServers!,
+      connectHarnessId: harness?.id ?? placeholder(PLACEHOLDER_VALUES.connectHarnessId),
+      peerStreamPoolId: r.peer?.streamPoolId ?? placeholder(PLACEHOLDER_VALUES.peerStreamPoolId),
+      peerBootstrapServers: r.peer?.bootstrapServers ?? placeholder(PLACEHOLDER_VALUES.peerBootstrapServers),
     };
     const values = pulumi
-      .all([pulumi.output(known), pulumi.all(streams.map(([, s]) => s.id))])
-      .apply(([v]) => v as unknown as ReplicationRuntimeValues);
+      .all([pulumi.output(known), credentials.externalSecretIds, pulumi.all(streams.map(([, s]) => s.id))])
+      .apply(([v, external]) => ({ ...v, external }) as unknown as ReplicationRuntimeValues);
     const model = values.apply((v) => buildReplicationModel(r, infra, rep, v));
     this.mm2Properties = model.apply((m) => renderMm2Properties(m, { fieldPrefix: "replication" }));
     this.userData = model.apply((m) =>
@@ -121,10 +158,14 @@ export class ReplicationLayer extends pulumi.ComponentResource {
         vcnId: args.vcnId,
         subnetId: args.mirrorMakerSubnetId,
         userData: this.userData,
-        secretId: credentials.secretId,
+        secretIds: credentials.allSecretIds,
         rules: {
           localStreamSubnetCidr: r.network.streamSubnetCidr,
-          peerVcnCidr: peer.vcnCidr,
+          peerVcnCidr: infra.flow === "peer-to-local" ? r.peer?.vcnCidr : undefined,
+          externalBrokers:
+            ext && infra.flow !== "peer-to-local"
+              ? { cidrs: ext.brokerCidrs, ports: ext.brokerPorts }
+              : undefined,
           downloadCidr: infra.kafkaDownloadCidr ?? "0.0.0.0/0",
           internalRestPort: infra.fleet.size > 1 ? DEFAULT_INTERNAL_REST_PORT : undefined,
         },
@@ -137,7 +178,7 @@ export class ReplicationLayer extends pulumi.ComponentResource {
       { ...child, dependsOn: streams.map(([, s]) => s) },
     );
 
-    this.connectHarnessId = harness.id;
+    this.connectHarnessId = harness ? harness.id : pulumi.output(undefined);
     this.instanceIds = fleet.instanceIds;
     this.privateIps = fleet.privateIps;
     this.bastionId = fleet.bastionId;

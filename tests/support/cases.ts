@@ -1,4 +1,5 @@
-import { GeoReplicatedStreamArgs } from "../../lib/config/args";
+import * as pulumi from "@pulumi/pulumi";
+import { ExternalKafkaArgs, GeoReplicatedStreamArgs } from "../../lib/config/args";
 
 /** Shared argument fixtures: a valid dr configuration and every way to break it. */
 const COMPARTMENT = "ocid1.compartment.oc1..aaaaaaaa5x2rdkq4vfu6r3jgiqdjvnqwz7xq7fnv3xhm3f2tkl4yc3e6lmoa";
@@ -171,4 +172,203 @@ export const INVALID_CASES: Case[] = [
   ],
   ["unknown role", (a) => ((a as { role: string }).role = "secondary"), "role", /Use "primary" or "dr"/],
   ["compartment not an OCID", (a) => (a.compartmentId = "my-compartment"), "compartmentId", /not an OCID/],
+  ...externalCases(),
 ];
+
+/** A stand-in CA certificate (PEM framing is what validation checks). */
+export const CA_PEM =
+  "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUfake0ca0only0for0tests0000wCgYIKoZIzj0EAwIw\n-----END CERTIFICATE-----\n";
+export const CLIENT_CERT_PEM =
+  "-----BEGIN CERTIFICATE-----\nMIIBtDCCAVqgAwIBAgIUfake0client0cert0000000000wCgYIKoZIzj0EAwIw\n-----END CERTIFICATE-----\n";
+export const CLIENT_KEY_PEM =
+  "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgFAKE0KEY0never0used\n-----END PRIVATE KEY-----\n";
+export const ONPREM_PASSWORD = "onprem-Pa55-(scram)-never-in-clear";
+
+/** An on-premises cluster reached through an IPSec VPN (SASL_SSL + SCRAM-SHA-512, private CA). */
+export function withOnPremises(a: GeoReplicatedStreamArgs): GeoReplicatedStreamArgs {
+  a.onPremises = { cidrs: ["172.16.0.0/16"], ipsec: { cpeIpAddress: "198.51.100.10" } };
+  a.externalKafka = {
+    alias: "onprem",
+    bootstrapServers: "172.16.1.10:9093,172.16.1.11:9093",
+    brokerCidrs: ["172.16.1.0/24"],
+    securityProtocol: "SASL_SSL",
+    sasl: { mechanism: "SCRAM-SHA-512", username: "mm2", password: pulumi.secret(ONPREM_PASSWORD) },
+    tls: { caCertificatePem: CA_PEM },
+    topics: [{ name: "ledger", partitions: 4, retentionHours: 72 }],
+  };
+  return a;
+}
+
+/** Every on-premises validation rule: a valid on-premises setup with one thing broken. */
+function externalCases(): Case[] {
+  const ext = (a: GeoReplicatedStreamArgs): ExternalKafkaArgs => withOnPremises(a).externalKafka!;
+  const onPrem = (a: GeoReplicatedStreamArgs) => withOnPremises(a).onPremises!;
+  return [
+    [
+      "onPremises without externalKafka",
+      (a) => delete withOnPremises(a).externalKafka,
+      "externalKafka",
+      /is required with onPremises/,
+    ],
+    [
+      "externalKafka without onPremises",
+      (a) => delete withOnPremises(a).onPremises,
+      "onPremises",
+      /only through the DRG/,
+    ],
+    [
+      "on-premises CIDR overlapping the VCN",
+      (a) => (onPrem(a).cidrs = ["10.20.128.0/17"]),
+      "onPremises.cidrs[0]",
+      /overlaps network.vcnCidr/,
+    ],
+    [
+      "on-premises CIDR overlapping the peer VCN",
+      (a) => (onPrem(a).cidrs = ["172.16.0.0/16", "10.10.0.0/24"]),
+      "onPremises.cidrs[1]",
+      /overlaps peer.vcnCidr/,
+    ],
+    ["on-premises 0.0.0.0/0", (a) => (onPrem(a).cidrs = ["0.0.0.0/0"]), "onPremises.cidrs[0]", /all traffic/],
+    [
+      "both IPSec and FastConnect",
+      (a) => (onPrem(a).fastConnect = { virtualCircuitId: "ocid1.virtualcircuit.oc1.eu-amsterdam-1.aaaa" }),
+      "onPremises",
+      /exactly one of ipsec/,
+    ],
+    ["neither IPSec nor FastConnect", (a) => delete onPrem(a).ipsec, "onPremises", /exactly one of ipsec/],
+    [
+      "a private CPE address",
+      (a) => (onPrem(a).ipsec!.cpeIpAddress = "192.168.1.1"),
+      "onPremises.ipsec.cpeIpAddress",
+      /private address/,
+    ],
+    [
+      "a CPE address that is not IPv4",
+      (a) => (onPrem(a).ipsec!.cpeIpAddress = "vpn.corp.example"),
+      "onPremises.ipsec.cpeIpAddress",
+      /not an IPv4 address/,
+    ],
+    [
+      "a plain-string tunnel key",
+      (a) => (onPrem(a).ipsec!.sharedSecrets = ["plain", pulumi.secret("s")]),
+      "onPremises.ipsec.sharedSecrets[0]",
+      /plain string/,
+    ],
+    [
+      "one tunnel key for two tunnels",
+      (a) => (onPrem(a).ipsec!.sharedSecrets = [pulumi.secret("s")] as unknown as [string, string]),
+      "onPremises.ipsec.sharedSecrets",
+      /one pre-shared key per tunnel/,
+    ],
+    [
+      "a FastConnect id that is not a virtual circuit",
+      (a) => {
+        withOnPremises(a).onPremises = {
+          cidrs: ["172.16.0.0/16"],
+          fastConnect: { virtualCircuitId: "ocid1.drg.oc1..x" },
+        };
+      },
+      "onPremises.fastConnect.virtualCircuitId",
+      /not a virtual circuit OCID/,
+    ],
+    [
+      "an mm2.properties keyword as alias",
+      (a) => (ext(a).alias = "source"),
+      "externalKafka.alias",
+      /is taken/,
+    ],
+    ["a region's alias as alias", (a) => (ext(a).alias = "fra"), "externalKafka.alias", /is taken/],
+    ["an alias with a dot", (a) => (ext(a).alias = "on.prem"), "externalKafka.alias", /not a cluster alias/],
+    [
+      "bootstrap without a port",
+      (a) => (ext(a).bootstrapServers = "172.16.1.10"),
+      "externalKafka.bootstrapServers",
+      /not host:port/,
+    ],
+    [
+      "a broker CIDR outside the on-premises CIDRs",
+      (a) => (ext(a).brokerCidrs = ["192.168.0.0/24"]),
+      "externalKafka.brokerCidrs[0]",
+      /not inside any of onPremises.cidrs/,
+    ],
+    [
+      "a bootstrap address outside the broker CIDRs",
+      (a) => (ext(a).bootstrapServers = "172.16.9.9:9093"),
+      "externalKafka.bootstrapServers",
+      /in none of externalKafka.brokerCidrs/,
+    ],
+    [
+      "broker ports missing a bootstrap port",
+      (a) => (ext(a).brokerPorts = [9092]),
+      "externalKafka.brokerPorts",
+      /leaves out port 9093/,
+    ],
+    [
+      "PLAINTEXT",
+      (a) => (ext(a).securityProtocol = "PLAINTEXT" as "SSL"),
+      "externalKafka.securityProtocol",
+      /PLAINTEXT is refused/,
+    ],
+    [
+      "SASL credentials with SSL",
+      (a) => (ext(a).securityProtocol = "SSL"),
+      "externalKafka.sasl",
+      /does not use SASL/,
+    ],
+    [
+      "SASL_SSL without SASL credentials",
+      (a) => delete ext(a).sasl,
+      "externalKafka.sasl",
+      /is required with SASL_SSL/,
+    ],
+    [
+      "a plain-string SASL password",
+      (a) => (ext(a).sasl!.password = ONPREM_PASSWORD),
+      "externalKafka.sasl.password",
+      /plain string/,
+    ],
+    [
+      "GSSAPI",
+      (a) => (ext(a).sasl!.mechanism = "GSSAPI" as "PLAIN"),
+      "externalKafka.sasl.mechanism",
+      /not supported/,
+    ],
+    [
+      "TLS settings with SASL_PLAINTEXT",
+      (a) => (ext(a).securityProtocol = "SASL_PLAINTEXT"),
+      "externalKafka.tls",
+      /does not use TLS/,
+    ],
+    [
+      "a CA certificate that is not PEM",
+      (a) => (ext(a).tls = { caCertificatePem: "MIIB..." }),
+      "externalKafka.tls.caCertificatePem",
+      /not PEM/,
+    ],
+    [
+      "a client certificate without its key",
+      (a) => (ext(a).tls!.clientCertificatePem = CLIENT_CERT_PEM),
+      "externalKafka.tls.clientKeyPem",
+      /needs both/,
+    ],
+    [
+      "a plain-string client key",
+      (a) =>
+        Object.assign(ext(a).tls!, { clientCertificatePem: CLIENT_CERT_PEM, clientKeyPem: CLIENT_KEY_PEM }),
+      "externalKafka.tls.clientKeyPem",
+      /plain string/,
+    ],
+    [
+      "SSL without a client certificate",
+      (a) => (delete ext(a).sasl, (a.externalKafka!.securityProtocol = "SSL")),
+      "externalKafka.tls.clientKeyPem",
+      /what authenticates MirrorMaker/,
+    ],
+    [
+      "an external topic with 0 partitions",
+      (a) => (ext(a).topics = [{ name: "ledger", partitions: 0 }]),
+      "externalKafka.topics[0].partitions",
+      /./,
+    ],
+  ];
+}
