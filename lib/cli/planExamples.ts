@@ -1,0 +1,55 @@
+/**
+ * `npm run plan:examples`: the offline plan of every example in `examples/` (one Pulumi project per
+ * scenario), each stack in the project's order, under the OCI mock engine — as `npm run plan` does
+ * for the repo's own stacks. Writes `out/examples/<example>/<stack>.json` (secrets masked).
+ *
+ *   npm run plan:examples                 # every example
+ *   npm run plan:examples -- active-active
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { stacksInOrder } from "../plan/runStack";
+import { main as plan } from "./plan";
+
+/** The example projects under `dir` (folders holding a Pulumi.yaml), sorted by name. */
+export function listExamples(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && fs.existsSync(path.join(dir, e.name, "Pulumi.yaml")))
+    .map((e) => e.name)
+    .sort();
+}
+
+/** Plans the named examples (default: all); returns the process exit code. */
+export async function main(argv: string[], root = process.cwd()): Promise<number> {
+  const dir = path.join(root, "examples");
+  const all = listExamples(dir);
+  const wanted = argv.length > 0 ? argv : all;
+  for (const name of wanted) {
+    if (!all.includes(name)) {
+      process.stderr.write(`error: unknown example '${name}' (found: ${all.join(", ")})\n`);
+      return 2;
+    }
+  }
+  for (const name of wanted) {
+    const project = path.join(dir, name);
+    process.stdout.write(`\n######## example ${name} (${path.relative(root, project)})\n`);
+    const code = await plan([
+      "--project",
+      project,
+      "--out",
+      path.join(root, "out", "examples", name),
+      ...stacksInOrder(project),
+    ]);
+    if (code !== 0) {
+      return code;
+    }
+  }
+  return 0;
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}
