@@ -185,9 +185,10 @@ export class RegionalNetwork extends pulumi.ComponentResource {
       this.streamSubnetId = pulumi.output(existing.streamSubnetId);
       this.mirrorMakerSubnetId = pulumi.output(existing.mirrorMakerSubnetId);
       const destinations = [...(r.peer ? [r.peer.vcnCidr] : []), ...(r.onPremises?.cidrs ?? [])];
-      this.requiredRouteRules = drg.id.apply((drgId) =>
-        destinations.map((destination) => ({ destination, target: drgId })),
-      );
+      this.requiredRouteRules =
+        destinations.length === 0
+          ? pulumi.output([])
+          : drg.id.apply((drgId) => destinations.map((destination) => ({ destination, target: drgId })));
     }
     this.vcnId = vcnId;
 
