@@ -223,6 +223,32 @@ describe("on-premises Kafka (mock engine)", () => {
     });
   });
 
+  it("an adopted VCN is told which routes it still needs: the peer VCN and the on-prem CIDRs, through the DRG", async () => {
+    const ams = new oci.Provider("ams", { region: "eu-amsterdam-1" });
+    const args = withOnPremises(validDr());
+    args.network = {
+      existing: {
+        vcnId: "ocid1.vcn.oc1.ams.existingvcn",
+        vcnCidr: "10.20.0.0/16",
+        streamSubnetId: "ocid1.subnet.oc1.ams.existingstreams",
+        streamSubnetCidr: "10.20.1.0/24",
+        mirrorMakerSubnetId: "ocid1.subnet.oc1.ams.existingmm",
+        mirrorMakerSubnetCidr: "10.20.2.0/24",
+      },
+    };
+    const site = new GeoReplicatedStream("geo-dr", args, { provider: ams });
+    const routes = (await outputOf(site.requiredRouteRules)).value as {
+      destination: string;
+      target: string;
+    }[];
+    await settle();
+    const drg = byType("oci:Core/drg:Drg")[0];
+    expect(routes).to.deep.equal([
+      { destination: "10.10.0.0/16", target: drg.id },
+      { destination: "172.16.0.0/16", target: drg.id },
+    ]);
+  });
+
   describe("refused before anything is registered", () => {
     const cases: [string, Partial<ReplicationArgs>, (a: GeoReplicatedStreamArgs) => void, string][] = [
       [
