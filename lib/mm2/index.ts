@@ -13,6 +13,8 @@ export * from "./topics";
 export * from "./secrets";
 export * from "./validate";
 export * from "./properties";
+export * from "./loops";
+export * as mm2Policy from "./replicationPolicy";
 
 /**
  * Validates the model, then lists the streams to create before MM2 starts, on OCI clusters only:

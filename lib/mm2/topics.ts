@@ -36,6 +36,15 @@ import {
   flowsIntoTarget,
 } from "./model";
 import { javaRegexListMatcher } from "./javaRegex";
+import {
+  HEARTBEATS_TOPIC,
+  PolicyNames,
+  formatRemoteTopic,
+  isCycle,
+  isInternalTopic,
+} from "./replicationPolicy";
+
+export { HEARTBEATS_TOPIC, PolicyNames };
 
 export const KAFKA_TOPIC_MAX_LENGTH = 249;
 const TOPIC_CHARS = /^[a-zA-Z0-9._-]+$/;
@@ -68,19 +77,9 @@ export function streamNameProblem(name: string): string | undefined {
   return undefined;
 }
 
-export interface PolicyNames {
-  readonly type: "prefixed" | "identity";
-  readonly separator: string;
-}
-
-export const HEARTBEATS_TOPIC = "heartbeats";
-
 /** Remote name of `topic` replicated from `sourceAlias` under the policy. */
 export function remoteTopicName(policy: PolicyNames, sourceAlias: string, topic: string): string {
-  if (policy.type === "identity" && !topic.endsWith(HEARTBEATS_TOPIC)) {
-    return topic;
-  }
-  return `${sourceAlias}${policy.separator}${topic}`;
+  return formatRemoteTopic(policy, sourceAlias, topic);
 }
 
 /** `<source><sep>checkpoints<sep>internal`, on the target. */
@@ -132,34 +131,32 @@ export function replicatedTopics(
   const excluded = javaRegexListMatcher(flow.topicsExclude);
   return (source.topics ?? [])
     .filter(
-      (t) => included(t.name) && !excluded(t.name) && !isMm2SkippedTopic(model.policy, flow.target, t.name),
+      (t) =>
+        included(t.name) &&
+        !excluded(t.name) &&
+        !isMm2SkippedTopic(model.policy, flow.target, t.name, flow.source),
     )
     .map((t) => ({ name: t.name, partitions: t.partitions }));
 }
 
 /**
  * Topics MirrorSourceConnector never replicates whatever the filter says: the heartbeats topic
- * (handled separately), Kafka-internal names (`__…`, `.…`, `….internal`, `…-internal`), and, under the
- * prefixed policy, cycles (a topic that came from the flow's own target).
+ * (handled separately), Kafka-internal names (`__…`, `.…`, `….internal`, `…-internal`,
+ * `…<sep>internal`), and cycles: a topic whose chain of source aliases (`a.b.t` → `a`, then `b`)
+ * reaches the flow's target (MirrorSourceConnector.isCycle; never under the identity policy). Names
+ * are split as Java's `String.split` does (`dr.` is not a remote topic). See ./replicationPolicy.ts.
  */
-export function isMm2SkippedTopic(policy: PolicyNames, targetAlias: string, topic: string): boolean {
-  if (topic === HEARTBEATS_TOPIC || topic.startsWith("__") || topic.startsWith(".")) {
-    return true;
-  }
-  if (
-    topic.endsWith(".internal") ||
-    topic.endsWith("-internal") ||
-    topic.endsWith(`${policy.separator}internal`)
-  ) {
-    return true;
-  }
-  if (policy.type === "prefixed") {
-    const parts = topic.split(policy.separator);
-    if (parts.length >= 2 && parts[0] === targetAlias) {
-      return true;
-    }
-  }
-  return false;
+export function isMm2SkippedTopic(
+  policy: PolicyNames,
+  targetAlias: string,
+  topic: string,
+  sourceAlias = "",
+): boolean {
+  return (
+    topic === HEARTBEATS_TOPIC ||
+    isInternalTopic(policy, topic) ||
+    isCycle(policy, sourceAlias, targetAlias, topic)
+  );
 }
 
 /**
