@@ -45,6 +45,15 @@ export {
   type StartRenderedNodeOptions,
 } from "./renderedConfig";
 export {
+  prepareModelMirrorMaker,
+  startModelNode,
+  ociClusterSpec,
+  externalClusterSpec,
+  rehearsalSecretId,
+  type PrepareModelMirrorMakerOptions,
+  type PreparedModelMirrorMaker,
+} from "./modelConfig";
+export {
   adminOps,
   adminOpsOrThrow,
   produce,
