@@ -43,3 +43,5 @@ export { checkActiveActive } from "./config/validateReplication";
 export { StreamingSite } from "./streaming/streamingSite";
 export * as cidr from "./net/cidr";
 export { KAFKA_VERSION, KAFKA_TGZ, KAFKA_TGZ_SHA512 } from "./kafka/version";
+export * as failover from "./failover";
+export * as failback from "./failback";
