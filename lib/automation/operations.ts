@@ -306,17 +306,20 @@ export async function readOutputs(pair: PairConfig, opts: PairOperationOptions =
 }
 
 /**
- * The order a direction switch applies the two stacks in, with what each does.
+ * The stacks a direction switch updates, in order, with what each does.
  *
- * With the `prefixed` policy (default) the side that starts pulling goes first, then the side
- * that stops: for a moment both fleets run, which is safe because remote topics carry the source
- * alias (`ams.orders` in the primary); MM2 never replicates a topic back to the cluster it came
- * from (DefaultReplicationPolicy's cycle check) and the default topic filter is the peer's declared
- * streams, so nothing loops. In exchange there is no moment without replication, and if the first
- * update fails the old direction is still running.
+ * With the `prefixed` policy (default) replication is never interrupted:
+ *  - `dr-to-primary` (failback) only turns the primary's fleet on; dr keeps replicating, so both
+ *    directions run until the failback completes. That is loop-free because remote topics carry the
+ *    source alias (`ams.orders` in the primary), MM2 never replicates a topic back to the cluster it
+ *    came from (DefaultReplicationPolicy's cycle check) and each side pulls only the other's declared
+ *    streams. It also keeps what dr must not lose before the switch back: the remote copies
+ *    (`fra.orders`) its consumers read since the failover, and the forward offset syncs the failback
+ *    translation reads.
+ *  - `primary-to-dr` turns dr on (a no-op when it kept running) and then the primary's fleet off.
  *
- * With `identity` both sides would use the same topic names and could loop records between
- * regions, so the old side stops first, and replication pauses until the new side is up.
+ * With `identity` both sides would use the same topic names and loop records between regions, so
+ * the old side stops first, and replication pauses until the new side is up.
  */
 export function directionSwitchOrder(
   pair: PairConfig,
@@ -326,18 +329,23 @@ export function directionSwitchOrder(
   const stops: Role = starts === "primary" ? "dr" : "primary";
   const enable = { role: starts, action: "enable" as const };
   const disable = { role: stops, action: "disable" as const };
-  return pair.replication?.replicationPolicy === "identity" ? [disable, enable] : [enable, disable];
+  if (pair.replication?.replicationPolicy === "identity") {
+    return [disable, enable];
+  }
+  return direction === "dr-to-primary" ? [enable] : [enable, disable];
 }
 
 /**
  * Switches which side runs MirrorMaker. `dr-to-primary` (failback): the primary stack gets
- * `peerStack` = the dr stack and `replicationEnabled=true`, the dr stack `replicationEnabled=false`.
+ * `peerStack` = the dr stack and `replicationEnabled=true`; dr keeps replicating under the prefixed
+ * policy (see {@link directionSwitchOrder}) and gets `replicationEnabled=false` under identity.
  * `primary-to-dr` (normal): the reverse, and the primary's `peerStack` and replication keys are
  * removed. Applied in {@link directionSwitchOrder}; both stacks must exist (checked before any
  * change). Idempotent: calling it again after a failure resumes it.
  *
- * Disabling a side removes its replication layer (fleet, Connect harness, MM2 internal streams,
- * the IAM user and token it created); enabling creates them again.
+ * Disabling a side removes its replication layer (fleet, Connect harness, the streams created for
+ * MM2 — its internal topics and the remote copies, with their data — and the IAM user and token it
+ * created); enabling creates them again, empty.
  */
 export async function setReplicationDirection(
   pair: PairConfig,

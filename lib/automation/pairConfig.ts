@@ -280,7 +280,8 @@ function resolvedSiteNetwork(pair: PairConfig, role: Role) {
  * - primary, `dr-to-primary`: `peerStack` = the dr's fully qualified name (its `peering` output
  *   gives the pool to pull from), the replication keys and `replicationEnabled=true`.
  * - dr: `primaryStack` = the primary's fully qualified name; the replication keys with
- *   `replicationEnabled` true for `primary-to-dr` and false for `dr-to-primary`.
+ *   `replicationEnabled` true, except `dr-to-primary` with the identity policy (false: the same
+ *   topic names both ways would loop).
  */
 export function stackConfigFor(
   pair: PairConfig,
@@ -325,7 +326,12 @@ export function stackConfigFor(
   let replicationEnabled: boolean | undefined;
   if (role === "dr") {
     set("primaryStack", id.qualified.primary);
-    replicationEnabled = pair.replication ? direction === "primary-to-dr" : undefined;
+    // With the prefixed policy dr keeps replicating during failback (both directions run, which is
+    // loop-free): its remote copies, which dr's consumers read, and its forward offset syncs, which
+    // failback's translation needs, must not be deleted with its replication layer.
+    replicationEnabled = pair.replication
+      ? direction === "primary-to-dr" || (pair.replication.replicationPolicy ?? "prefixed") === "prefixed"
+      : undefined;
   } else if (direction === "dr-to-primary") {
     set("peerStack", id.qualified.dr);
     replicationEnabled = pair.replication ? true : undefined;

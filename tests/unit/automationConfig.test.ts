@@ -107,7 +107,8 @@ const TABLE: {
     },
   },
   { role: "dr", direction: "primary-to-dr", expected: { ...RICH_DR, replicationEnabled: "true" } },
-  { role: "dr", direction: "dr-to-primary", expected: { ...RICH_DR, replicationEnabled: "false" } },
+  // Prefixed (the rich pair's policy): dr keeps replicating during failback.
+  { role: "dr", direction: "dr-to-primary", expected: { ...RICH_DR, replicationEnabled: "true" } },
 ];
 
 describe("automation: the stack config of each side of the pair", () => {
@@ -218,7 +219,8 @@ describe("automation: validation before any stack is touched", () => {
         expect(v.primary.resolved.role).to.equal("primary");
         expect(v.dr.resolved.peer?.region).to.equal("eu-frankfurt-1");
         // The replication layer is validated where it will run.
-        expect(v.dr.infra?.enabled).to.equal(direction === "primary-to-dr");
+        // Prefixed (both pairs): dr keeps replicating during failback.
+        expect(v.dr.infra?.enabled).to.equal(true);
         expect(v.primary.infra?.enabled).to.equal(direction === "dr-to-primary" ? true : undefined);
       }
     }

@@ -88,7 +88,7 @@ describe("automation: operations drive the stacks in the safe order", () => {
     expect(again.steps[0]).to.deep.equal({ role: "dr", stack: DR, result: undefined });
   });
 
-  it("switches to dr-to-primary: primary starts pulling from dr first, then dr stops", async () => {
+  it("switches to dr-to-primary: only the primary changes (it starts pulling from dr); dr keeps replicating", async () => {
     const ws = new FakeWorkspace([PRIMARY, DR]);
     const result = await startFailback(richPair(), { workspace: ws });
     expect(ws.trace).to.deep.equal([
@@ -97,20 +97,16 @@ describe("automation: operations drive the stacks in the safe order", () => {
       "setAllConfig primary",
       "removeAllConfig primary",
       "up primary",
-      "setAllConfig dr",
-      "removeAllConfig dr",
-      "up dr",
     ]);
     const primary = ws.configOf("primary")!;
     expect(primary[`${NS}:peerStack`]).to.deep.equal({ value: DR });
     expect(primary[`${NS}:replicationEnabled`]).to.deep.equal({ value: "true" });
     // The configured dr network gives way to the dr stack's own peering output.
     expect(removedKeys(ws, "primary")).to.include.members([`${NS}:peerRegion`, `${NS}:peerVcnCidr`]);
-    expect(ws.configOf("dr")![`${NS}:replicationEnabled`]).to.deep.equal({ value: "false" });
-    expect(result.steps.map((s) => [s.role, s.action])).to.deep.equal([
-      ["primary", "enable"],
-      ["dr", "disable"],
-    ]);
+    // dr is not touched: its remote copies (read by its consumers since the failover) and its
+    // forward offset syncs (read by the failback translation) stay.
+    expect(ws.configOf("dr")).to.equal(undefined);
+    expect(result.steps.map((s) => [s.role, s.action])).to.deep.equal([["primary", "enable"]]);
   });
 
   it("switches back to primary-to-dr: dr starts pulling first, then the primary's fleet and peerStack go", async () => {
@@ -160,15 +156,15 @@ describe("automation: operations drive the stacks in the safe order", () => {
 
   it("reports the completed step when the second half of a switch fails; running it again resumes", async () => {
     const ws = new FakeWorkspace([PRIMARY, DR]);
-    ws.failOn = "up dr";
-    const e = (await rejection(startFailback(richPair(), { workspace: ws }))) as PairStepError;
+    ws.failOn = "up primary";
+    const e = (await rejection(completeFailback(richPair(), { workspace: ws }))) as PairStepError;
     expect(e).to.be.instanceOf(PairStepError);
-    expect(e).to.include({ step: "up", role: "dr", stack: DR });
-    expect(e.completed.map((s) => s.role)).to.deep.equal(["primary"]);
+    expect(e).to.include({ step: "up", role: "primary", stack: PRIMARY });
+    expect(e.completed.map((s) => s.role)).to.deep.equal(["dr"]);
     ws.failOn = undefined;
     ws.calls = [];
-    await startFailback(richPair(), { workspace: ws });
-    expect(ws.trace.filter((t) => t.startsWith("up"))).to.deep.equal(["up primary", "up dr"]);
+    await completeFailback(richPair(), { workspace: ws });
+    expect(ws.trace.filter((t) => t.startsWith("up"))).to.deep.equal(["up dr", "up primary"]);
   });
 
   it("calls nothing at all when validation fails", async () => {

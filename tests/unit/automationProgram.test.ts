@@ -136,9 +136,10 @@ describe("automation: the inline program under the mock engine, with the config 
     expect(props).to.contain(`ams.bootstrap.servers=${String(dr.outputs.bootstrapServers)}`);
   });
 
-  it("dr-to-primary: the dr keeps its peering and loses only its replication layer", () => {
-    expect(ofType(drFailback, LAYER)).to.have.length(0);
-    expect(ofType(drFailback, "oci:Core/instance:Instance")).to.have.length(0);
+  it("dr-to-primary: the dr keeps its peering and its replication layer (both directions run, prefixed)", () => {
+    expect(ofType(drFailback, LAYER)).to.have.length(1);
+    expect(ofType(drFailback, "oci:Core/instance:Instance").length).to.be.above(0);
+    expect(String(drFailback.outputs.mm2Properties)).to.match(/^fra->ams\.enabled=true$/m);
     expect(one(drFailback, RPC).inputs.peerId).to.equal(primary.outputs.remotePeeringConnectionId);
     expect([...footprint(drFailback)]).to.deep.equal([...footprint(dr)]);
   });
