@@ -8,7 +8,7 @@ import {
 } from "./config/validateReplication";
 import { OnPremConnectivity } from "./network/onPremConnectivity";
 import { RegionalNetwork } from "./network/regionalNetwork";
-import { planReplicationStreams, PreCreatedStream } from "./replication/model";
+import { assertActiveActiveLoopFree, planReplicationStreams, PreCreatedStream } from "./replication/model";
 import { ReplicationLayer } from "./replication/replicationLayer";
 import { StreamingSite } from "./streaming/streamingSite";
 
@@ -43,6 +43,7 @@ export function validateGeoReplicatedStreamArgs(
     { ...options, hasExternalKafka: resolved.externalKafka !== undefined },
   );
   checkActiveActive(infra, resolved.peer?.replication);
+  assertActiveActiveLoopFree(resolved, infra, args.replication);
   const mm2Streams = infra.enabled ? planReplicationStreams(resolved, infra, args.replication) : undefined;
   return { resolved, infra, mm2Streams };
 }

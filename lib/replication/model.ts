@@ -4,10 +4,13 @@ import { ResolvedReplicationInfra } from "../config/validateReplication";
 import { ValidationError } from "../errors";
 import { ResolvedExternalKafka } from "../config/validateExternal";
 import {
+  assertNoReplicationLoops,
   ClusterSpec,
   ExternalClusterSpec,
   ExternalSecurity,
+  HEARTBEATS_TOPIC,
   mm2Topics,
+  remoteTopicName,
   normalizeReplicationModel,
   OciClusterSpec,
   ReplicationModelInput,
@@ -195,6 +198,51 @@ function sourceRetention(r: ResolvedArgs, infra: ResolvedReplicationInfra): Map<
   return new Map(streams.map((s) => [s.name, s.retentionHours ?? 24]));
 }
 
+/**
+ * Active-active (both regions pull from each other): proves with MM2's own naming and cycle rules
+ * ({@link assertNoReplicationLoops}) that no record comes back to the region it was written in,
+ * for this side's filters and the peer's default ones (its declared-stream includes). Throws a
+ * ValidationError naming the field to change otherwise; a no-op unless both sides replicate.
+ */
+export function assertActiveActiveLoopFree(
+  r: ResolvedArgs,
+  infra: ResolvedReplicationInfra,
+  args: ReplicationArgs,
+): void {
+  const peerReplication = r.peer?.replication;
+  if (!infra.enabled || infra.flow !== "peer-to-local" || !peerReplication?.enabled) {
+    return;
+  }
+  const local = clusterAlias(r.region);
+  const peer = clusterAlias(r.peer!.region);
+  const peerStreams = (r.peer!.streams ?? []).map((s) => s.name);
+  const localStreams = r.streams.map((s) => s.name);
+  assertNoReplicationLoops({
+    flows: [
+      {
+        source: peer,
+        target: local,
+        topicsInclude: args.topicsInclude ?? peerStreams.map(exactJavaPattern),
+        topicsExclude: args.topicsExclude,
+        policy: { type: infra.replicationPolicy, separator: "." },
+        label: `this region: ${peer}->${local}`,
+        field: args.topicsInclude ? "replication.topicsInclude" : "replication.replicationPolicy",
+        policyField: "replication.replicationPolicy",
+      },
+      {
+        source: local,
+        target: peer,
+        topicsInclude: localStreams.map(exactJavaPattern),
+        policy: { type: peerReplication.replicationPolicy, separator: "." },
+        label: `the peer: ${local}->${peer}`,
+        field: "peer.replication",
+        policyField: "peer.replication.replicationPolicy",
+      },
+    ],
+    topics: { [peer]: peerStreams, [local]: localStreams },
+  });
+}
+
 /** A stream to create in the local pool before MM2 starts. */
 export interface PreCreatedStream extends ResolvedStream {
   purpose: string;
@@ -230,6 +278,17 @@ export function planReplicationStreams(
     }
     const retentionHours = t.source ? (peerRetention.get(t.source.topic) ?? 24) : 168;
     streams.push({ name: t.name, partitions: t.partitions, retentionHours, purpose: t.purpose });
+  }
+  // The peer's own `heartbeats` topic exists whenever MirrorMaker runs into the peer (active-active,
+  // or failback while this side still replicates), and MM2 replicates heartbeats whatever the topic
+  // filter says: pre-create its copy now, so that turning replication on over there later needs no
+  // change here (one partition, empty until then).
+  if (infra.flow === "peer-to-local") {
+    const name = remoteTopicName(model.policy, clusterAlias(r.peer!.region), HEARTBEATS_TOPIC);
+    if (!declared.has(name) && !streams.some((s) => s.name === name)) {
+      streams.push({ name, partitions: 1, retentionHours: 168, purpose: "remote-heartbeats" });
+      streams.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    }
   }
   const total = [...r.streams, ...streams].reduce((sum, s) => sum + s.partitions, 0);
   if (total > r.partitionQuota) {

@@ -127,8 +127,11 @@ describe("replication layer (mock engine)", () => {
     const created = byType("oci:Streaming/stream:Stream")
       .filter((s) => s.name.startsWith("geo-dr-replication-"))
       .map((s) => [s.inputs.name, s.inputs.partitions, s.inputs.retentionInHours]);
+    // fra.heartbeats: the primary's own heartbeats once MM2 also runs into it (active-active or
+    // failback), replicated whatever the filter says; created now so that needs no change here.
     expect(created).to.deep.equal([
       ["fra.checkpoints.internal", 1, 168],
+      ["fra.heartbeats", 1, 168],
       ["fra.orders", 6, 168],
       ["fra.payments", 3, 72],
       ["heartbeats", 1, 168],
