@@ -20,7 +20,7 @@
  * a group refused or failed); 3 `wait` timed out; 4 a Pulumi stack update failed (see the message;
  * run the step again to resume).
  */
-import * as fs from "node:fs";
+import { KafkaCliIo, runAsMain } from "./kafkaCliIo";
 
 import {
   completeFailback,
@@ -249,12 +249,7 @@ export function parseFailbackArgs(argv: string[]): FailbackCliOptions | "help" {
   };
 }
 
-export interface FailbackCliIo {
-  env: Record<string, string | undefined>;
-  out: (line: string) => void;
-  err: (line: string) => void;
-  readFile: (path: string) => string;
-  connect: (options: KafkaClientOptions) => Promise<KafkaClient>;
+export interface FailbackCliIo extends KafkaCliIo {
   now?: () => Date;
   /** The Automation API workspace (tests); default: a LocalWorkspace (needs the pulumi CLI). */
   workspace?: PairWorkspace;
@@ -606,19 +601,5 @@ export function planLines(plan: FailbackPlan): string[] {
 }
 
 if (require.main === module) {
-  runFailbackCli(process.argv.slice(2), {
-    env: process.env,
-    out: (line) => process.stdout.write(`${line}\n`),
-    err: (line) => process.stderr.write(`${line}\n`),
-    readFile: (p) => fs.readFileSync(p, "utf8"),
-    connect: (o) => KafkaClient.connect(o),
-  }).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`failback: ${(error as Error).stack ?? String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
+  runAsMain("failback", runFailbackCli);
 }

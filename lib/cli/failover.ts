@@ -9,7 +9,7 @@
  * Exit codes: 0 done; 1 usage or connection error; 2 a group was refused (active members on dr,
  * other offsets already there) or its commit failed; 3 a named group has no checkpoint.
  */
-import * as fs from "node:fs";
+import { KafkaCliIo, runAsMain } from "./kafkaCliIo";
 
 import { KafkaClient, type KafkaClientOptions } from "../kafka/client";
 import { describeSettings, ENV, resolveConnectionSettings } from "../failover/connection";
@@ -124,13 +124,7 @@ export function parseFailoverArgs(argv: string[]): FailoverCliOptions | "help" {
   };
 }
 
-export interface FailoverCliIo {
-  env: Record<string, string | undefined>;
-  out: (line: string) => void;
-  err: (line: string) => void;
-  readFile: (path: string) => string;
-  connect: (options: KafkaClientOptions) => Promise<KafkaClient>;
-}
+export type FailoverCliIo = KafkaCliIo;
 
 function planJson(plan: FailoverPlan): unknown {
   return plan;
@@ -221,19 +215,5 @@ export async function runFailoverCli(argv: string[], io: FailoverCliIo): Promise
 }
 
 if (require.main === module) {
-  runFailoverCli(process.argv.slice(2), {
-    env: process.env,
-    out: (line) => process.stdout.write(`${line}\n`),
-    err: (line) => process.stderr.write(`${line}\n`),
-    readFile: (p) => fs.readFileSync(p, "utf8"),
-    connect: (o) => KafkaClient.connect(o),
-  }).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`failover: ${(error as Error).stack ?? String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
+  runAsMain("failover", runFailoverCli);
 }

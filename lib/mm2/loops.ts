@@ -138,6 +138,27 @@ interface ResolvedFlow {
 
 const DEFAULT_POLICY: PolicyNames = { type: "prefixed", separator: "." };
 
+/** Where a record in `at` goes next: one hop per flow out of its cluster that replicates the topic. */
+function nextHops(flows: readonly ResolvedFlow[], at: TopicAt): { flow: ResolvedFlow; hop: TopicAt }[] {
+  return flows
+    .filter(
+      (f) =>
+        f.source === at.cluster &&
+        shouldReplicateTopic(
+          f.policy,
+          f.sourceAlias,
+          f.targetAlias,
+          at.topic,
+          f.filter,
+          f.heartbeatsReplication,
+        ),
+    )
+    .map((f) => ({
+      flow: f,
+      hop: { cluster: f.target, topic: formatRemoteTopic(f.policy, f.sourceAlias, at.topic) },
+    }));
+}
+
 function resolveFlow(f: LoopFlow, index: number): ResolvedFlow {
   const sourceAlias = f.sourceAlias ?? f.source;
   const targetAlias = f.targetAlias ?? f.target;
@@ -209,24 +230,7 @@ function classifyLoop(
   for (let hop = 0; hop < maxHops && frontier.length > 0; hop++) {
     const next: TopicAt[][] = [];
     for (const p of frontier) {
-      const at = p[p.length - 1];
-      for (const f of flows) {
-        if (f.source !== at.cluster) {
-          continue;
-        }
-        if (
-          !shouldReplicateTopic(
-            f.policy,
-            f.sourceAlias,
-            f.targetAlias,
-            at.topic,
-            f.filter,
-            f.heartbeatsReplication,
-          )
-        ) {
-          continue;
-        }
-        const h = { cluster: f.target, topic: formatRemoteTopic(f.policy, f.sourceAlias, at.topic) };
+      for (const { hop: h } of nextHops(flows, p[p.length - 1])) {
         if (p.some((x) => hopKey(x) === hopKey(h))) {
           return "circulates";
         }
@@ -371,24 +375,7 @@ export function analyzeReplicationLoops(input: LoopAnalysisInput): LoopAnalysis 
   // Breadth-first over record paths; a path never revisits a cluster (that is a loop), so this ends.
   while (queue.length > 0) {
     const p = queue.shift()!;
-    const at = p[p.length - 1];
-    for (const f of flows) {
-      if (f.source !== at.cluster) {
-        continue;
-      }
-      if (
-        !shouldReplicateTopic(
-          f.policy,
-          f.sourceAlias,
-          f.targetAlias,
-          at.topic,
-          f.filter,
-          f.heartbeatsReplication,
-        )
-      ) {
-        continue;
-      }
-      const hop = { cluster: f.target, topic: formatRemoteTopic(f.policy, f.sourceAlias, at.topic) };
+    for (const { hop } of nextHops(flows, p[p.length - 1])) {
       const next = [...p, hop];
       if (p.some((h) => h.cluster === hop.cluster)) {
         const from = p.findIndex((h) => h.cluster === hop.cluster);
