@@ -191,6 +191,17 @@ export const PROGRAM_CONFIG_KEYS = [
   "kafkaDownloadBaseUrl",
   "kafkaDownloadCidr",
   "peerStack",
+  // On-premises stacks (not part of a primary/dr pair: the pair helpers never set these keys, so
+  // applying a pair's config clears them).
+  "replicationFlow",
+  "onPremCidrs",
+  "ipsecCpeIpAddress",
+  "ipsecIkeVersion",
+  "fastConnectVirtualCircuitId",
+  "externalKafka",
+  "externalKafkaPassword",
+  "externalKafkaClientKeyPem",
+  "externalKafkaClientKeyPassword",
 ] as const;
 
 /** The full keys (`oci:region` and `<project>:<key>`) config application manages for a project. */

@@ -6,7 +6,11 @@ import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
 import {
   CredentialsArgs,
+  ExternalKafkaArgs,
+  ExternalSaslArgs,
   GeoReplicatedStreamArgs,
+  IpsecArgs,
+  OnPremisesArgs,
   PeerArgs,
   PeeringBundle,
   ReplicationArgs,
@@ -89,7 +93,81 @@ export function argsFromConfig(
     peer,
     partitionQuota: cfg.getNumber("partitionQuota"),
     replication: replicationArgs(cfg),
+    ...onPremisesArgs(cfg),
   };
+}
+
+/** The `externalKafka` config object: everything but the secrets, which have keys of their own. */
+export interface ExternalKafkaConfig {
+  alias: string;
+  bootstrapServers: string;
+  brokerCidrs: string[];
+  brokerPorts?: number[];
+  securityProtocol?: ExternalKafkaArgs["securityProtocol"];
+  saslMechanism?: ExternalSaslArgs["mechanism"];
+  saslUsername?: string;
+  caCertificatePem?: string;
+  clientCertificatePem?: string;
+  endpointIdentification?: boolean;
+  topics?: StreamSpec[];
+}
+
+/** `onPremises` and `externalKafka` from config; neither when `onPremCidrs` and `externalKafka` are unset. */
+function onPremisesArgs(
+  cfg: StackConfigReader,
+): Pick<GeoReplicatedStreamArgs, "onPremises" | "externalKafka"> {
+  const cidrs = cfg.getObject<string[]>("onPremCidrs");
+  const cpe = cfg.get("ipsecCpeIpAddress");
+  const vc = cfg.get("fastConnectVirtualCircuitId");
+  const onPremises: OnPremisesArgs | undefined =
+    cidrs !== undefined || cpe !== undefined || vc !== undefined
+      ? definedOnly<OnPremisesArgs>({
+          cidrs: cidrs ?? [],
+          ipsec:
+            cpe !== undefined
+              ? definedOnly({
+                  cpeIpAddress: cpe,
+                  ikeVersion: cfg.get("ipsecIkeVersion") as IpsecArgs["ikeVersion"],
+                })
+              : undefined,
+          fastConnect: vc !== undefined ? { virtualCircuitId: vc } : undefined,
+        })
+      : undefined;
+  const ext = cfg.getObject<ExternalKafkaConfig>("externalKafka");
+  const secret = (key: string) => (cfg.get(key) !== undefined ? cfg.requireSecret(key) : undefined);
+  const externalKafka: ExternalKafkaArgs | undefined =
+    ext !== undefined
+      ? definedOnly<ExternalKafkaArgs>({
+          alias: ext.alias,
+          bootstrapServers: ext.bootstrapServers,
+          brokerCidrs: ext.brokerCidrs,
+          brokerPorts: ext.brokerPorts,
+          securityProtocol: ext.securityProtocol,
+          sasl:
+            ext.saslMechanism !== undefined || ext.saslUsername !== undefined
+              ? {
+                  mechanism: ext.saslMechanism ?? "SCRAM-SHA-512",
+                  username: ext.saslUsername ?? "",
+                  password: secret("externalKafkaPassword") ?? "",
+                }
+              : undefined,
+          tls:
+            ext.caCertificatePem !== undefined ||
+            ext.clientCertificatePem !== undefined ||
+            ext.endpointIdentification !== undefined ||
+            cfg.get("externalKafkaClientKeyPem") !== undefined
+              ? definedOnly({
+                  caCertificatePem: ext.caCertificatePem,
+                  clientCertificatePem: ext.clientCertificatePem,
+                  clientKeyPem: secret("externalKafkaClientKeyPem"),
+                  clientKeyPassword: secret("externalKafkaClientKeyPassword"),
+                  endpointIdentification: ext.endpointIdentification,
+                })
+              : undefined,
+          topics: ext.topics,
+        })
+      : undefined;
+  return definedOnly({ onPremises, externalKafka });
 }
 
 /**
@@ -160,6 +238,7 @@ function replicationArgs(cfg: StackConfigReader): ReplicationArgs | undefined {
     groupsInclude: cfg.getObject<string[]>("groupsInclude"),
     groupsExclude: cfg.getObject<string[]>("groupsExclude"),
     replicationPolicy: cfg.get("replicationPolicy") as ReplicationArgs["replicationPolicy"],
+    flow: cfg.get("replicationFlow") as ReplicationArgs["flow"],
     tasksMax: cfg.getNumber("tasksMax"),
     kafkaDownloadBaseUrl: cfg.get("kafkaDownloadBaseUrl"),
     kafkaDownloadCidr: cfg.get("kafkaDownloadCidr"),
