@@ -49,6 +49,12 @@ export interface OciClusterSpec {
   readonly connectHarnessId?: string;
   /** Streams of this pool, with their partition counts. */
   readonly topics?: readonly TopicSpec[];
+  /**
+   * Another MirrorMaker fleet replicates into this cluster (active-active, or a failback while the
+   * other direction still runs), so it has a `heartbeats` topic, which MM2 replicates out of it
+   * whatever the topic filter says: its remote copy is pre-created. Default false.
+   */
+  readonly receivesHeartbeats?: boolean;
 }
 
 export type SaslMechanism = "PLAIN" | "SCRAM-SHA-256" | "SCRAM-SHA-512";
@@ -96,6 +102,12 @@ export interface ExternalClusterSpec {
   readonly bootstrapServers: string;
   readonly security: ExternalSecurity;
   readonly topics?: readonly TopicSpec[];
+  /**
+   * Another MirrorMaker fleet replicates into this cluster (active-active, or a failback while the
+   * other direction still runs), so it has a `heartbeats` topic, which MM2 replicates out of it
+   * whatever the topic filter says: its remote copy is pre-created. Default false.
+   */
+  readonly receivesHeartbeats?: boolean;
 }
 
 export type ClusterSpec = OciClusterSpec | ExternalClusterSpec;

@@ -187,9 +187,13 @@ export function mm2Topics(model: ReplicationModel): Mm2Topic[] {
     });
     const syncs = offsetSyncsPlacement(model, flow);
     add({ cluster: syncs.cluster, name: syncs.name, partitions: 1, purpose: "offset-syncs" });
-    // The source has a `heartbeats` topic only if some MM2 herder writes into it (a flow into it);
+    // The source has a `heartbeats` topic only if some MM2 herder writes into it (a flow into it,
+    // here or in another fleet: `receivesHeartbeats`);
     // MM2 then replicates it whatever the topic filter says (heartbeats.replication.enabled).
-    if (receivesHeartbeats.has(flow.source)) {
+    if (
+      receivesHeartbeats.has(flow.source) ||
+      clusterByAlias(model, flow.source).receivesHeartbeats === true
+    ) {
       add({
         cluster: flow.target,
         name: remoteTopicName(model.policy, flow.source, HEARTBEATS_TOPIC),

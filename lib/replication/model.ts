@@ -8,9 +8,7 @@ import {
   ClusterSpec,
   ExternalClusterSpec,
   ExternalSecurity,
-  HEARTBEATS_TOPIC,
   mm2Topics,
-  remoteTopicName,
   normalizeReplicationModel,
   OciClusterSpec,
   ReplicationModelInput,
@@ -161,6 +159,10 @@ export function buildReplicationModel(
         name: s.name,
         partitions: s.partitions ?? 1,
       })),
+      // The peer's `heartbeats` exists once MirrorMaker also runs into it (active-active, or
+      // failback while this side still replicates): its copy is created now, so that turning
+      // replication on over there later needs no change here (one empty partition until then).
+      receivesHeartbeats: true,
     };
     target = localCluster;
   } else {
@@ -278,17 +280,6 @@ export function planReplicationStreams(
     }
     const retentionHours = t.source ? (peerRetention.get(t.source.topic) ?? 24) : 168;
     streams.push({ name: t.name, partitions: t.partitions, retentionHours, purpose: t.purpose });
-  }
-  // The peer's own `heartbeats` topic exists whenever MirrorMaker runs into the peer (active-active,
-  // or failback while this side still replicates), and MM2 replicates heartbeats whatever the topic
-  // filter says: pre-create its copy now, so that turning replication on over there later needs no
-  // change here (one partition, empty until then).
-  if (infra.flow === "peer-to-local") {
-    const name = remoteTopicName(model.policy, clusterAlias(r.peer!.region), HEARTBEATS_TOPIC);
-    if (!declared.has(name) && !streams.some((s) => s.name === name)) {
-      streams.push({ name, partitions: 1, retentionHours: 168, purpose: "remote-heartbeats" });
-      streams.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    }
   }
   const total = [...r.streams, ...streams].reduce((sum, s) => sum + s.partitions, 0);
   if (total > r.partitionQuota) {

@@ -131,7 +131,7 @@ describe("replication layer (mock engine)", () => {
     // failback), replicated whatever the filter says; created now so that needs no change here.
     expect(created).to.deep.equal([
       ["fra.checkpoints.internal", 1, 168],
-      ["fra.heartbeats", 1, 168],
+      ["fra.heartbeats", 1, 24],
       ["fra.orders", 6, 168],
       ["fra.payments", 3, 72],
       ["heartbeats", 1, 168],

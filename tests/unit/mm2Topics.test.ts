@@ -73,6 +73,21 @@ describe("mm2 topics: where each lives", () => {
     ]);
   });
 
+  it("a source another fleet replicates into has heartbeats: their copy is pre-created, only then", () => {
+    const withHeartbeats = drModel({ clusters: [{ ...primary, receivesHeartbeats: true }, dr] });
+    expect(rows(withHeartbeats)).to.deep.include(["dr", "primary.heartbeats", 1, "remote-heartbeats"]);
+    expect(rows(drModel()).map((r) => r[1])).to.not.include("primary.heartbeats");
+    expect(rows(drModel({ policy: { type: "identity" } })).map((r) => r[1])).to.not.include(
+      "primary.heartbeats",
+    );
+    // IdentityReplicationPolicy still prefixes heartbeats.
+    expect(
+      rows(
+        drModel({ clusters: [{ ...primary, receivesHeartbeats: true }, dr], policy: { type: "identity" } }),
+      ),
+    ).to.deep.include(["dr", "primary.heartbeats", 1, "remote-heartbeats"]);
+  });
+
   it("offset syncs on the source (Kafka's default): mm2-offset-syncs.<target>.internal on the source", () => {
     expect(rows(drModel({ offsetSyncsTopicLocation: "source" }))).to.deep.include([
       "primary",
