@@ -67,6 +67,7 @@ describe("rehearsal: the rendered mm2.properties between two emulated OCI region
     expect(fs.statSync(secrets).mode & 0o777).to.equal(0o600);
     expect(prepared.mm2TopicNames).to.deep.equal([
       "fra.checkpoints.internal",
+      "fra.heartbeats",
       "fra.orders",
       "heartbeats",
       "mm2-offset-syncs.fra.internal",

@@ -184,6 +184,7 @@ describe("rehearsal scenarios: the rendered mm2.properties on real brokers and r
       expect(props.get("refresh.topics.interval.seconds")).to.equal(String(REFRESH_SECONDS));
       expect(prepared.mm2TopicNames).to.deep.equal([
         "fra.checkpoints.internal",
+        "fra.heartbeats",
         "fra.orders",
         "heartbeats",
         "mm2-offset-syncs.fra.internal",
@@ -409,7 +410,9 @@ describe("rehearsal scenarios: the rendered mm2.properties on real brokers and r
       );
       const prepared = await prepare("no-internal", {
         streams: [{ name: "returns", partitions: 2 }],
-        omitPreCreated: ["heartbeats", "checkpoints", "offset-syncs", "remote-heartbeats"],
+        // fra.heartbeats (the copy of the primary's heartbeats, for active-active and failback) is
+        // still created: fra has no heartbeats here, so MM2 would not try to create it anyway.
+        omitPreCreated: ["heartbeats", "checkpoints", "offset-syncs"],
       });
       expect(prepared.preCreated.filter((t) => !t.created).map((t) => t.name)).to.deep.equal(internal);
       await produceOk("returns", 100, "no-internal", 2);
