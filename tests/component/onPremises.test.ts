@@ -1,15 +1,8 @@
 import { expect } from "chai";
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
-import {
-  byType,
-  expectNothingRegistered,
-  outputOf,
-  resetRegistry,
-  resources,
-  settle,
-} from "../support/mockRuntime";
-import { isWireSecret } from "../../lib/plan/wire";
+import { byType, expectNothingRegistered, outputOf, resetRegistry, settle } from "../support/mockRuntime";
+import { scanAll, unmaskedOccurrences as unmasked } from "../support/secretScan";
 import { GeoReplicatedStream } from "../../lib/geoReplicatedStream";
 import { GeoReplicatedStreamArgs, ReplicationArgs } from "../../lib/config/args";
 import { parseProperties } from "../../lib/mm2";
@@ -39,29 +32,6 @@ async function build(rep: Partial<ReplicationArgs>, edit?: (a: GeoReplicatedStre
   await outputOf(site.replication!.userData);
   await settle();
   return site;
-}
-
-/** Paths of wire values (not inside a secret) containing any needle, base64 decoded too. */
-function unmasked(value: unknown, needles: string[], path = ""): string[] {
-  if (isWireSecret(value)) return [];
-  if (typeof value === "string") {
-    const decoded = /^[A-Za-z0-9+/]{16,}={0,2}$/.test(value)
-      ? Buffer.from(value, "base64").toString("utf8")
-      : "";
-    return needles.some((n) => value.includes(n) || decoded.includes(n)) ? [path] : [];
-  }
-  if (Array.isArray(value)) return value.flatMap((v, i) => unmasked(v, needles, `${path}[${i}]`));
-  if (value && typeof value === "object") {
-    return Object.entries(value).flatMap(([k, v]) => unmasked(v, needles, path ? `${path}.${k}` : k));
-  }
-  return [];
-}
-
-function scanAll(needles: string[]): string[] {
-  return resources().flatMap((r) => [
-    ...unmasked(r.wireInputs, needles, `${r.name} inputs`),
-    ...unmasked(r.wireOutputs, needles, `${r.name} outputs`),
-  ]);
 }
 
 describe("on-premises Kafka (mock engine)", () => {

@@ -1,15 +1,8 @@
 import { expect } from "chai";
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
-import {
-  byType,
-  expectNothingRegistered,
-  outputOf,
-  resetRegistry,
-  resources,
-  settle,
-} from "../support/mockRuntime";
-import { isWireSecret } from "../../lib/plan/wire";
+import { byType, expectNothingRegistered, outputOf, resetRegistry, settle } from "../support/mockRuntime";
+import { scanAll } from "../support/secretScan";
 import { GeoReplicatedStream } from "../../lib/geoReplicatedStream";
 import { GeoReplicatedStreamArgs, ReplicationArgs } from "../../lib/config/args";
 import { parseProperties } from "../../lib/mm2";
@@ -45,38 +38,6 @@ async function build(rep: Partial<ReplicationArgs> = {}) {
   await outputOf(dr.replication!.userData);
   await settle();
   return dr;
-}
-
-/**
- * Every place a string occurs in wire-form values that is not inside a secret. Secrets are
- * skipped; base64 strings are decoded and searched too (user_data, Vault secret content).
- */
-function unmaskedOccurrences(value: unknown, needles: string[], path = ""): string[] {
-  if (isWireSecret(value)) {
-    return [];
-  }
-  if (typeof value === "string") {
-    const decoded = /^[A-Za-z0-9+/]{16,}={0,2}$/.test(value)
-      ? Buffer.from(value, "base64").toString("utf8")
-      : "";
-    return needles.some((n) => value.includes(n) || decoded.includes(n)) ? [path] : [];
-  }
-  if (Array.isArray(value)) {
-    return value.flatMap((v, i) => unmaskedOccurrences(v, needles, `${path}[${i}]`));
-  }
-  if (value && typeof value === "object") {
-    return Object.entries(value).flatMap(([k, v]) =>
-      unmaskedOccurrences(v, needles, path ? `${path}.${k}` : k),
-    );
-  }
-  return [];
-}
-
-function scanAll(needles: string[]): string[] {
-  return resources().flatMap((r) => [
-    ...unmaskedOccurrences(r.wireInputs, needles, `${r.name} inputs`),
-    ...unmaskedOccurrences(r.wireOutputs, needles, `${r.name} outputs`),
-  ]);
 }
 
 describe("replication layer (mock engine)", () => {
