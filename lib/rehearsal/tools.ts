@@ -159,6 +159,31 @@ function clientArgs(config: ToolClientConfig, prefix = ""): string[] {
   return args;
 }
 
+/**
+ * Arguments of a workload tool (Produce, Verify): the client (with extra client properties), the
+ * topic, record count and run id, then each optional flag that has a value, in the order given.
+ */
+function workloadArgs(
+  client: ToolClientConfig,
+  extraProperties: Record<string, string> | undefined,
+  w: { topic: string; records: number; runId: string },
+  optional: [flag: string, value: string | number | boolean | undefined][],
+): string[] {
+  const args = [
+    ...clientArgs({ ...client, properties: { ...client.properties, ...extraProperties } }),
+    "--topic",
+    w.topic,
+    "--records",
+    String(w.records),
+    "--run-id",
+    w.runId,
+  ];
+  for (const [flag, value] of optional) {
+    if (value !== undefined) args.push(flag, String(value));
+  }
+  return args;
+}
+
 function lastEvent(result: JavaToolResult, name: string): ToolEvent | undefined {
   return [...result.events].reverse().find((e) => e.event === name);
 }
@@ -310,23 +335,16 @@ export async function produce(
   options: ProduceOptions,
   run: RunJavaToolOptions = {},
 ): Promise<ProduceResult> {
-  const args = [
-    ...clientArgs({ ...client, properties: { ...client.properties, ...options.producerProperties } }),
-    "--topic",
-    options.topic,
-    "--records",
-    String(options.records),
-    "--run-id",
-    options.runId,
-  ];
-  if (options.partitions !== undefined) args.push("--partitions", String(options.partitions));
-  if (options.startSeq !== undefined) args.push("--start-seq", String(options.startSeq));
-  if (options.valueBytes !== undefined) args.push("--value-bytes", String(options.valueBytes));
-  if (options.rate !== undefined) args.push("--rate", String(options.rate));
-  if (options.idempotence !== undefined) args.push("--idempotence", String(options.idempotence));
-  if (options.transactionalId !== undefined) args.push("--transactional-id", options.transactionalId);
-  if (options.timeoutMs !== undefined) args.push("--timeout-ms", String(options.timeoutMs));
-  if (options.progressMs !== undefined) args.push("--progress-ms", String(options.progressMs));
+  const args = workloadArgs(client, options.producerProperties, options, [
+    ["--partitions", options.partitions],
+    ["--start-seq", options.startSeq],
+    ["--value-bytes", options.valueBytes],
+    ["--rate", options.rate],
+    ["--idempotence", options.idempotence],
+    ["--transactional-id", options.transactionalId],
+    ["--timeout-ms", options.timeoutMs],
+    ["--progress-ms", options.progressMs],
+  ]);
   const raw = await runJavaTool(runtime, "ocigeo.rehearsal.Produce", args, run);
   const done = lastEvent(raw, "done");
   const error = lastEvent(raw, "error");
@@ -398,20 +416,13 @@ export async function verify(
   options: VerifyOptions,
   run: RunJavaToolOptions = {},
 ): Promise<VerifyResult> {
-  const args = [
-    ...clientArgs({ ...client, properties: { ...client.properties, ...options.consumerProperties } }),
-    "--topic",
-    options.topic,
-    "--records",
-    String(options.records),
-    "--run-id",
-    options.runId,
-  ];
-  if (options.startSeq !== undefined) args.push("--start-seq", String(options.startSeq));
-  if (options.partitions !== undefined) args.push("--partitions", String(options.partitions));
-  if (options.timeoutMs !== undefined) args.push("--timeout-ms", String(options.timeoutMs));
-  if (options.lingerMs !== undefined) args.push("--linger-ms", String(options.lingerMs));
-  if (options.group !== undefined) args.push("--group", options.group);
+  const args = workloadArgs(client, options.consumerProperties, options, [
+    ["--start-seq", options.startSeq],
+    ["--partitions", options.partitions],
+    ["--timeout-ms", options.timeoutMs],
+    ["--linger-ms", options.lingerMs],
+    ["--group", options.group],
+  ]);
   const raw = await runJavaTool(runtime, "ocigeo.rehearsal.Verify", args, {
     ...run,
     timeoutMs: run.timeoutMs ?? (options.timeoutMs ?? 120_000) + 60_000,
