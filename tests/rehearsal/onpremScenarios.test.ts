@@ -9,6 +9,7 @@
  *     its own rendered model, prefixed policy; no record loops.
  * Three clusters are shared: onprem (SCRAM), fra and ams (OCI emulation).
  */
+import { expectIntactOnce } from "./verifyExpectations";
 import { expect } from "chai";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -32,19 +33,6 @@ import { produce, verify, type VerifyResult } from "../../lib/rehearsal/tools";
 const REFRESH_SECONDS = 5;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const POLICY_REFUSED = /PolicyViolationException|ClusterAuthorizationException|UnsupportedVersionException/;
-
-function expectIntactOnce(result: VerifyResult, records: number, context: string): void {
-  expect(result.complete, context).to.equal(true);
-  expect(result.unique, context).to.equal(records);
-  expect(result.missing, context).to.equal(0);
-  expect(result.duplicates, context).to.equal(0);
-  expect(result.orderViolations, context).to.equal(0);
-  expect(result.keyMismatches, context).to.equal(0);
-  expect(result.headerMismatches, context).to.equal(0);
-  expect(result.timestampMismatches, context).to.equal(0);
-  expect(result.partitionMismatches, context).to.equal(0);
-  expect(result.malformed, context).to.equal(0);
-}
 
 function report(what: string, records: number, r: VerifyResult): void {
   console.log(

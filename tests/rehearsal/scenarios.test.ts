@@ -6,6 +6,7 @@
  * own Connect harness (its own Connect state, like a fresh deployment) and its own topics, and
  * stops its MM2 nodes in afterEach, failures included.
  */
+import { expectIntact } from "./verifyExpectations";
 import { expect } from "chai";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -25,7 +26,7 @@ import {
   type PrepareRenderedMirrorMakerOptions,
   type PreparedMirrorMaker,
 } from "../../lib/rehearsal/renderedConfig";
-import { produce, verify, type CheckpointRecord, type VerifyResult } from "../../lib/rehearsal/tools";
+import { produce, verify, type CheckpointRecord } from "../../lib/rehearsal/tools";
 
 const REFRESH_SECONDS = 5;
 const CHECKPOINT_GROUP = "billing";
@@ -47,18 +48,6 @@ async function waitUntil(
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await sleep(1_000);
   }
-}
-
-/** Asserts the records of a Verify run arrived intact (duplicates are checked by the caller). */
-function expectIntact(result: VerifyResult, context: string): void {
-  expect(result.complete, context).to.equal(true);
-  expect(result.missing, context).to.equal(0);
-  expect(result.orderViolations, context).to.equal(0);
-  expect(result.keyMismatches, context).to.equal(0);
-  expect(result.headerMismatches, context).to.equal(0);
-  expect(result.timestampMismatches, context).to.equal(0);
-  expect(result.partitionMismatches, context).to.equal(0);
-  expect(result.malformed, context).to.equal(0);
 }
 
 describe("rehearsal scenarios: the rendered mm2.properties on real brokers and real MirrorMaker 2", function () {
