@@ -3,9 +3,8 @@
  * Importing this module registers no resources.
  */
 export * from "./config/args";
+export { resolveArgs, resolveNetwork } from "./config/validate";
 export {
-  resolveArgs,
-  resolveNetwork,
   resolveStreams,
   validateCidr,
   validateRegion,
@@ -15,8 +14,9 @@ export {
   KAFKA_PORT,
   MAX_RETENTION_HOURS,
   MIN_RETENTION_HOURS,
-} from "./config/validate";
-export type { ResolvedArgs, ResolvedNetwork, ResolvedStream } from "./config/validate";
+} from "./config/primitives";
+export type { ResolvedArgs, ResolvedNetwork } from "./config/validate";
+export type { ResolvedStream } from "./config/primitives";
 export { ValidationError } from "./errors";
 export {
   GeoReplicatedStream,
@@ -29,7 +29,7 @@ export { MirrorMakerCredentials } from "./replication/credentials";
 export { MirrorMakerFleet } from "./replication/fleet";
 export { resolveReplicationInfra, resolveFleet } from "./config/validateReplication";
 export type { ResolvedFleet, ResolvedReplicationInfra } from "./config/validateReplication";
-export { FLEX_SHAPES } from "./replication/shapes";
+export { FLEX_SHAPES } from "./oci/shapes";
 export * as mm2 from "./mm2";
 export * as cloudinit from "./cloudinit";
 export { stackProgram } from "./program/stackProgram";

@@ -15,7 +15,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { GeoReplicatedStreamArgs, PeerArgs, Role, StreamSpec } from "../config/args";
-import { resolveNetwork, resolveStreams, validateRegion } from "../config/validate";
+import { resolveNetwork } from "../config/validate";
+import { resolveStreams, validateRegion } from "../config/primitives";
 import { ValidationError } from "../errors";
 import { validateGeoReplicatedStreamArgs, ValidatedArgs } from "../geoReplicatedStream";
 import { argsFromConfig, configuredPeer } from "../program/stackProgram";

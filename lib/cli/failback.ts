@@ -33,7 +33,7 @@ import {
 import { describeSettings, ENV, resolveConnectionSettings } from "../failover/connection";
 import { KafkaClient, type KafkaClientOptions } from "../kafka/client";
 import type { PolicyNames } from "../mm2/topics";
-import { clusterAlias } from "../replication/model";
+import { regionAlias } from "../oci/regions";
 import { checkCaughtUp, defaultReplicatedTopics, waitForCatchUp } from "../failback/caughtUp";
 import {
   DEFAULT_STATE_FILE,
@@ -343,8 +343,8 @@ function aliases(
   const primary =
     opts.primaryAlias ??
     state.primaryAlias ??
-    (pair?.primary?.region ? clusterAlias(pair.primary.region) : undefined);
-  const dr = opts.drAlias ?? state.drAlias ?? (pair?.dr?.region ? clusterAlias(pair.dr.region) : undefined);
+    (pair?.primary?.region ? regionAlias(pair.primary.region) : undefined);
+  const dr = opts.drAlias ?? state.drAlias ?? (pair?.dr?.region ? regionAlias(pair.dr.region) : undefined);
   if (!primary || !dr) {
     throw new CliError(
       `the MM2 aliases are unknown: pass --primary-alias <alias> and --dr-alias <alias> (e.g. fra and ams) or --pair`,

@@ -1,9 +1,17 @@
 import { ValidationError } from "../errors";
-import { Cidr, contains, mustParseCidr, overlaps, parseCidr, subnet } from "../net/cidr";
-import { isKnownRegion, OCI_REGION_PATTERN } from "../oci/regions";
-import { GeoReplicatedStreamArgs, NetworkArgs, PeerArgs, Role, StreamPoolArgs, StreamSpec } from "./args";
+import { Cidr, contains, mustParseCidr, overlaps, subnet } from "../net/cidr";
+import { regionAlias } from "../oci/regions";
+import { GeoReplicatedStreamArgs, NetworkArgs, PeerArgs, Role, StreamPoolArgs } from "./args";
 import {
-  regionAlias,
+  DEFAULT_PARTITION_QUOTA,
+  MIN_RETENTION_HOURS,
+  ResolvedStream,
+  resolveStreams,
+  validateCidr,
+  validateRegion,
+  validateRetention,
+} from "./primitives";
+import {
   resolveExternalKafka,
   ResolvedExternalKafka,
   ResolvedOnPremises,
@@ -16,22 +24,8 @@ import {
  * anything, so bad input never leaves a half-built deployment behind.
  */
 
-export const DEFAULT_PARTITION_QUOTA = 200;
-export const MIN_RETENTION_HOURS = 24;
-export const MAX_RETENTION_HOURS = 168;
-export const KAFKA_PORT = 9092;
-
-/** OCI stream names: Kafka topic characters, at most 249 (Kafka's own limit, below OCI's 255). */
-export const STREAM_NAME_PATTERN = /^[A-Za-z0-9._-]{1,249}$/;
 const DNS_LABEL_PATTERN = /^[A-Za-z][A-Za-z0-9]{0,14}$/;
 const OCID_PATTERN = /^ocid1\.[a-z0-9]+\.[a-z0-9-]*\.[a-z0-9-]*\.[A-Za-z0-9._-]+$/;
-
-/** A stream with its defaults applied. */
-export interface ResolvedStream {
-  name: string;
-  partitions: number;
-  retentionHours: number;
-}
 
 /** The network with defaults applied and CIDRs known. */
 export interface ResolvedNetwork {
@@ -61,35 +55,6 @@ export interface ResolvedArgs {
   onPremises?: ResolvedOnPremises;
   /** The external (on-premises) Kafka cluster. */
   externalKafka?: ResolvedExternalKafka;
-}
-
-/** Validates a region name; `field` names the argument in the error. */
-export function validateRegion(field: string, region: unknown): string {
-  if (typeof region !== "string" || !OCI_REGION_PATTERN.test(region)) {
-    throw new ValidationError(
-      field,
-      `"${String(region)}" is not an OCI region name. Use the region identifier, e.g. eu-frankfurt-1 or us-ashburn-1 (not a region key like FRA)`,
-    );
-  }
-  if (!isKnownRegion(region)) {
-    throw new ValidationError(
-      field,
-      `"${region}" is not a known OCI commercial region. Check the spelling against 'oci iam region list'`,
-    );
-  }
-  return region;
-}
-
-/** Parses a CIDR or throws a ValidationError for `field`. */
-export function validateCidr(field: string, text: unknown): Cidr {
-  if (typeof text !== "string") {
-    throw new ValidationError(field, `expected a CIDR string such as 10.0.0.0/16, got ${typeof text}`);
-  }
-  const parsed = parseCidr(text);
-  if (typeof parsed === "string") {
-    throw new ValidationError(field, `${parsed}. Give an IPv4 network address with its prefix length`);
-  }
-  return parsed;
 }
 
 function requireInside(field: string, inner: Cidr, outerField: string, outer: Cidr): void {
@@ -201,77 +166,6 @@ export function resolveNetwork(network: NetworkArgs | undefined, role: Role): Re
     mirrorMakerSubnetCidr: mm.text,
     dnsLabel,
   };
-}
-
-/** Validates retention hours for `field`. */
-export function validateRetention(field: string, hours: unknown): number {
-  if (
-    typeof hours !== "number" ||
-    !Number.isInteger(hours) ||
-    hours < MIN_RETENTION_HOURS ||
-    hours > MAX_RETENTION_HOURS
-  ) {
-    throw new ValidationError(
-      field,
-      `${String(hours)} is outside OCI Streaming's retention range. Use a whole number of hours from ${MIN_RETENTION_HOURS} to ${MAX_RETENTION_HOURS}`,
-    );
-  }
-  return hours;
-}
-
-/** Validates a stream name for `field`. */
-export function validateStreamName(field: string, name: unknown): string {
-  if (typeof name !== "string" || !STREAM_NAME_PATTERN.test(name) || name === "." || name === "..") {
-    throw new ValidationError(
-      field,
-      `${JSON.stringify(name)} is not a name OCI Streaming accepts. Use 1-249 letters, digits, '.', '_' or '-'`,
-    );
-  }
-  return name;
-}
-
-/** Validates the declared streams against names, partitions, retention and the partition quota. */
-export function resolveStreams(
-  streams: StreamSpec[] | undefined,
-  quota: number,
-  field = "streams",
-): ResolvedStream[] {
-  const list = streams ?? [];
-  if (!Array.isArray(list)) {
-    throw new ValidationError(field, "must be a list of { name, partitions, retentionHours }");
-  }
-  const seen = new Set<string>();
-  const resolved = list.map((s, i) => {
-    const f = `${field}[${i}]`;
-    const name = validateStreamName(`${f}.name`, s?.name);
-    if (seen.has(name)) {
-      throw new ValidationError(`${f}.name`, `"${name}" is declared twice. Stream names are unique per pool`);
-    }
-    seen.add(name);
-    const partitions = s.partitions ?? 1;
-    if (!Number.isInteger(partitions) || partitions < 1) {
-      throw new ValidationError(
-        `${f}.partitions`,
-        `${String(partitions)} is not a valid partition count. Use a whole number of at least 1`,
-      );
-    }
-    if (partitions > quota) {
-      throw new ValidationError(
-        `${f}.partitions`,
-        `${partitions} exceeds the partition quota of ${quota}. Lower it, or raise partitionQuota after OCI raises your tenancy limit`,
-      );
-    }
-    const retentionHours = validateRetention(`${f}.retentionHours`, s.retentionHours ?? MIN_RETENTION_HOURS);
-    return { name, partitions, retentionHours };
-  });
-  const total = resolved.reduce((sum, s) => sum + s.partitions, 0);
-  if (total > quota) {
-    throw new ValidationError(
-      field,
-      `the streams need ${total} partitions in all, above the partition quota of ${quota}. Remove or shrink streams, or raise partitionQuota after OCI raises your tenancy limit`,
-    );
-  }
-  return resolved;
 }
 
 function resolveStreamPool(pool: StreamPoolArgs | undefined): ResolvedArgs["streamPool"] {

@@ -7,9 +7,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { ValidationError } from "../errors";
 import { ALIAS_PATTERN, RESERVED_ALIASES } from "../mm2/validate";
 import { Cidr, contains, overlaps } from "../net/cidr";
-import { regionKey } from "../oci/regions";
 import { ExternalKafkaArgs, IpsecArgs, OnPremisesArgs, StreamSpec } from "./args";
-import { resolveStreams, validateCidr } from "./validate";
+import { resolveStreams, validateCidr } from "./primitives";
 
 /** The on-premises networks with their connectivity, validated. */
 export interface ResolvedOnPremises {
@@ -350,9 +349,4 @@ export function resolveExternalKafka(
     brokerPorts,
     topics,
   };
-}
-
-/** The MM2 alias of a region (its lower-case region key). */
-export function regionAlias(region: string): string {
-  return regionKey(region).toLowerCase();
 }

@@ -1,11 +1,5 @@
 import { ValidationError } from "../errors";
-import {
-  DEFAULT_MEMORY_GB,
-  DEFAULT_OCPUS,
-  DEFAULT_SHAPE,
-  FLEX_SHAPES,
-  MIN_MEMORY_GB,
-} from "../replication/shapes";
+import { DEFAULT_MEMORY_GB, DEFAULT_OCPUS, DEFAULT_SHAPE, FLEX_SHAPES, MIN_MEMORY_GB } from "../oci/shapes";
 import {
   CredentialsArgs,
   FleetArgs,
@@ -14,7 +8,7 @@ import {
   ReplicationFlow,
   Role,
 } from "./args";
-import { validateCidr } from "./validate";
+import { validateCidr } from "./primitives";
 
 /** The fleet with defaults applied. */
 export interface ResolvedFleet {

@@ -64,7 +64,7 @@ import { ValidateOptions, validateReplicationModel } from "./validate";
 /**
  * Client tuning for OCI clusters, within OCI Streaming's limits (1 MB/s written per partition,
  * 1 MB per message and request, 5 reads per second per partition and consumer group), measured with
- * `npm run bench` (lib/rehearsal/bench.ts), which counts partition reads on the source broker:
+ * `npm run bench` (dev/bench/bench.ts), which counts partition reads on the source broker:
  *  - `max.request.size=1048576`: OCI caps a produce request (and a message) at 1 MB.
  *  - `batch.size=131072`, `linger.ms=20`: fewer, fuller requests. OCI does not limit the number of
  *    produce requests, and 512 KiB or 1 MiB batches bought nothing measurable once reads are paced

@@ -1,4 +1,5 @@
-import { KAFKA_PORT, ResolvedArgs } from "../config/validate";
+import { ResolvedArgs } from "../config/validate";
+import { KAFKA_PORT } from "../config/primitives";
 
 /** One NSG ingress rule, as data, so the rule set is testable without Pulumi. */
 export interface IngressRule {

@@ -98,3 +98,8 @@ export function regionFromKey(key: string): OciRegionName | undefined {
   const k = key.toLowerCase();
   return OCI_REGIONS.find((r) => OC1_REGION_KEYS[r] === k);
 }
+
+/** The MirrorMaker 2 cluster alias of a region: its lower-case region key (`fra`, `ams`). */
+export function regionAlias(region: string): string {
+  return regionKey(region).toLowerCase();
+}

@@ -18,7 +18,7 @@ import {
   StreamPoolArgs,
   StreamSpec,
 } from "../config/args";
-import { validateRegion } from "../config/validate";
+import { validateRegion } from "../config/primitives";
 import { ValidationError } from "../errors";
 import { GeoReplicatedStream, validateGeoReplicatedStreamArgs } from "../geoReplicatedStream";
 

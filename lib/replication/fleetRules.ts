@@ -1,4 +1,4 @@
-import { KAFKA_PORT } from "../config/validate";
+import { KAFKA_PORT } from "../config/primitives";
 
 /** One NSG rule of the MirrorMaker fleet, as data (testable without Pulumi). */
 export interface FleetRule {

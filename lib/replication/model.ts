@@ -1,5 +1,6 @@
 import { ReplicationArgs } from "../config/args";
-import { ResolvedArgs, ResolvedStream } from "../config/validate";
+import { ResolvedArgs } from "../config/validate";
+import { ResolvedStream } from "../config/primitives";
 import { ResolvedReplicationInfra } from "../config/validateReplication";
 import { ValidationError } from "../errors";
 import { ResolvedExternalKafka } from "../config/validateExternal";
@@ -16,7 +17,7 @@ import {
   TlsSpec,
   validateReplicationModel,
 } from "../mm2";
-import { regionKey } from "../oci/regions";
+import { regionAlias } from "../oci/regions";
 
 /** Values only known once resources exist (ids, names). Placeholders stand in during validation. */
 export interface ReplicationRuntimeValues {
@@ -102,11 +103,6 @@ export function externalClusterSpec(ext: ResolvedExternalKafka, ids: ExternalSec
   };
 }
 
-/** MM2 cluster alias of a region: its lower-case region key (`fra`, `ams`). */
-export function clusterAlias(region: string): string {
-  return regionKey(region).toLowerCase();
-}
-
 /** A Java regular expression matching exactly `name`. */
 export function exactJavaPattern(name: string): string {
   return name.replace(/[.\\+*?^$()[\]{}|-]/g, (c) => `\\${c}`);
@@ -129,7 +125,7 @@ export function buildReplicationModel(
   args: ReplicationArgs,
   v: ReplicationRuntimeValues,
 ): ReplicationModelInput {
-  const local = clusterAlias(r.region);
+  const local = regionAlias(r.region);
   const credentials = {
     tenancyName: v.tenancyName,
     userName: v.userName,
@@ -151,7 +147,7 @@ export function buildReplicationModel(
     const peer = r.peer!;
     source = {
       kind: "oci",
-      alias: clusterAlias(peer.region),
+      alias: regionAlias(peer.region),
       bootstrapServers: v.peerBootstrapServers,
       streamPoolId: v.peerStreamPoolId,
       ...credentials,
@@ -215,8 +211,8 @@ export function assertActiveActiveLoopFree(
   if (!infra.enabled || infra.flow !== "peer-to-local" || !peerReplication?.enabled) {
     return;
   }
-  const local = clusterAlias(r.region);
-  const peer = clusterAlias(r.peer!.region);
+  const local = regionAlias(r.region);
+  const peer = regionAlias(r.peer!.region);
   const peerStreams = (r.peer!.streams ?? []).map((s) => s.name);
   const localStreams = r.streams.map((s) => s.name);
   assertNoReplicationLoops({
@@ -264,7 +260,7 @@ export function planReplicationStreams(
   const input = buildReplicationModel(r, infra, args, PLACEHOLDER_VALUES);
   validateReplicationModel(input, { fieldPrefix: "replication" });
   const model = normalizeReplicationModel(input);
-  const local = clusterAlias(r.region);
+  const local = regionAlias(r.region);
   const declared = new Set(r.streams.map((s) => s.name));
   const peerRetention = sourceRetention(r, infra);
   const streams: PreCreatedStream[] = [];

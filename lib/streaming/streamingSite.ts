@@ -1,6 +1,7 @@
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
-import { ResolvedArgs, ResolvedStream } from "../config/validate";
+import { ResolvedArgs } from "../config/validate";
+import { ResolvedStream } from "../config/primitives";
 
 /** Arguments of {@link StreamingSite}. */
 export interface StreamingSiteArgs {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import * as path from "path";
-import { listExamples } from "../../lib/cli/planExamples";
+import { listExamples } from "../../dev/cli/planExamples";
 import { parseProperties } from "../../lib/mm2";
 import {
   PlanError,
@@ -10,8 +10,8 @@ import {
   runStack,
   StackPlan,
   stacksInOrder,
-} from "../../lib/plan/runStack";
-import { readProject, readStackConfig } from "../../lib/plan/stackConfig";
+} from "../../dev/plan/runStack";
+import { readProject, readStackConfig } from "../../dev/plan/stackConfig";
 
 const EXAMPLES = path.join(__dirname, "..", "..", "examples");
 const SECRET = "[secret]";

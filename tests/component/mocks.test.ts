@@ -15,7 +15,7 @@ import {
 } from "../support/mockRuntime";
 import * as oci from "@pulumi/oci";
 import * as random from "@pulumi/random";
-import { wireSecret } from "../../lib/plan/wire";
+import { wireSecret } from "../../dev/oci-model/wire";
 
 const C = "ocid1.compartment.oc1..aaaaaaaatestcompartmentfortheocimockengine";
 const ocidOf = (kind: string, key: string, prefix = "aaaaaaaa") =>
@@ -55,7 +55,7 @@ function network(prefix: string, provider: oci.Provider, cidr = "10.10") {
   return { vcn, subnet };
 }
 
-describe("OCI mock engine (lib/plan/ociMocks)", () => {
+describe("OCI mock engine (dev/oci-model/ociMocks)", () => {
   describe("ids", () => {
     it("are OCIDs carrying the region key of the resource's provider, or of oci:region, or iad", async () => {
       const { fra, ams } = providers();

@@ -3,8 +3,8 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { writeArtifacts } from "../../lib/plan/artifacts";
-import { planDocument, planStacks, PlannedResource, StackPlan } from "../../lib/plan/runStack";
+import { writeArtifacts } from "../../dev/plan/artifacts";
+import { planDocument, planStacks, PlannedResource, StackPlan } from "../../dev/plan/runStack";
 
 const ROOT = path.join(__dirname, "..", "..");
 

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as path from "path";
 import { parseProperties } from "../../lib/mm2";
-import { PlanError, runStack, StackPlan } from "../../lib/plan/runStack";
+import { PlanError, runStack, StackPlan } from "../../dev/plan/runStack";
 
 const ROOT = path.join(__dirname, "..", "..");
 const NS = "oci-geo-streaming";

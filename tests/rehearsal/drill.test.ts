@@ -1,13 +1,13 @@
 /**
- * The DR drill (`npm run drill`, lib/failover/drill.ts) as a test: primary killed mid-stream, the
+ * The DR drill (`npm run drill`, dev/rehearsal/drill.ts) as a test: primary killed mid-stream, the
  * group failed over and resumed on dr. Nothing may be lost beyond what was still unreplicated at the
  * kill, and the consumer may skip no record dr had; RPO/RTO/duplicates are measured, not bounded
  * (timings live in benchmarks).
  */
 import { expect } from "chai";
 
-import { formatDrillReport, runDrill, type DrillReport } from "../../lib/failover/drill";
-import { runningManagedProcesses } from "../../lib/rehearsal/processes";
+import { formatDrillReport, runDrill, type DrillReport } from "../../dev/rehearsal/drill";
+import { runningManagedProcesses } from "../../dev/rehearsal/processes";
 
 describe("DR drill: kill the primary, fail the group over, resume on dr", function () {
   this.timeout(400_000);

@@ -6,9 +6,9 @@
  */
 import { expect } from "chai";
 
-import { startCluster, type LocalCluster } from "../../lib/rehearsal/cluster";
-import { ensureKafkaRuntime, type KafkaRuntime } from "../../lib/rehearsal/kafkaRuntime";
-import { adminOps, produce, verify } from "../../lib/rehearsal/tools";
+import { startCluster, type LocalCluster } from "../../dev/rehearsal/cluster";
+import { ensureKafkaRuntime, type KafkaRuntime } from "../../dev/rehearsal/kafkaRuntime";
+import { adminOps, produce, verify } from "../../dev/rehearsal/tools";
 
 const COMPACTION_REFUSED = /compacted topics are not supported by OCI Streaming/i;
 

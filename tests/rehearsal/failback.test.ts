@@ -24,22 +24,22 @@ import { runFailbackCli, clusterEnvName, type FailbackCliIo } from "../../lib/cl
 import { translateOffsets } from "../../lib/failover/checkpoints";
 import { ENV } from "../../lib/failover/connection";
 import { executeFailover, planFailover } from "../../lib/failover/failover";
-import { startGroupConsumer, type ToolProcess } from "../../lib/failover/rehearsalTools";
+import { startGroupConsumer, type ToolProcess } from "../../dev/rehearsal/rehearsalTools";
 import { loadState } from "../../lib/failback/state";
 import type { FailbackGroupResult, FailbackPlan } from "../../lib/failback/translate";
 import { KafkaClient, type TopicPartitionOffsets } from "../../lib/kafka/client";
-import type { LocalCluster } from "../../lib/rehearsal/cluster";
-import { ensureKafkaRuntime, type KafkaRuntime } from "../../lib/rehearsal/kafkaRuntime";
-import { logTail, waitForTopicRecords, type MirrorMakerHandle } from "../../lib/rehearsal/mirrorMaker";
-import { runningManagedProcesses } from "../../lib/rehearsal/processes";
+import type { LocalCluster } from "../../dev/rehearsal/cluster";
+import { ensureKafkaRuntime, type KafkaRuntime } from "../../dev/rehearsal/kafkaRuntime";
+import { logTail, waitForTopicRecords, type MirrorMakerHandle } from "../../dev/rehearsal/mirrorMaker";
+import { runningManagedProcesses } from "../../dev/rehearsal/processes";
 import {
   createConnectHarness,
   prepareRenderedMirrorMaker,
   startEmulatedRegions,
   startRenderedNode,
   type EmulatedRegions,
-} from "../../lib/rehearsal/renderedConfig";
-import { produce } from "../../lib/rehearsal/tools";
+} from "../../dev/rehearsal/renderedConfig";
+import { produce } from "../../dev/rehearsal/tools";
 import { FakeWorkspace, repoPair } from "../unit/automationFixtures";
 
 const GROUP = "failback-app";

@@ -31,19 +31,19 @@ import {
   javaTranslateOffsets,
   startGroupConsumer,
   type ToolProcess,
-} from "../../lib/failover/rehearsalTools";
+} from "../../dev/rehearsal/rehearsalTools";
 import { KafkaClient, type TopicPartitionOffsets } from "../../lib/kafka/client";
-import type { LocalCluster } from "../../lib/rehearsal/cluster";
-import { ensureKafkaRuntime, type KafkaRuntime } from "../../lib/rehearsal/kafkaRuntime";
-import { logTail, waitForTopicRecords, type MirrorMakerHandle } from "../../lib/rehearsal/mirrorMaker";
+import type { LocalCluster } from "../../dev/rehearsal/cluster";
+import { ensureKafkaRuntime, type KafkaRuntime } from "../../dev/rehearsal/kafkaRuntime";
+import { logTail, waitForTopicRecords, type MirrorMakerHandle } from "../../dev/rehearsal/mirrorMaker";
 import {
   prepareRenderedMirrorMaker,
   startEmulatedRegions,
   startRenderedNode,
   type EmulatedRegions,
   type PreparedMirrorMaker,
-} from "../../lib/rehearsal/renderedConfig";
-import { produce, verify } from "../../lib/rehearsal/tools";
+} from "../../dev/rehearsal/renderedConfig";
+import { produce, verify } from "../../dev/rehearsal/tools";
 
 const POLICY = { type: "prefixed", separator: "." } as const;
 const GROUPS = ["failover-a", "failover-b", "failover-c", "failover-d"];

@@ -21,9 +21,9 @@ import {
   type ConsumedRecord,
   type KafkaClientOptions,
 } from "../../lib/kafka/client";
-import { startCluster, type LocalCluster } from "../../lib/rehearsal/cluster";
-import { ensureKafkaRuntime, type KafkaRuntime } from "../../lib/rehearsal/kafkaRuntime";
-import { produce, verify } from "../../lib/rehearsal/tools";
+import { startCluster, type LocalCluster } from "../../dev/rehearsal/cluster";
+import { ensureKafkaRuntime, type KafkaRuntime } from "../../dev/rehearsal/kafkaRuntime";
+import { produce, verify } from "../../dev/rehearsal/tools";
 
 const RECORDS = 60;
 const PARTITIONS = 3;
@@ -36,7 +36,7 @@ interface Target {
   options: () => KafkaClientOptions;
 }
 
-/** The record Produce writes for `seq` (see lib/rehearsal/java/…/Records.java). */
+/** The record Produce writes for `seq` (see dev/rehearsal/java/…/Records.java). */
 function expectedRecord(runId: string, seq: number, ts: number, valueBytes: number) {
   const head = `run=${runId};seq=${seq};ts=${ts};`;
   return {

@@ -4,8 +4,8 @@
  */
 import { expect } from "chai";
 
-import { startCluster, type LocalCluster } from "../../lib/rehearsal/cluster";
-import { adminOps, produce, verify } from "../../lib/rehearsal/tools";
+import { startCluster, type LocalCluster } from "../../dev/rehearsal/cluster";
+import { adminOps, produce, verify } from "../../dev/rehearsal/tools";
 
 describe("rehearsal: on-premises stand-in (plain Kafka, SCRAM-SHA-512)", function () {
   this.timeout(300_000);

@@ -1,6 +1,6 @@
 /**
  * Issue #6 scenarios on real brokers and the real MirrorMaker 2, each MM2 running exactly what
- * `renderMm2Properties` writes for a ReplicationModelInput (lib/rehearsal/modelConfig.ts; secrets
+ * `renderMm2Properties` writes for a ReplicationModelInput (dev/rehearsal/modelConfig.ts; secrets
  * through the VM's put-secret.sh):
  *  a. on-prem stand-in (plain Kafka, SASL_PLAINTEXT + SCRAM-SHA-512) → emulated OCI pool;
  *  b. emulated OCI pool → on-prem stand-in (MM2's worker storage and internal topics on the on-prem
@@ -17,18 +17,18 @@ import * as path from "node:path";
 
 import { ValidationError } from "../../lib/errors";
 import { assertNoReplicationLoops, parseProperties, type ReplicationModelInput } from "../../lib/mm2";
-import { startCluster, type LocalCluster } from "../../lib/rehearsal/cluster";
-import { ensureKafkaRuntime, type KafkaRuntime } from "../../lib/rehearsal/kafkaRuntime";
-import { logTail, waitForTopicRecords, type MirrorMakerHandle } from "../../lib/rehearsal/mirrorMaker";
+import { startCluster, type LocalCluster } from "../../dev/rehearsal/cluster";
+import { ensureKafkaRuntime, type KafkaRuntime } from "../../dev/rehearsal/kafkaRuntime";
+import { logTail, waitForTopicRecords, type MirrorMakerHandle } from "../../dev/rehearsal/mirrorMaker";
 import {
   externalClusterSpec,
   ociClusterSpec,
   prepareModelMirrorMaker,
   startModelNode,
-} from "../../lib/rehearsal/modelConfig";
-import { runningManagedProcesses } from "../../lib/rehearsal/processes";
-import { createConnectHarness } from "../../lib/rehearsal/renderedConfig";
-import { produce, verify, type VerifyResult } from "../../lib/rehearsal/tools";
+} from "../../dev/rehearsal/modelConfig";
+import { runningManagedProcesses } from "../../dev/rehearsal/processes";
+import { createConnectHarness } from "../../dev/rehearsal/renderedConfig";
+import { produce, verify, type VerifyResult } from "../../dev/rehearsal/tools";
 
 const REFRESH_SECONDS = 5;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

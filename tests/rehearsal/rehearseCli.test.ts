@@ -1,5 +1,5 @@
 /**
- * The pure parts of `npm run rehearse` (lib/cli/rehearse.ts): options, the workload split and the
+ * The pure parts of `npm run rehearse` (dev/cli/rehearse.ts): options, the workload split and the
  * streams it reads from the primary stack. The command itself is exercised by running it.
  */
 import { expect } from "chai";
@@ -13,7 +13,7 @@ import {
   declaredStreams,
   parseArgs,
   splitRecords,
-} from "../../lib/cli/rehearse";
+} from "../../dev/cli/rehearse";
 
 describe("rehearse CLI (pure parts)", function () {
   it("parses its options and refuses bad ones", function () {

@@ -1,6 +1,6 @@
 /**
  * Smoke replication with the real MirrorMaker 2 between two emulated OCI Streaming regions, running
- * exactly the mm2.properties the dr stack renders (lib/rehearsal/renderedConfig.ts: same model code
+ * exactly the mm2.properties the dr stack renders (dev/rehearsal/renderedConfig.ts: same model code
  * path as the component; only endpoints, credentials and the config dir differ).
  */
 import { expectIntactOnce } from "./verifyExpectations";
@@ -10,15 +10,15 @@ import * as os from "node:os";
 import * as path from "node:path";
 
 import { parseProperties } from "../../lib/mm2";
-import { ensureKafkaRuntime, type KafkaRuntime } from "../../lib/rehearsal/kafkaRuntime";
-import { logTail, waitForTopicRecords, type MirrorMakerHandle } from "../../lib/rehearsal/mirrorMaker";
+import { ensureKafkaRuntime, type KafkaRuntime } from "../../dev/rehearsal/kafkaRuntime";
+import { logTail, waitForTopicRecords, type MirrorMakerHandle } from "../../dev/rehearsal/mirrorMaker";
 import {
   prepareRenderedMirrorMaker,
   startEmulatedRegions,
   startRenderedNode,
   type EmulatedRegions,
-} from "../../lib/rehearsal/renderedConfig";
-import { produce, verify } from "../../lib/rehearsal/tools";
+} from "../../dev/rehearsal/renderedConfig";
+import { produce, verify } from "../../dev/rehearsal/tools";
 
 const TOPIC = "orders";
 const PARTITIONS = 3;

@@ -1,6 +1,6 @@
 /**
  * DR scenarios on real brokers and the real MirrorMaker 2, each MM2 running exactly the
- * mm2.properties the dr stack renders (lib/rehearsal/renderedConfig.ts), with the component's
+ * mm2.properties the dr stack renders (dev/rehearsal/renderedConfig.ts), with the component's
  * replication arguments (topicsInclude, topicsExclude, refreshIntervalSeconds, fleet size) as the
  * knobs. Two emulated OCI regions (fra → ams) are shared by every scenario; each scenario gets its
  * own Connect harness (its own Connect state, like a fresh deployment) and its own topics, and
@@ -13,10 +13,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 
 import { parseProperties } from "../../lib/mm2";
-import type { LocalCluster } from "../../lib/rehearsal/cluster";
-import { ensureKafkaRuntime, type KafkaRuntime } from "../../lib/rehearsal/kafkaRuntime";
-import { removeProperties } from "../../lib/rehearsal/mm2Properties";
-import { logTail, waitForTopicRecords, type MirrorMakerHandle } from "../../lib/rehearsal/mirrorMaker";
+import type { LocalCluster } from "../../dev/rehearsal/cluster";
+import { ensureKafkaRuntime, type KafkaRuntime } from "../../dev/rehearsal/kafkaRuntime";
+import { removeProperties } from "../../dev/rehearsal/mm2Properties";
+import { logTail, waitForTopicRecords, type MirrorMakerHandle } from "../../dev/rehearsal/mirrorMaker";
 import {
   createConnectHarness,
   prepareRenderedMirrorMaker,
@@ -25,8 +25,8 @@ import {
   type EmulatedRegions,
   type PrepareRenderedMirrorMakerOptions,
   type PreparedMirrorMaker,
-} from "../../lib/rehearsal/renderedConfig";
-import { produce, verify, type CheckpointRecord } from "../../lib/rehearsal/tools";
+} from "../../dev/rehearsal/renderedConfig";
+import { produce, verify, type CheckpointRecord } from "../../dev/rehearsal/tools";
 
 const REFRESH_SECONDS = 5;
 const CHECKPOINT_GROUP = "billing";

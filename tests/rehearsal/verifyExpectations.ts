@@ -1,6 +1,6 @@
 /** What a Verify run must show, shared by the rehearsal tests (not a test file). */
 import { expect } from "chai";
-import type { VerifyResult } from "../../lib/rehearsal/tools";
+import type { VerifyResult } from "../../dev/rehearsal/tools";
 
 /** The records of a Verify run arrived intact (duplicates are checked by the caller). */
 export function expectIntact(result: VerifyResult, context: string): void {

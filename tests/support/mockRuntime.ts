@@ -8,9 +8,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
-import { OciMocks, ResourceRecord } from "../../lib/plan/ociMocks";
+import { OciMocks, ResourceRecord } from "../../dev/oci-model/ociMocks";
 
-export type { ResourceRecord } from "../../lib/plan/ociMocks";
+export type { ResourceRecord } from "../../dev/oci-model/ociMocks";
 
 /** Project and stack names the mock engine runs under. */
 export const TEST_PROJECT = "oci-geo-streaming";
@@ -33,7 +33,7 @@ function install(): OciMocks {
   return g[SINGLETON];
 }
 
-/** The process-wide mock engine (see lib/plan/ociMocks.ts). */
+/** The process-wide mock engine (see dev/oci-model/ociMocks.ts). */
 export const mocks: OciMocks = install();
 
 /** Forgets every registration (done automatically before each test). */

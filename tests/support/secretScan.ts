@@ -1,4 +1,4 @@
-import { isWireSecret } from "../../lib/plan/wire";
+import { isWireSecret } from "../../dev/oci-model/wire";
 import { resources } from "./mockRuntime";
 
 /**

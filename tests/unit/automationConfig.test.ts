@@ -12,7 +12,7 @@ import {
 } from "../../lib/automation";
 import { Role } from "../../lib/config/args";
 import { ValidationError } from "../../lib/errors";
-import { readProject, readStackConfig } from "../../lib/plan/stackConfig";
+import { readProject, readStackConfig } from "../../dev/plan/stackConfig";
 import { COMPARTMENT, repoPair, richPair, TENANCY, TOKEN, VAULT, VAULT_KEY } from "./automationFixtures";
 
 const ROOT = path.join(__dirname, "..", "..");

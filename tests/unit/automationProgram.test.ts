@@ -9,7 +9,7 @@ import {
   referenceOutputsOf,
   runStack,
   StackPlan,
-} from "../../lib/plan/runStack";
+} from "../../dev/plan/runStack";
 import { richPair, TOKEN } from "./automationFixtures";
 
 const ROOT = path.join(__dirname, "..", "..");

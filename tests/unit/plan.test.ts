@@ -8,8 +8,8 @@ import {
   referenceOutputsOf,
   runStack,
   StackPlan,
-} from "../../lib/plan/runStack";
-import { isWireSecret } from "../../lib/plan/wire";
+} from "../../dev/plan/runStack";
+import { isWireSecret } from "../../dev/oci-model/wire";
 
 const PLAN_PROJECT = path.join(__dirname, "..", "fixtures", "plan-project");
 const MODULE_PROJECT = path.join(__dirname, "..", "fixtures", "module-project");

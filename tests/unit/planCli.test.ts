@@ -2,7 +2,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { BANNER_END, BANNER_START, main, parseArgs } from "../../lib/cli/plan";
+import { BANNER_END, BANNER_START, main, parseArgs } from "../../dev/cli/plan";
 
 const PLAN_PROJECT = path.join(__dirname, "..", "fixtures", "plan-project");
 const MODULE_PROJECT = path.join(__dirname, "..", "fixtures", "module-project");

@@ -10,9 +10,9 @@ import {
   regionFromKey,
   regionKey,
 } from "../../lib/oci/regions";
-import { makeOcid, parseOcid } from "../../lib/plan/ocid";
-import { listStacks, readProject, readStackConfig, secureStandIn } from "../../lib/plan/stackConfig";
-import { fromWire, maskWire, secretPathsOf, wireSecret } from "../../lib/plan/wire";
+import { makeOcid, parseOcid } from "../../dev/oci-model/ocid";
+import { listStacks, readProject, readStackConfig, secureStandIn } from "../../dev/plan/stackConfig";
+import { fromWire, maskWire, secretPathsOf, wireSecret } from "../../dev/oci-model/wire";
 
 const FIXTURE = path.join(__dirname, "..", "fixtures", "plan-project");
 

@@ -1,0 +1,324 @@
+/**
+ * The OCI model: what OCI computes and refuses for each resource the product creates, and what
+ * its data sources answer, as plain functions over plain objects — no Pulumi API here. Two
+ * front ends drive it: the mock engine of the offline plan and the component tests
+ * ({@link OciMocks}, `pulumi.runtime.Mocks`) and the emulator provider plugin that the real-engine
+ * tier runs under the Pulumi CLI. One copy of the OCI facts serves both.
+ *
+ * The facts live per service (services/*.ts); this module holds the state a tenancy keeps
+ * between requests (resources by OCID, address allocations, token counts) and dispatches.
+ */
+import { hashHex, makeOcid, parseOcid } from "./ocid";
+import { COMPUTE } from "./services/compute";
+import { DNS } from "./services/dns";
+import { IDENTITY } from "./services/identity";
+import { NETWORK } from "./services/network";
+import { ONPREM } from "./services/onprem";
+import { RANDOM } from "./services/random";
+import { STREAMING } from "./services/streaming";
+import { VAULT } from "./services/vault";
+import { INVOKES } from "./invokes";
+import { hostInCidr } from "./ipv4";
+
+export type Obj = Record<string, unknown>;
+
+/** The fixed creation time every modelled resource reports (deterministic plans). */
+export const MOCK_TIME_CREATED = "2025-01-01T00:00:00.000Z";
+
+/** An error OCI (or the Pulumi engine) would return for the request; the model raises it. */
+export class MockRejection extends Error {
+  constructor(type: string, name: string, detail: string) {
+    super(`OCI would reject ${type} '${name}': ${detail}`);
+    this.name = "MockRejection";
+  }
+}
+
+/** A resource the model knows: created in this run, or pre-existing. */
+export interface Known {
+  type: string;
+  region?: string;
+  outputs: Obj;
+}
+
+export interface OciModelOptions {
+  /** Tenancy name reported by `getTenancy` (appears in Streaming SASL usernames). */
+  tenancyName?: string;
+  /** Home region; default: whatever {@link OciModelOptions.fallbackRegion} answers. */
+  homeRegion?: string;
+  /** Extra regions the tenancy is subscribed to (regions of every resource seen are added). */
+  subscribedRegions?: string[];
+  /** State of pre-existing resources by OCID, answered to reads and to get-invokes. */
+  existing?: Record<string, Obj>;
+  /**
+   * Whether the tenancy uses identity domains (every tenancy created since 2023): then the IAM
+   * API refuses a user without an email, and `getDomains` lists the Default domain. Default true.
+   */
+  identityDomains?: boolean;
+  /** The region of a request that names none (the front end's `oci:region` config or default). */
+  fallbackRegion?: () => string;
+}
+
+/** What a resource handler gets: the request, and the model for lookups and allocations. */
+export interface ResourceContext {
+  type: string;
+  name: string;
+  id: string;
+  inputs: Obj;
+  region: string;
+  /** A read of an existing resource (`Resource.get`), not a create. */
+  read: boolean;
+  /** Seed for the deterministic values derived from this resource (its id). */
+  seed: string;
+  /** Outputs every resource has (`timeCreated`). */
+  common: Obj;
+  reject(detail: string): never;
+  /** The resource `refId` names, refused when it lives in another region. */
+  sameRegion(what: string, refId: unknown): Known | undefined;
+  model: OciModel;
+}
+
+export type ResourceHandler = (ctx: ResourceContext) => Obj;
+
+/** What an invoke handler gets. */
+export interface InvokeContext {
+  token: string;
+  inputs: Obj;
+  region: string;
+  /** The data source's synthetic id (stable for the same inputs and region). */
+  id: string;
+  filters: Filter[] | undefined;
+  tenancySeed: string;
+  model: OciModel;
+}
+
+export type InvokeHandler = (ctx: InvokeContext) => Obj;
+
+export interface Filter {
+  name: string;
+  values: string[];
+  regex?: boolean;
+}
+
+const RESOURCES: Record<string, ResourceHandler> = {
+  ...NETWORK,
+  ...DNS,
+  ...STREAMING,
+  ...COMPUTE,
+  ...VAULT,
+  ...ONPREM,
+  ...IDENTITY,
+  ...RANDOM,
+};
+
+/** Invokes the model answers. */
+export const ANSWERED_INVOKES: readonly string[] = Object.keys(INVOKES);
+
+/** Default-resource types (they manage an existing VCN default) and the OCID kind of what they manage. */
+export const DEFAULT_RESOURCE_KINDS: Record<string, string> = {
+  "oci:Core/defaultRouteTable:DefaultRouteTable": "routetable",
+  "oci:Core/defaultSecurityList:DefaultSecurityList": "securitylist",
+  "oci:Core/defaultDhcpOptions:DefaultDhcpOptions": "dhcpoptions",
+};
+
+/** OCID kind for an OCI type token (`oci:Core/vcn:Vcn` → `vcn`). */
+export function ociKind(type: string): string {
+  const special: Record<string, string> = {
+    "oci:Vault/secret:Secret": "vaultsecret",
+    "oci:Identity/authToken:AuthToken": "credential",
+    "oci:Identity/customerSecretKey:CustomerSecretKey": "credential",
+    "oci:Identity/smtpCredential:SmtpCredential": "credential",
+    "oci:Identity/userGroupMembership:UserGroupMembership": "groupmembership",
+    "oci:Identity/tag:Tag": "tagdefinition",
+    "oci:Bastion/session:Session": "bastionsession",
+    "oci:Core/image:Image": "image",
+    "oci:Dns/resolverEndpoint:ResolverEndpoint": "dnsresolverendpoint",
+    "oci:Dns/resolver:Resolver": "dnsresolver",
+    "oci:Dns/view:View": "dnsview",
+    "oci:Dns/zone:Zone": "dns-zone",
+  };
+  return special[type] ?? DEFAULT_RESOURCE_KINDS[type] ?? (type.split(":").pop() ?? type).toLowerCase();
+}
+
+/** The model of one tenancy. See the module comment. */
+export class OciModel {
+  readonly opts: OciModelOptions;
+  /** Every resource created (or read) since the last reset, by id. */
+  readonly known = new Map<string, Known>();
+  /** Regions of every resource and provider seen (the tenancy is subscribed to them). */
+  readonly regionsSeen = new Set<string>();
+  private readonly ipCursor = new Map<string, number>();
+  /** Auth tokens per user (OCI allows two). */
+  readonly tokensPerUser = new Map<string, number>();
+  private existing: Record<string, Obj>;
+
+  constructor(opts: OciModelOptions = {}) {
+    this.opts = opts;
+    this.existing = { ...(opts.existing ?? {}) };
+  }
+
+  /** Forgets every resource and all state (ids, IP allocations, token counts). */
+  reset(): void {
+    this.known.clear();
+    this.regionsSeen.clear();
+    this.ipCursor.clear();
+    this.tokensPerUser.clear();
+  }
+
+  /** Replaces the pre-existing resources; see {@link OciModelOptions.existing}. */
+  setExisting(existing: Record<string, Obj>): void {
+    this.existing = { ...existing };
+  }
+
+  /** A pre-existing resource's state, by OCID. */
+  existingState(id: string): Obj | undefined {
+    return this.existing[id];
+  }
+
+  /** Whether `type` is a resource the model knows the facts of. */
+  handles(type: string): boolean {
+    return RESOURCES[type] !== undefined;
+  }
+
+  /**
+   * The outputs OCI computes for a create (or a read) of `type`, refusing what OCI would refuse
+   * ({@link MockRejection}). Unknown types get no computed outputs (gaps stay visible).
+   */
+  computeOutputs(type: string, name: string, id: string, inputs: Obj, region: string, read: boolean): Obj {
+    const handler = RESOURCES[type];
+    if (!handler) {
+      return {};
+    }
+    const reject = (detail: string): never => {
+      throw new MockRejection(type, name, detail);
+    };
+    const sameRegion = (what: string, refId: unknown) => {
+      const other = this.lookup(refId);
+      if (other?.region && other.region !== region) {
+        reject(`${what} ${String(refId)} is in ${other.region}, this resource is in ${region}`);
+      }
+      return other;
+    };
+    return handler({
+      type,
+      name,
+      id,
+      inputs,
+      region,
+      read,
+      seed: id,
+      common: { timeCreated: MOCK_TIME_CREATED },
+      reject,
+      sameRegion,
+      model: this,
+    });
+  }
+
+  /** Records a resource's final state (what later lookups and data sources see). */
+  remember(id: string, known: Known): void {
+    this.known.set(id, known);
+    if (known.region && known.type.startsWith("oci:")) {
+      this.regionsSeen.add(known.region);
+    }
+  }
+
+  /** Answers a data source; throws for one the model does not know. */
+  invoke(token: string, inputs: Obj, region: string): Obj {
+    const handler = INVOKES[token];
+    if (!handler) {
+      throw new Error(
+        `the OCI model has no mock for invoke '${token}'; add it to dev/oci-model/invokes.ts ` +
+          `(answered: ${ANSWERED_INVOKES.join(", ")})`,
+      );
+    }
+    return handler({
+      token,
+      inputs,
+      region,
+      id: `mock-${token.split(":").pop()}-${hashHex(JSON.stringify(inputs) + region, 8)}`,
+      filters: inputs.filters as Filter[] | undefined,
+      tenancySeed: this.opts.tenancyName ?? "mocktenancy",
+      model: this,
+    });
+  }
+
+  ocid(kind: string, region: string | undefined, seed: string): string {
+    return makeOcid(kind, region, seed);
+  }
+
+  /** A resource by id: created in this run, or pre-existing. */
+  lookup(id: unknown): Known | undefined {
+    if (typeof id !== "string") {
+      return undefined;
+    }
+    const k = this.known.get(id);
+    if (k) {
+      return k;
+    }
+    const e = this.existing[id];
+    return e ? { type: "existing", region: parseOcid(id)?.region, outputs: e } : undefined;
+  }
+
+  /** Every known resource of `type`. */
+  ofType(type: string): [string, Known][] {
+    return [...this.known.entries()].filter(([, k]) => k.type === type);
+  }
+
+  /** Allocates the next free host address in a subnet (OCI reserves .0, .1 and the last). */
+  allocateIp(subnetId: unknown, requested?: unknown): string | undefined {
+    if (typeof requested === "string" && requested !== "") {
+      return requested;
+    }
+    const subnet = this.lookup(subnetId);
+    const cidr = subnet?.outputs.cidrBlock;
+    if (typeof cidr !== "string") {
+      return undefined;
+    }
+    const next = (this.ipCursor.get(subnetId as string) ?? 1) + 1;
+    this.ipCursor.set(subnetId as string, next);
+    return hostInCidr(cidr, next + 8);
+  }
+
+  tenancyId(): string {
+    return makeOcid("tenancy", undefined, `tenancy|${this.opts.tenancyName ?? "mocktenancy"}`);
+  }
+
+  homeRegion(): string {
+    return this.opts.homeRegion ?? this.opts.fallbackRegion?.() ?? "us-ashburn-1";
+  }
+
+  /** Whether the tenancy uses identity domains (see {@link OciModelOptions.identityDomains}). */
+  get identityDomains(): boolean {
+    return this.opts.identityDomains ?? true;
+  }
+
+  /** State of a resource by OCID: registered in this run, given in `existing`, or synthesised. */
+  describeExisting(type: string, ocid: unknown, region: string): Obj {
+    if (typeof ocid !== "string" || ocid === "") {
+      throw new Error(`the OCI model: ${type} lookup needs an OCID (got ${String(ocid)})`);
+    }
+    const known = this.lookup(ocid);
+    if (known) {
+      return { ...known.outputs };
+    }
+    const r = parseOcid(ocid)?.region ?? region;
+    const synth: Obj = {
+      compartmentId: makeOcid("compartment", undefined, "compartment|existing"),
+      freeformTags: {},
+      definedTags: {},
+    };
+    if (type === "oci:Core/virtualCircuit:VirtualCircuit") {
+      // Offline there is no way to know which DRG an existing circuit ends on: say so.
+      synth.state = "PROVISIONED";
+      synth.type = "PRIVATE";
+      synth.gatewayId = "unknown-offline";
+    }
+    if (type === "oci:Core/vcn:Vcn") {
+      synth.cidrBlock = "10.0.0.0/16";
+      synth.dnsLabel = "existing";
+    }
+    return {
+      ...this.computeOutputs(type, `existing-${hashHex(ocid, 6)}`, ocid, synth, r, true),
+      ...synth,
+    };
+  }
+}

@@ -1,0 +1,57 @@
+/** The OCI model — Vault and KMS: vaults, keys, secrets. */
+import type { Obj, ResourceContext, ResourceHandler } from "../model";
+import { hashBase32 } from "../ocid";
+
+function vault(ctx: ResourceContext): Obj {
+  const { name, inputs: inp, region, seed, common } = ctx;
+  const host = hashBase32(`${seed}|vault`, 13);
+  return {
+    ...common,
+    displayName: inp.displayName ?? name,
+    vaultType: inp.vaultType ?? "DEFAULT",
+    managementEndpoint: `https://${host}-management.kms.${region}.oraclecloud.com`,
+    cryptoEndpoint: `https://${host}-crypto.kms.${region}.oraclecloud.com`,
+    isPrimary: true,
+    isVaultReplicable: false,
+    state: "ACTIVE",
+  };
+}
+
+function key(ctx: ResourceContext): Obj {
+  const { name, inputs: inp, region, seed, common, reject } = ctx;
+  const vault = [...ctx.model.known.entries()].find(
+    ([, k]) => k.type === "oci:Kms/vault:Vault" && k.outputs.managementEndpoint === inp.managementEndpoint,
+  );
+  if (vault && vault[1].region !== region) {
+    reject(`managementEndpoint belongs to a vault in ${vault[1].region}, this key is in ${region}`);
+  }
+  return {
+    ...common,
+    displayName: inp.displayName ?? name,
+    vaultId: vault?.[0],
+    protectionMode: inp.protectionMode ?? "HSM",
+    currentKeyVersion: ctx.model.ocid("keyversion", region, `${seed}|v1`),
+    isPrimary: true,
+    state: "ENABLED",
+  };
+}
+
+function secret(ctx: ResourceContext): Obj {
+  const { inputs: inp, common, sameRegion } = ctx;
+  sameRegion("vaultId", inp.vaultId);
+  return {
+    ...common,
+    currentVersionNumber: "1",
+    isAutoGenerationEnabled: inp.enableAutoGeneration ?? false,
+    isReplica: false,
+    lifecycleDetails: "",
+    state: "ACTIVE",
+  };
+}
+
+/** Resource handlers of this service, by type token. */
+export const VAULT: Record<string, ResourceHandler> = {
+  "oci:Kms/vault:Vault": vault,
+  "oci:Kms/key:Key": key,
+  "oci:Vault/secret:Secret": secret,
+};

@@ -1,0 +1,132 @@
+/**
+ * The arrows run one way: program → components → pure core; operator tools → pure core + the
+ * Kafka client. Read from the import statements of every file, so a new import that breaks the
+ * layering (or closes a cycle) fails here, naming the file and the import.
+ */
+import { expect } from "chai";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const LIB = path.join(ROOT, "lib");
+
+/** Layer of each top-level entry of lib/ (a folder, or a file without its extension). */
+const LAYER: Record<string, string> = {
+  errors: "core",
+  config: "core",
+  net: "core",
+  oci: "core",
+  mm2: "core",
+  cloudinit: "core",
+  "kafka/version": "core",
+  network: "components",
+  streaming: "components",
+  replication: "components",
+  dns: "components",
+  monitoring: "components",
+  geoReplicatedStream: "components",
+  program: "program",
+  automation: "automation",
+  kafka: "tools",
+  failover: "tools",
+  failback: "tools",
+  status: "tools",
+  cli: "cli",
+  index: "entry",
+};
+
+/** Which layers each layer may import. */
+const MAY_IMPORT: Record<string, string[]> = {
+  core: ["core"],
+  components: ["core", "components"],
+  program: ["core", "components", "program"],
+  automation: ["core", "components", "program", "automation"],
+  tools: ["core", "tools"],
+  cli: ["core", "tools", "automation", "cli"],
+  entry: ["core", "components", "program", "automation", "tools", "entry"],
+};
+
+function tsFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? tsFiles(p) : e.name.endsWith(".ts") ? [p] : [];
+  });
+}
+
+/** Relative imports of a file, resolved to files (`x` → `x.ts` or `x/index.ts`). */
+function relativeImports(file: string): string[] {
+  const text = fs.readFileSync(file, "utf8");
+  const specs = [...text.matchAll(/(?:from|import)\s*["'](\.{1,2}\/[^"']+)["']/g)].map((m) => m[1]);
+  return specs.map((spec) => {
+    const base = path.resolve(path.dirname(file), spec);
+    const hit = [`${base}.ts`, path.join(base, "index.ts")].find((c) => fs.existsSync(c));
+    if (!hit) {
+      throw new Error(`${path.relative(ROOT, file)}: cannot resolve ${spec}`);
+    }
+    return hit;
+  });
+}
+
+function layerOf(file: string): string {
+  const rel = path.relative(LIB, file).replace(/\.ts$/, "");
+  const parts = rel.split(path.sep);
+  const key = [parts.slice(0, 2).join("/"), parts[0]].find((k) => LAYER[k] !== undefined);
+  if (key === undefined) {
+    throw new Error(`lib/${rel}: no layer assigned; add its folder to LAYER in ${path.basename(__filename)}`);
+  }
+  return LAYER[key];
+}
+
+describe("layering: lib/ imports run one way", () => {
+  const files = tsFiles(LIB);
+  const graph = new Map(files.map((f) => [f, relativeImports(f)]));
+
+  it("never imports the development tools, the tests or the repo's program", () => {
+    const outside = [...graph].flatMap(([f, deps]) =>
+      deps
+        .filter((d) => !d.startsWith(LIB + path.sep))
+        .map((d) => `${path.relative(ROOT, f)} -> ${path.relative(ROOT, d)}`),
+    );
+    expect(outside).to.deep.equal([]);
+  });
+
+  it("every import goes to a layer its own layer may use", () => {
+    const wrong = [...graph].flatMap(([f, deps]) => {
+      const from = layerOf(f);
+      return deps
+        .filter((d) => !MAY_IMPORT[from].includes(layerOf(d)))
+        .map((d) => `${path.relative(ROOT, f)} (${from}) -> ${path.relative(ROOT, d)} (${layerOf(d)})`);
+    });
+    expect(wrong).to.deep.equal([]);
+  });
+
+  it("has no import cycle between files", () => {
+    const cycles: string[] = [];
+    const state = new Map<string, "visiting" | "done">();
+    const visit = (f: string, stack: string[]) => {
+      if (state.get(f) === "done") return;
+      if (state.get(f) === "visiting") {
+        cycles.push([...stack.slice(stack.indexOf(f)), f].map((x) => path.relative(ROOT, x)).join(" -> "));
+        return;
+      }
+      state.set(f, "visiting");
+      for (const d of graph.get(f) ?? []) visit(d, [...stack, f]);
+      state.set(f, "done");
+    };
+    for (const f of files) visit(f, []);
+    expect(cycles).to.deep.equal([]);
+  });
+
+  it("core modules create no cloud resources (no @pulumi/oci, no @pulumi/random)", () => {
+    const offenders = files.filter(
+      (f) => layerOf(f) === "core" && /from\s+["']@pulumi\/(oci|random)["']/.test(fs.readFileSync(f, "utf8")),
+    );
+    expect(offenders.map((f) => path.relative(ROOT, f))).to.deep.equal([]);
+  });
+
+  it("catches a wrong arrow (control: a core file importing a component is flagged)", () => {
+    const core = path.join(LIB, "config", "x.ts");
+    const comp = path.join(LIB, "network", "regionalNetwork.ts");
+    expect(MAY_IMPORT[layerOf(core)]).to.not.include(layerOf(comp));
+  });
+});
