@@ -19,6 +19,7 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 
+import { OCI_MAX_REQUEST_BYTES } from "../../lib/mm2/properties";
 import { ensureKafkaRuntime, type KafkaRuntime } from "./kafkaRuntime";
 import { issueServerKeystore, rehearsalCa, type RehearsalCa } from "./pki";
 import {
@@ -293,7 +294,8 @@ export async function startCluster(options: StartClusterOptions): Promise<LocalC
       "authorizer.class.name": "ocigeo.rehearsal.OciAuthorizer",
       "create.topic.policy.class.name": "ocigeo.rehearsal.OciCreateTopicPolicy",
       "alter.config.policy.class.name": "ocigeo.rehearsal.OciAlterConfigPolicy",
-      "message.max.bytes": "1048576",
+      // OCI's "1 MB" request/message limit, read as decimal (lib/mm2/properties.ts OCI_MAX_REQUEST_BYTES).
+      "message.max.bytes": String(OCI_MAX_REQUEST_BYTES),
     });
   } else if (security === "scram") {
     Object.assign(props, {

@@ -108,6 +108,14 @@ export type FetchItem =
     }
   | { readonly kind: "file"; readonly secretId: string; readonly path: string };
 
+/** fetch-secrets.sh's retry budget per secret: attempts, the bound of one Vault call, the wait between. */
+export const VAULT_ATTEMPTS = 6;
+export const VAULT_CALL_TIMEOUT_SECONDS = 30;
+export const VAULT_RETRY_DELAY_SECONDS = 10;
+/** provision.sh's package installs: attempts, and the first wait (doubling after each failure). */
+export const DNF_ATTEMPTS = 5;
+export const DNF_FIRST_DELAY_SECONDS = 15;
+
 /**
  * fetch-secrets.sh — ExecStartPre of mm2.service, run as root ("+" prefix): reads each secret from OCI
  * Vault with the instance principal and writes `<configDir>/secrets.properties` (0600, owner mm2) and
@@ -150,17 +158,18 @@ conf=${shQuote(configDir)}
 libexec=$(dirname "$(readlink -f "$0")")
 
 # Prints the base64 content of a secret's current version. Retries: a new dynamic group or policy
-# can take minutes to apply.
+# can take minutes to apply. Each call is bounded (${VAULT_CALL_TIMEOUT_SECONDS} s), so one secret costs at most
+# ${VAULT_ATTEMPTS} x (${VAULT_CALL_TIMEOUT_SECONDS} + ${VAULT_RETRY_DELAY_SECONDS}) s; mm2.service's TimeoutStartSec covers every secret's budget.
 bundle() {
   local attempt out
-  for attempt in 1 2 3 4 5 6; do
-    if out=$(oci secrets secret-bundle get --secret-id "$1" --auth instance_principal \\
+  for attempt in $(seq 1 ${VAULT_ATTEMPTS}); do
+    if out=$(timeout ${VAULT_CALL_TIMEOUT_SECONDS} oci secrets secret-bundle get --secret-id "$1" --auth instance_principal \\
       --query 'data."secret-bundle-content".content' --raw-output); then
       printf '%s' "$out"
       return 0
     fi
-    echo "fetch-secrets: reading $1 failed (attempt $attempt of 6); retrying in 10s" >&2
-    sleep 10
+    echo "fetch-secrets: reading $1 failed (attempt $attempt of ${VAULT_ATTEMPTS}); retrying in ${VAULT_RETRY_DELAY_SECONDS}s" >&2
+    sleep ${VAULT_RETRY_DELAY_SECONDS}
   done
   echo "fetch-secrets: cannot read $1; check the dynamic group and the policy that lets it read the secret" >&2
   return 1
@@ -302,16 +311,30 @@ fail() {
 
 conf=${shQuote(options.configDir)}
 
+# Runs a command until it succeeds, ${DNF_ATTEMPTS} attempts with doubling waits (${DNF_FIRST_DELAY_SECONDS} s first): package
+# mirrors and the Service Gateway path can fail transiently at first boot. Every failed attempt
+# is reported to the journal (journalctl -t mm2-provision).
+retry() {
+  local attempt delay=${DNF_FIRST_DELAY_SECONDS}
+  for attempt in $(seq 1 ${DNF_ATTEMPTS}); do
+    "$@" && return 0
+    logger -p user.warning -t mm2-provision "attempt $attempt of ${DNF_ATTEMPTS} failed: $*" || true
+    echo "mm2-provision: attempt $attempt of ${DNF_ATTEMPTS} failed: $*" >&2
+    [ "$attempt" -lt ${DNF_ATTEMPTS} ] && sleep "$delay" && delay=$((delay * 2))
+  done
+  return 1
+}
+
 id ${SERVICE_USER} >/dev/null 2>&1 || fail "service user ${SERVICE_USER} is missing"
 
-dnf -y install java-17-openjdk-headless tar || fail "cannot install Java 17 (java-17-openjdk-headless)"
+retry dnf -y install java-17-openjdk-headless tar || fail "cannot install Java 17 (java-17-openjdk-headless)"
 [ -x ${JAVA_HOME}/bin/java ] || fail "Java 17 is not at ${JAVA_HOME}"
 
 # OCI CLI from the Oracle Linux developer repository (python36-oci-cli on OL8, python39-oci-cli on OL9).
 if ! command -v oci >/dev/null 2>&1; then
   case "$(rpm -E '%{rhel}')" in
-    8) dnf -y install oraclelinux-developer-release-el8 && dnf -y install python36-oci-cli ;;
-    9) dnf -y install oraclelinux-developer-release-el9 && dnf -y install python39-oci-cli ;;
+    8) retry dnf -y install oraclelinux-developer-release-el8 && retry dnf -y install python36-oci-cli ;;
+    9) retry dnf -y install oraclelinux-developer-release-el9 && retry dnf -y install python39-oci-cli ;;
     *) false ;;
   esac || fail "cannot install the OCI CLI (Oracle Linux 8 or 9 expected)"
 fi
@@ -339,6 +362,17 @@ export interface UnitOptions {
   readonly targetAlias: string;
   readonly heapMb: number;
   readonly multiNode: boolean;
+  /** Secrets fetch-secrets.sh reads at each start (bounds how long the start may take). */
+  readonly secretCount: number;
+}
+
+/**
+ * How long systemd lets mm2.service start: every secret's full retry budget in fetch-secrets.sh,
+ * plus a minute for the rest (node-properties.sh, the JVM). systemd's default of 90 s would kill
+ * the boot's Vault retries while a new dynamic-group policy propagates.
+ */
+export function startTimeoutSeconds(secretCount: number): number {
+  return 60 + secretCount * VAULT_ATTEMPTS * (VAULT_CALL_TIMEOUT_SECONDS + VAULT_RETRY_DELAY_SECONDS);
 }
 
 /** mm2.service: MM2 as the non-root service user, restarted on failure, logging to journald. */
@@ -371,6 +405,7 @@ ExecStart=${options.kafkaHome}/bin/connect-mirror-maker.sh ${options.configDir}/
 Restart=on-failure
 RestartSec=15
 SuccessExitStatus=143
+TimeoutStartSec=${startTimeoutSeconds(options.secretCount)}
 TimeoutStopSec=90
 LimitNOFILE=65536
 StandardOutput=journal

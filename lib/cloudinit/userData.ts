@@ -145,9 +145,10 @@ export function renderNodeFiles(input: UserDataInput): NodeFile[] {
     permissions: "0755",
     content,
   });
+  const secrets = fetchItems(model);
   const files: NodeFile[] = [
     script(SCRIPT_NAMES.putSecret, putSecretScript()),
-    script(SCRIPT_NAMES.fetchSecrets, fetchSecretsScript(model.configDir, fetchItems(model))),
+    script(SCRIPT_NAMES.fetchSecrets, fetchSecretsScript(model.configDir, secrets)),
   ];
   if (multiNode) {
     files.push(script(SCRIPT_NAMES.nodeProperties, nodePropertiesScript(model.configDir)));
@@ -176,6 +177,7 @@ export function renderNodeFiles(input: UserDataInput): NodeFile[] {
         targetAlias: model.target,
         heapMb: heapMbFor(input.nodeMemoryGbs),
         multiNode,
+        secretCount: secrets.length,
       }),
     },
     {

@@ -65,11 +65,16 @@ import { ValidateOptions, validateReplicationModel } from "./validate";
  * Client tuning for OCI clusters, within OCI Streaming's limits (1 MB/s written per partition,
  * 1 MB per message and request, 5 reads per second per partition and consumer group), measured with
  * `npm run bench` (dev/bench/bench.ts), which counts partition reads on the source broker:
- *  - `max.request.size=1048576`: OCI caps a produce request (and a message) at 1 MB.
+ *  - `max.request.size=1000000`: OCI caps a message and a request at "1 MB" (the limits page:
+ *    "The maximum size of any single request is 1 MB", keys and values after base64 decoding),
+ *    while its API model says "up to 1 MiB". The decimal reading is the one that cannot be
+ *    exceeded under either, so a larger record fails in MM2 with RecordTooLargeException
+ *    (clear, local) rather than at OCI.
  *  - `batch.size=131072`, `linger.ms=20`: fewer, fuller requests. OCI does not limit the number of
  *    produce requests, and 512 KiB or 1 MiB batches bought nothing measurable once reads are paced
  *    as below (within the run's noise), so they stay.
- *  - `max.partition.fetch.bytes=1048576`: the largest message OCI can hold.
+ *  - `max.partition.fetch.bytes=1000000`: the same bound on the read side (a fetch still returns
+ *    a first batch larger than this, so nothing stalls).
  *  - `fetch.min.bytes=2147483647` (never reached) with `fetch.max.wait.ms=250`: every fetch waits
  *    250 ms, so a partition is read at most 4 times per second, whatever the load. The previous
  *    `fetch.min.bytes=65536` / `fetch.max.wait.ms=500` let a fetch return as soon as 64 KiB (summed
@@ -80,13 +85,16 @@ import { ValidateOptions, validateReplicationModel } from "./validate";
  *    (was 105-140 ms). 500 ms halves throughput and doubles the lag; below 200 ms a partition is
  *    read more than 5 times per second.
  */
+/** OCI Streaming's request and message limit, read as 1,000,000 bytes (see above). */
+export const OCI_MAX_REQUEST_BYTES = 1_000_000;
+
 export const OCI_PRODUCER_TUNING: readonly (readonly [string, string])[] = [
-  ["max.request.size", "1048576"],
+  ["max.request.size", String(OCI_MAX_REQUEST_BYTES)],
   ["batch.size", "131072"],
   ["linger.ms", "20"],
 ];
 export const OCI_CONSUMER_TUNING: readonly (readonly [string, string])[] = [
-  ["max.partition.fetch.bytes", "1048576"],
+  ["max.partition.fetch.bytes", String(OCI_MAX_REQUEST_BYTES)],
   ["fetch.min.bytes", "2147483647"],
   ["fetch.max.wait.ms", "250"],
 ];

@@ -243,6 +243,57 @@ esac
   });
 });
 
+describe("contract: provision.sh retries package installs with backoff, reporting to the journal", function () {
+  /** provision.sh's retry() alone, run with stub sleep/logger that record what they were asked. */
+  function runRetry(
+    dir: string,
+    failures: number,
+  ): { status: number | null; sleeps: string; journal: string } {
+    const provision = renderNodeFiles({
+      model: drModel(),
+      nodeMemoryGbs: 4,
+      fleetSubnetCidr: "10.20.2.0/24",
+    }).find((f) => f.path.endsWith("/provision.sh"))!.content;
+    const fn = /\nretry\(\) \{\n[\s\S]*?\n\}\n/.exec(provision);
+    expect(fn, "provision.sh defines retry()").to.not.equal(null);
+    const bin = join(dir, "bin");
+    mkdirSync(bin);
+    writeFileSync(join(bin, "sleep"), `#!/bin/bash\necho "$1" >>${JSON.stringify(join(dir, "sleeps"))}\n`);
+    writeFileSync(join(bin, "logger"), `#!/bin/bash\necho "$*" >>${JSON.stringify(join(dir, "journal"))}\n`);
+    writeFileSync(
+      join(bin, "flaky"),
+      `#!/bin/bash\nn=$(cat ${JSON.stringify(join(dir, "count"))} 2>/dev/null || echo 0)\necho $((n + 1)) >${JSON.stringify(join(dir, "count"))}\n[ "$n" -ge ${failures} ]\n`,
+    );
+    for (const s of ["sleep", "logger", "flaky"]) chmodSync(join(bin, s), 0o755);
+    writeFileSync(join(dir, "t.sh"), `set -euo pipefail\n${fn![0]}\nretry flaky install java\n`);
+    const r = run("bash", [join(dir, "t.sh")], {
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ""}` },
+    });
+    const read = (n: string) => (existsSync(join(dir, n)) ? readFileSync(join(dir, n), "utf8") : "");
+    return { status: r.status, sleeps: read("sleeps"), journal: read("journal") };
+  }
+
+  it("succeeds after two transient failures, waiting 15 s then 30 s, each failure in the journal", () => {
+    withTempDir((dir) => {
+      const r = runRetry(dir, 2);
+      expect(r.status).to.equal(0);
+      expect(r.sleeps.trim().split("\n")).to.deep.equal(["15", "30"]);
+      expect(r.journal).to.contain("attempt 1 of 5 failed: flaky install java");
+      expect(r.journal).to.contain("attempt 2 of 5 failed: flaky install java");
+      expect(r.journal).to.not.contain("attempt 3");
+    });
+  });
+
+  it("gives up after five attempts (no wait after the last) so provision.sh reports FATAL", () => {
+    withTempDir((dir) => {
+      const r = runRetry(dir, 99);
+      expect(r.status).to.not.equal(0);
+      expect(r.sleeps.trim().split("\n")).to.deep.equal(["15", "30", "60", "120"]);
+      expect(r.journal).to.contain("attempt 5 of 5 failed");
+    });
+  });
+});
+
 describe("contract: install-kafka.sh verifies the SHA-512", function () {
   before(function () {
     requireTool(this, "curl", "curl");

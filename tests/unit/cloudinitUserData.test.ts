@@ -8,6 +8,9 @@ import {
   renderNodeFiles,
   renderUserData,
   shQuote,
+  VAULT_ATTEMPTS,
+  VAULT_CALL_TIMEOUT_SECONDS,
+  VAULT_RETRY_DELAY_SECONDS,
 } from "../../lib/cloudinit";
 import { ValidationError } from "../../lib/errors";
 import { KAFKA_TGZ, KAFKA_TGZ_SHA512, KAFKA_VERSION } from "../../lib/kafka/version";
@@ -102,8 +105,21 @@ describe("cloud-init user-data", () => {
       expect(provision).to.contain("dnf -y install java-17-openjdk-headless");
     });
     it("installs the OCI CLI from the Oracle Linux developer repository (OL8 and OL9)", () => {
-      expect(provision).to.contain("oraclelinux-developer-release-el8 && dnf -y install python36-oci-cli");
-      expect(provision).to.contain("oraclelinux-developer-release-el9 && dnf -y install python39-oci-cli");
+      expect(provision).to.contain(
+        "retry dnf -y install oraclelinux-developer-release-el8 && retry dnf -y install python36-oci-cli",
+      );
+      expect(provision).to.contain(
+        "retry dnf -y install oraclelinux-developer-release-el9 && retry dnf -y install python39-oci-cli",
+      );
+    });
+    it("retries every package install (a transient mirror failure must not leave a dead node)", () => {
+      const installs = provision.split("\n").filter((l) => /\bdnf -y install\b/.test(l));
+      expect(installs.length).to.be.greaterThan(0);
+      for (const line of installs) {
+        for (const cmd of line.split("&&")) {
+          expect(cmd.trim(), line).to.match(/^(\d\) )?retry dnf -y install /);
+        }
+      }
     });
     it("installs Kafka through the verifying script and fails loudly otherwise", () => {
       expect(provision).to.contain(
@@ -172,6 +188,17 @@ describe("cloud-init user-data", () => {
         expect(unit.split("\n")).to.include(line);
       });
     }
+    it("lets the start outlast every secret's Vault retry budget (systemd's 90 s default would not)", () => {
+      const secrets = (file(threeNodes, "/fetch-secrets.sh").content.match(/^bundle /gm) ?? []).length;
+      expect(secrets).to.be.greaterThan(0);
+      const budget = secrets * VAULT_ATTEMPTS * (VAULT_CALL_TIMEOUT_SECONDS + VAULT_RETRY_DELAY_SECONDS);
+      const m = /^TimeoutStartSec=(\d+)$/m.exec(unit);
+      expect(m, "TimeoutStartSec is set").to.not.equal(null);
+      expect(Number(m![1])).to.be.greaterThan(budget).and.to.be.greaterThan(90);
+      expect(file(threeNodes, "/fetch-secrets.sh").content).to.contain(
+        `timeout ${VAULT_CALL_TIMEOUT_SECONDS} oci secrets secret-bundle get`,
+      );
+    });
     it("has no node-properties step with a single node", () => {
       expect(single).not.to.contain("node-properties");
       expect(renderNodeFiles(oneNode).map((f) => f.path)).not.to.include(

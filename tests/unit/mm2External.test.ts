@@ -198,7 +198,7 @@ describe("mm2 external target: OCI -> on-prem (failback direction)", () => {
         const s = clients(onSource, "dr", targetAlias);
         expect(s.offsetSyncsProducer.get("bootstrap.servers")).to.equal(dr.bootstrapServers);
         expect(s.offsetSyncsProducer.get("enable.idempotence")).to.equal("false");
-        expect(s.offsetSyncsProducer.get("max.request.size")).to.equal("1048576");
+        expect(s.offsetSyncsProducer.get("max.request.size")).to.equal("1000000");
         expect(s.p.has(`dr->${targetAlias}.producer.override.enable.idempotence`)).to.equal(false);
         for (const k of OCI_PRODUCER_KEYS) expect(s.taskProducer.has(k), k).to.equal(false);
         expect(topicsToPreCreate(onSource).map((t) => `${t.cluster}:${t.name}`)).to.deep.equal([
@@ -234,14 +234,14 @@ describe("mm2 external source: on-prem -> OCI", () => {
 
       it("task producer writing to OCI: not idempotent, 1 MB requests", () => {
         expect(c.taskProducer.get("enable.idempotence")).to.equal("false");
-        expect(c.taskProducer.get("max.request.size")).to.equal("1048576");
+        expect(c.taskProducer.get("max.request.size")).to.equal("1000000");
         expect(c.p.get("onprem->dr.producer.override.enable.idempotence")).to.equal("false");
       });
 
       it("offset-syncs producer writing to OCI: not idempotent, 1 MB requests", () => {
         expect(c.offsetSyncsProducer.get("bootstrap.servers")).to.equal(dr.bootstrapServers);
         expect(c.offsetSyncsProducer.get("enable.idempotence")).to.equal("false");
-        expect(c.offsetSyncsProducer.get("max.request.size")).to.equal("1048576");
+        expect(c.offsetSyncsProducer.get("max.request.size")).to.equal("1000000");
       });
 
       it("the consumer reading on-prem: its own security, none of OCI's fetch pacing", () => {

@@ -334,10 +334,10 @@ describe("mm2 properties: DESIGN §4 rules", () => {
 
   describe("client tuning within OCI limits, on OCI clusters only", () => {
     it("caps producer requests at 1 MB and sets batching", () => {
-      expect(Number(get(p, "dr.producer.max.request.size"))).to.be.at.most(1048576);
+      expect(Number(get(p, "dr.producer.max.request.size"))).to.be.at.most(1_000_000);
       expect(get(p, "dr.producer.batch.size")).to.match(/^\d+$/);
       expect(get(p, "dr.producer.linger.ms")).to.match(/^\d+$/);
-      expect(Number(get(p, "primary.consumer.max.partition.fetch.bytes"))).to.be.at.most(1048576);
+      expect(Number(get(p, "primary.consumer.max.partition.fetch.bytes"))).to.be.at.most(1_000_000);
     });
     it("does not tune external clusters", () => {
       const q = props(onpremToOciModel());
