@@ -6,8 +6,11 @@ import {
   ResolvedReplicationInfra,
   resolveReplicationInfra,
 } from "./config/validateReplication";
+import { ValidationError } from "./errors";
+import { dnsPlan } from "./dns/dnsPlan";
+import { PrivateDns, RequiredDnsRule } from "./dns/privateDns";
 import { OnPremConnectivity } from "./network/onPremConnectivity";
-import { RegionalNetwork } from "./network/regionalNetwork";
+import { RegionalNetwork, RequiredSecurityListRule } from "./network/regionalNetwork";
 import { assertActiveActiveLoopFree, planReplicationStreams, PreCreatedStream } from "./replication/model";
 import { ReplicationLayer } from "./replication/replicationLayer";
 import { StreamingSite } from "./streaming/streamingSite";
@@ -43,9 +46,30 @@ export function validateGeoReplicatedStreamArgs(
     { ...options, hasExternalKafka: resolved.externalKafka !== undefined },
   );
   checkActiveActive(infra, resolved.peer?.replication);
+  if (infra.enabled && infra.flow === "peer-to-local") {
+    requirePeerDnsListener(resolved.peer?.dnsListenerIp);
+  }
   assertActiveActiveLoopFree(resolved, infra, args.replication);
   const mm2Streams = infra.enabled ? planReplicationStreams(resolved, infra, args.replication) : undefined;
   return { resolved, infra, mm2Streams };
+}
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+
+/**
+ * The fleet reaches the peer's pool by its private FQDN, which OCI answers only inside the peer's
+ * VCN: it is resolved through the peer's DNS listening endpoint, so its address must be known.
+ */
+function requirePeerDnsListener(ip: unknown): void {
+  if (ip === undefined || ip === "") {
+    throw new ValidationError(
+      "peer.dnsListenerIp",
+      "is required to replicate from the peer: OCI creates the peer pool's private FQDN in the peer VCN's private DNS only, and this region's fleet resolves it through the peer's DNS listening endpoint. Deploy the peer with this version (its peering output then carries dnsListenerIp), or pass it",
+    );
+  }
+  if (typeof ip === "string" && !IPV4.test(ip)) {
+    throw new ValidationError("peer.dnsListenerIp", `${JSON.stringify(ip)} is not an IPv4 address`);
+  }
 }
 
 /**
@@ -74,6 +98,16 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
   public readonly streamIds: pulumi.Output<Record<string, string>>;
   /** Routes an adopted VCN's route tables must gain (empty when the VCN is created here). */
   public readonly requiredRouteRules: pulumi.Output<{ destination: string; target: string }[]>;
+  /** Resolver rules an adopted VCN's resolver must gain (empty when the VCN is created here). */
+  public readonly requiredDnsRules: pulumi.Output<RequiredDnsRule[]>;
+  /** Security-list rules an adopted VCN's MirrorMaker subnet must gain (empty when created here). */
+  public readonly requiredSecurityListRules: pulumi.Output<RequiredSecurityListRule[]>;
+  /**
+   * The private IP of this region's DNS listening endpoint: the peer's resolver rules forward this
+   * pool's FQDN there, and an on-premises DNS server conditionally forwards it there. Undefined
+   * when nothing outside this VCN needs the pool's name (no peer, no on-premises networks).
+   */
+  public readonly dnsListenerIp: pulumi.Output<string | undefined>;
   /** Everything the other region's instance needs: pass it as its `peer` (through a StackReference across stacks). */
   public readonly peering: pulumi.Output<PeeringBundle>;
   /** The replication layer, when this region runs MirrorMaker (`replication.enabled`). */
@@ -83,6 +117,7 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
 
   private readonly resolved: ResolvedArgs;
   private readonly infra?: ResolvedReplicationInfra;
+  private readonly hasDnsListener: boolean;
 
   constructor(name: string, args: GeoReplicatedStreamArgs, opts: pulumi.ComponentResourceOptions = {}) {
     // Validate first: a ValidationError here leaves nothing registered.
@@ -92,7 +127,11 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
     this.infra = infra;
     const child = { parent: this, provider: opts.provider };
 
-    const network = new RegionalNetwork(`${name}-network`, { resolved }, child);
+    const network = new RegionalNetwork(
+      `${name}-network`,
+      { resolved, bastion: infra?.enabled === true && infra.bastionClientCidrs.length > 0 },
+      child,
+    );
     if (resolved.onPremises) {
       this.onPremises = new OnPremConnectivity(
         `${name}-onprem`,
@@ -110,6 +149,23 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
       { resolved, streamSubnetId: network.streamSubnetId, streamPoolNsgId: network.streamPoolNsgId },
       child,
     );
+
+    const dns = dnsPlan(resolved, infra);
+    const privateDns =
+      dns.listener || dns.forwards.length > 0
+        ? new PrivateDns(
+            `${name}-dns`,
+            {
+              plan: dns,
+              compartmentId: resolved.compartmentId,
+              vcnId: network.vcnId,
+              subnetId: network.mirrorMakerSubnetId,
+              manageResolver: resolved.network.mode === "create",
+              freeformTags: resolved.freeformTags,
+            },
+            child,
+          )
+        : undefined;
 
     if (infra && mm2Streams) {
       this.replication = new ReplicationLayer(
@@ -144,6 +200,10 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
     this.bootstrapServers = site.bootstrapServers;
     this.streamIds = site.streamIds;
     this.requiredRouteRules = network.requiredRouteRules;
+    this.requiredSecurityListRules = network.requiredSecurityListRules;
+    this.requiredDnsRules = privateDns ? privateDns.requiredDnsRules : pulumi.output([]);
+    this.dnsListenerIp = privateDns ? privateDns.listenerIp : pulumi.output(undefined);
+    this.hasDnsListener = dns.listener !== undefined;
     this.peering = pulumi.output({
       role: resolved.role,
       region: resolved.region,
@@ -153,9 +213,11 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
       remotePeeringConnectionId: this.remotePeeringConnectionId,
       streamPoolId: this.streamPoolId,
       bootstrapServers: this.bootstrapServers,
+      endpointFqdn: this.endpointFqdn,
+      dnsListenerIp: this.dnsListenerIp,
       streams: resolved.streams,
       replication: this.replicationInfo(infra),
-    });
+    }) as pulumi.Output<PeeringBundle>;
 
     this.registerOutputs(this.outputs());
   }
@@ -178,6 +240,9 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
       bootstrapServers: this.bootstrapServers,
       streamIds: this.streamIds,
       requiredRouteRules: this.requiredRouteRules,
+      requiredDnsRules: this.requiredDnsRules,
+      requiredSecurityListRules: this.requiredSecurityListRules,
+      dnsListenerIp: this.dnsListenerIp,
       peering: this.peering,
       ...(this.onPremises ? { onPremises: this.onPremisesOutput(this.onPremises) } : {}),
       ...(this.replication
@@ -208,6 +273,10 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
       remotePeeringConnectionId: this.remotePeeringConnectionId,
       streamPoolId: this.streamPoolId,
       bootstrapServers: this.bootstrapServers,
+      endpointFqdn: this.endpointFqdn,
+      // Without a listener (no peer here) the other region cannot resolve this pool: left unset,
+      // so that its validation says so.
+      dnsListenerIp: this.hasDnsListener ? (this.dnsListenerIp as pulumi.Output<string>) : undefined,
       streams: this.resolved.streams,
       replication: this.replicationInfo(this.infra),
     };

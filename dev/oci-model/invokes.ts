@@ -3,7 +3,8 @@ import type { InvokeContext, InvokeHandler, Obj } from "./model";
 import { OCI_REGIONS, regionKey } from "../../lib/oci/regions";
 import { applyFilters, listOf } from "./filters";
 import { availabilityDomainNames, imagesIn, isArmShape, servicesIn, shapes } from "./ociCatalog";
-import { makeOcid } from "./ocid";
+import { hashHex, makeOcid, parseOcid } from "./ocid";
+import { resolverIdOf } from "./services/dns";
 import { mockHeadendIp } from "./services/onprem";
 
 function getAvailabilityDomains(ctx: InvokeContext): Obj {
@@ -222,8 +223,54 @@ function getSubnet(ctx: InvokeContext): Obj {
   };
 }
 
+/** The VCN's private resolver (OCI creates it with the VCN; the data source waits until it is AVAILABLE). */
+function getCnvDnsResolverAssociation(ctx: InvokeContext): Obj {
+  const { inputs: inp, model, region } = ctx;
+  const vcnId = inp.vcnId;
+  if (typeof vcnId !== "string" || parseOcid(vcnId)?.kind !== "vcn") {
+    throw new Error(`getCnvDnsResolverAssociation: vcnId ${String(vcnId)} is not a VCN OCID`);
+  }
+  const vcnRegion = model.lookup(vcnId)?.region ?? parseOcid(vcnId)?.region ?? region;
+  return { id: vcnId, vcnId, dnsResolverId: resolverIdOf(model, vcnId, vcnRegion), state: "AVAILABLE" };
+}
+
+/**
+ * The tenancy's identity domains. A tenancy with identity domains lists its Default domain; a
+ * classic tenancy answers the Domains API with 404 (OCI's CIS report treats exactly that as
+ * "identity domains disabled").
+ */
+function getDomains(ctx: InvokeContext): Obj {
+  const { inputs: inp, model, id, filters } = ctx;
+  if (!model.identityDomains) {
+    throw new Error(
+      "404-NotAuthorizedOrNotFound, Feature domain-migration-complete is not enabled for this tenancy",
+    );
+  }
+  const home = model.homeRegion();
+  const domain = {
+    id: makeOcid("domain", home, `${model.tenancyId()}|Default`),
+    compartmentId: inp.compartmentId,
+    displayName: "Default",
+    description: "Default identity domain",
+    type: "DEFAULT",
+    state: "ACTIVE",
+    licenseType: "free",
+    homeRegion: home,
+    isPrimaryEmailRequired: true,
+    url: `https://idcs-${hashHex(model.tenancyId(), 32)}.identity.oraclecloud.com:443`,
+    homeRegionUrl: `https://idcs-${hashHex(model.tenancyId(), 32)}.identity.oraclecloud.com:443`,
+  };
+  const matches =
+    (inp.displayName === undefined || inp.displayName === domain.displayName) &&
+    (inp.type === undefined || inp.type === domain.type) &&
+    (inp.state === undefined || inp.state === domain.state);
+  return { ...inp, id, domains: applyFilters(matches ? [domain] : [], filters) };
+}
+
 /** Invoke handlers, by token. */
 export const INVOKES: Record<string, InvokeHandler> = {
+  "oci:Core/getCnvDnsResolverAssociation:getCnvDnsResolverAssociation": getCnvDnsResolverAssociation,
+  "oci:Identity/getDomains:getDomains": getDomains,
   "oci:Identity/getAvailabilityDomains:getAvailabilityDomains": getAvailabilityDomains,
   "oci:Identity/getFaultDomains:getFaultDomains": getFaultDomains,
   "oci:Core/getImages:getImages": getImages,

@@ -149,6 +149,13 @@ export class OciModel {
   private readonly ipCursor = new Map<string, number>();
   /** Auth tokens per user (OCI allows two). */
   readonly tokensPerUser = new Map<string, number>();
+  /**
+   * Secret names still reserved in their vault (`<vaultId>|<name>`): a deleted secret is pending
+   * deletion (30 days by default) and keeps its name until then.
+   */
+  readonly reservedSecretNames = new Set<string>();
+  /** The private DNS resolver of each VCN (OCI creates one with every VCN), by resolver OCID. */
+  readonly resolvers = new Map<string, { vcnId: string; region?: string }>();
   private existing: Record<string, Obj>;
 
   constructor(opts: OciModelOptions = {}) {
@@ -162,6 +169,27 @@ export class OciModel {
     this.regionsSeen.clear();
     this.ipCursor.clear();
     this.tokensPerUser.clear();
+    this.resolvers.clear();
+    this.reservedSecretNames.clear();
+  }
+
+  /**
+   * A resource is deleted: what OCI keeps of it afterwards stays (a secret's name stays reserved
+   * while it is pending deletion; a user's token count drops when a token goes).
+   */
+  delete(id: string): void {
+    const k = this.known.get(id);
+    if (!k) {
+      return;
+    }
+    this.known.delete(id);
+    if (k.type === "oci:Vault/secret:Secret") {
+      this.reservedSecretNames.add(`${String(k.outputs.vaultId)}|${String(k.outputs.secretName)}`);
+    }
+    if (k.type === "oci:Identity/authToken:AuthToken") {
+      const user = String(k.outputs.userId ?? "");
+      this.tokensPerUser.set(user, Math.max(0, (this.tokensPerUser.get(user) ?? 1) - 1));
+    }
   }
 
   /** Replaces the pre-existing resources; see {@link OciModelOptions.existing}. */

@@ -81,6 +81,13 @@ export interface InstallOptions {
   preview?: boolean;
 }
 
+interface Deployed {
+  id: string;
+  type: string;
+  /** What OCI computed at creation (kept by later updates). */
+  computed: Obj;
+}
+
 interface Pending {
   urn: string;
   read: boolean;
@@ -98,6 +105,11 @@ export class OciMocks implements pulumi.runtime.Mocks {
   private pending = new Map<string, Pending[]>();
   private seqs = new Map<string, number>();
   private attempts = 0;
+  /** This deployment's custom resources by URN (id and what OCI computed), and the previous one's. */
+  private live = new Map<string, Deployed>();
+  private previous = new Map<string, Deployed>();
+  /** How many times each URN has been created across deployments (re-created resources get new ids). */
+  private creations = new Map<string, number>();
   private stackOutputs: Record<string, Record<string, unknown>>;
 
   constructor(opts: OciMocksOptions = {}) {
@@ -139,12 +151,45 @@ export class OciMocks implements pulumi.runtime.Mocks {
 
   /** Forgets every registration and all mock state (ids, IP allocations, token counts). */
   reset(): void {
+    this.clearRun();
+    this.model.reset();
+    this.live.clear();
+    this.previous.clear();
+    this.creations.clear();
+  }
+
+  /**
+   * Ends one deployment and starts the next against the same tenancy, as two `pulumi up`s in a
+   * row: what the last run registered and this one does not is deleted from the model (OCI keeps
+   * what it keeps of deleted resources: a secret's name stays reserved while it is pending
+   * deletion); what both register keeps its id and computed outputs (an update); what is
+   * registered again after a deletion is created anew, with new ids and new random values.
+   * Call it between two runs of a program instead of {@link reset}.
+   */
+  nextDeployment(): void {
+    for (const [urn, d] of this.previous) {
+      if (!this.live.has(urn)) {
+        this.model.delete(d.id);
+      }
+    }
+    for (const [urn, d] of this.live) {
+      this.previous.set(urn, d);
+    }
+    for (const urn of [...this.previous.keys()]) {
+      if (!this.live.has(urn)) {
+        this.previous.delete(urn);
+      }
+    }
+    this.live = new Map();
+    this.clearRun();
+  }
+
+  private clearRun(): void {
     this.records = [];
     this.byUrn.clear();
     this.providerRegions.clear();
     this.pending.clear();
     this.seqs.clear();
-    this.model.reset();
     this.attempts = 0;
   }
 
@@ -282,12 +327,25 @@ export class OciMocks implements pulumi.runtime.Mocks {
     const ocidRegion = args.id ? parseOcid(args.id)?.region : undefined;
     const region = (read && ocidRegion) || this.regionOf(args.provider);
     const managed = DEFAULT_RESOURCE_KINDS[args.type] ? inputs.manageDefaultResourceId : undefined;
+    const urn = pending?.urn;
+    const kept = urn !== undefined && !read ? this.previous.get(urn) : undefined;
+    const generation = urn !== undefined && !kept ? (this.creations.get(urn) ?? 0) : 0;
     // Default* resources adopt the VCN's default table/list: their id is the one they manage.
     const id =
-      args.id || (typeof managed === "string" && managed) || this.newId(args.type, args.name, region);
+      args.id ||
+      (typeof managed === "string" && managed) ||
+      (kept?.type === args.type ? kept.id : this.newId(args.type, args.name, region, generation));
     const computed = existing
       ? { ...existing }
-      : this.model.computeOutputs(args.type, args.name, id, inputs, region, read);
+      : kept?.type === args.type
+        ? { ...kept.computed }
+        : this.model.computeOutputs(args.type, args.name, id, inputs, region, read);
+    if (urn !== undefined && !read) {
+      this.live.set(urn, { id, type: args.type, computed });
+      if (!kept) {
+        this.creations.set(urn, generation + 1);
+      }
+    }
     const state: Obj = { ...wireInputs };
     for (const [k, v] of Object.entries(computed)) {
       if (v === undefined) {
@@ -346,8 +404,9 @@ export class OciMocks implements pulumi.runtime.Mocks {
     return n === 0 ? base : `${base}|${n}`;
   }
 
-  private newId(type: string, name: string, region: string): string {
-    const seed = this.seed(type, name);
+  private newId(type: string, name: string, region: string, generation = 0): string {
+    // A resource created again after a deletion gets new ids and values, as in OCI.
+    const seed = generation === 0 ? this.seed(type, name) : `${this.seed(type, name)}|g${generation}`;
     switch (type) {
       case "oci:Core/networkSecurityGroupSecurityRule:NetworkSecurityGroupSecurityRule":
         return hashHex(seed, 6).toUpperCase();

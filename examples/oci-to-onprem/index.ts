@@ -41,6 +41,8 @@ export = async (): Promise<Record<string, unknown>> => {
       replication: {
         flow: "local-to-external",
         tenancyId: cfg.require("tenancyId"),
+        // Tenancies with identity domains refuse a user without an email.
+        credentials: { mode: "create", email: cfg.require("mm2UserEmail") },
         homeRegionProvider: new oci.Provider("home", { region: cfg.require("homeRegion") }),
       },
     },

@@ -25,6 +25,12 @@ export = async (): Promise<Record<string, unknown>> => {
         cidrs: cfg.requireObject<string[]>("onPremCidrs"),
         // Both tunnels' pre-shared keys are generated and output as secrets (vpnTunnels).
         ipsec: { cpeIpAddress: cfg.require("cpeIpAddress") },
+        // The brokers' names resolve on premises only: the fleet forwards dc1.corp.example there,
+        // and the on-premises DNS forwards the pool's FQDN to the dnsListenerIp output.
+        dns: {
+          domains: cfg.requireObject<string[]>("onPremDnsDomains"),
+          serverIp: cfg.require("onPremDnsServerIp"),
+        },
       },
       externalKafka: {
         alias: "onprem",
@@ -42,6 +48,8 @@ export = async (): Promise<Record<string, unknown>> => {
       replication: {
         flow: "external-to-local",
         tenancyId: cfg.require("tenancyId"),
+        // Tenancies with identity domains refuse a user without an email.
+        credentials: { mode: "create", email: cfg.require("mm2UserEmail") },
         homeRegionProvider: new oci.Provider("home", { region: cfg.require("homeRegion") }),
       },
     },

@@ -51,6 +51,13 @@ export interface SiteMirrorMaker {
   userName?: string;
   /** Auth token of the existing `userName`. Set as a secret config value (`mm2AuthToken`). */
   authToken?: string;
+  /**
+   * Email of the created user (`mm2UserEmail`): required in tenancies with identity domains,
+   * which refuse a user without one.
+   */
+  userEmail?: string;
+  /** Identity domain of an existing `userName` (`mm2UserDomain`). Default: `Default`. */
+  userDomain?: string;
   /** Existing OCI Vault for the token secret (with `vaultKeyId`). Default: one is created. */
   vaultId?: string;
   /** Key in `vaultId` that encrypts the secret. */
@@ -105,6 +112,8 @@ export interface PairReplication {
   homeRegion: string;
   /** Tenancy name in Kafka usernames. Default: looked up from `tenancyId`. */
   tenancyName?: string;
+  /** The tenancy has identity domains (`identityDomains`). Default: true. */
+  identityDomains?: boolean;
   topicsInclude?: string[];
   topicsExclude?: string[];
   groupsInclude?: string[];
@@ -175,6 +184,9 @@ export const PROGRAM_CONFIG_KEYS = [
   "replicationEnabled",
   "mm2UserName",
   "mm2AuthToken",
+  "mm2UserEmail",
+  "mm2UserDomain",
+  "identityDomains",
   "vaultId",
   "vaultKeyId",
   "mm2FleetSize",
@@ -196,6 +208,8 @@ export const PROGRAM_CONFIG_KEYS = [
   // applying a pair's config clears them).
   "replicationFlow",
   "onPremCidrs",
+  "onPremDnsDomains",
+  "onPremDnsServerIp",
   "ipsecCpeIpAddress",
   "ipsecIkeVersion",
   "fastConnectVirtualCircuitId",
@@ -363,6 +377,9 @@ export function stackConfigFor(
     set("replicationEnabled", replicationEnabled);
     set("mm2UserName", mm.userName);
     set("mm2AuthToken", mm.authToken, true);
+    set("mm2UserEmail", mm.userEmail);
+    set("mm2UserDomain", mm.userDomain);
+    set("identityDomains", r.identityDomains);
     set("vaultId", mm.vaultId);
     set("vaultKeyId", mm.vaultKeyId);
     set("mm2FleetSize", mm.fleetSize);
@@ -391,6 +408,7 @@ function streamSpec(s: StreamSpec): StreamSpec {
 const PENDING = {
   remotePeeringConnectionId: "ocid1.remotepeeringconnection.oc1..pending",
   streamPoolId: "ocid1.streampool.oc1..pending",
+  dnsListenerIp: "192.0.2.53",
 };
 
 /**
@@ -407,6 +425,8 @@ function expectedPeering(pair: PairConfig, of: Role): PeerArgs {
     remotePeeringConnectionId: PENDING.remotePeeringConnectionId,
     streamPoolId: PENDING.streamPoolId,
     bootstrapServers: `pending.streaming.${site.region}.oci.oraclecloud.com:9092`,
+    endpointFqdn: `pending.streaming.${site.region}.oci.oraclecloud.com`,
+    dnsListenerIp: PENDING.dnsListenerIp,
     streams: withField(of, () =>
       resolveStreams(site.streams, site.partitionQuota ?? Number.MAX_SAFE_INTEGER, "streams"),
     ),

@@ -85,6 +85,17 @@ export interface PeerArgs {
   streamPoolId?: pulumi.Input<string>;
   /** The peer's Kafka bootstrap servers (`<fqdn>:9092`). */
   bootstrapServers?: pulumi.Input<string>;
+  /**
+   * The peer pool's private endpoint FQDN. OCI creates it in the private DNS of the peer's VCN
+   * only, so this region's fleet resolves it through a forwarding rule to {@link dnsListenerIp}.
+   * Default: the host of `bootstrapServers`.
+   */
+  endpointFqdn?: pulumi.Input<string>;
+  /**
+   * The private IP of the peer's DNS listening endpoint (its `peering` bundle carries it). Required
+   * when this region replicates from the peer: it is where the peer pool's FQDN is resolved.
+   */
+  dnsListenerIp?: pulumi.Input<string>;
   /** The peer's declared streams (replicated by the dr side; remote copies get the same partitions). */
   streams?: StreamSpec[];
   /**
@@ -199,12 +210,38 @@ export interface FastConnectArgs {
   virtualCircuitId: pulumi.Input<string>;
 }
 
+/**
+ * DNS between OCI and the on-premises networks. OCI private DNS answers only names of its own VCN:
+ * the fleet resolves the brokers' names through a forwarding rule per domain to the on-premises
+ * DNS server, and the on-premises DNS resolves this region's pool FQDN by conditionally forwarding
+ * it to the listening endpoint (output `dnsListenerIp`).
+ */
+export interface OnPremisesDnsArgs {
+  /**
+   * Domains the on-premises DNS server answers, e.g. `["dc1.corp.example"]`: every broker host
+   * name in `externalKafka.bootstrapServers` (and the brokers' advertised listeners) must lie in
+   * one. Never `oraclecloud.com`, `oraclevcn.com` or a parent of them (that would forward OCI's own
+   * names away from OCI).
+   */
+  domains: string[];
+  /**
+   * IPv4 address of the on-premises DNS server, inside `onPremises.cidrs`. One address: an OCI
+   * resolver rule forwards to exactly one (put a load balancer in front for redundancy).
+   */
+  serverIp: string;
+}
+
 /** The on-premises networks, and how the DRG reaches them: exactly one of `ipsec` or `fastConnect`. */
 export interface OnPremisesArgs {
   /** On-premises CIDRs routed through the DRG (the IPSec static routes). */
   cidrs: string[];
   ipsec?: IpsecArgs;
   fastConnect?: FastConnectArgs;
+  /**
+   * DNS forwarding both ways. Required when `externalKafka.bootstrapServers` names hosts rather
+   * than IP addresses. Default: none.
+   */
+  dns?: OnPremisesDnsArgs;
 }
 
 /** Everything the other region's instance needs, exported as the `peering` output. */
@@ -217,6 +254,10 @@ export interface PeeringBundle {
   remotePeeringConnectionId: string;
   streamPoolId: string;
   bootstrapServers: string;
+  /** The pool's private endpoint FQDN (resolvable only inside this VCN, and through its listener). */
+  endpointFqdn: string;
+  /** The private IP of this region's DNS listening endpoint, where the peer resolves the FQDN. */
+  dnsListenerIp?: string;
   streams: StreamSpec[];
   /** Whether this region runs MirrorMaker pulling from its peer, and its policy. */
   replication: PeerReplicationInfo;
@@ -232,12 +273,23 @@ export type CredentialsArgs =
       mode: "create";
       /** Name of the IAM user. Default: `${name}-mm2`. */
       userName?: string;
+      /**
+       * The user's email. Required in a tenancy with identity domains (the IAM API refuses a user
+       * without one there: "The primary email must be specified"); ignored otherwise.
+       */
+      email?: string;
     }
   | {
       /** Use an existing IAM user and an auth token you already have. */
       mode: "existing";
       /** The IAM user's name (not OCID): it is part of the Kafka SASL username. */
       userName: string;
+      /**
+       * The identity domain the user lives in, part of the Kafka SASL username
+       * (`<tenancy>/<domain>/<user>/<pool>`). Default: `Default` in a tenancy with identity
+       * domains; none in a classic one.
+       */
+      domain?: string;
       /** The user's auth token. Must be a Pulumi secret (`config.requireSecret`, `pulumi.secret`). */
       authToken: pulumi.Input<string>;
     };
@@ -282,6 +334,14 @@ export interface ReplicationArgs {
   tenancyName?: pulumi.Input<string>;
   /** Provider for the tenancy's home region: IAM can only be written there. */
   homeRegionProvider: pulumi.ProviderResource;
+  /**
+   * The tenancy has identity domains (every tenancy created since 2023 does): a created user
+   * needs `credentials.email` and lands in the Default domain, policies name groups as
+   * `'Default'/'<group>'`, and the Kafka username carries the domain. Set false for a classic
+   * tenancy. The deployment checks it against the tenancy (the Domains API) before creating the
+   * user. Default: true.
+   */
+  identityDomains?: boolean;
   /** Credentials. Default: `{ mode: "create" }`. */
   credentials?: CredentialsArgs;
   /** Existing Vault and key for the token secret. Default: a vault and an AES-256 key are created. */

@@ -10,9 +10,16 @@ import { Cidr, contains, overlaps } from "../net/cidr";
 import { ExternalKafkaArgs, IpsecArgs, OnPremisesArgs, StreamSpec } from "./args";
 import { resolveStreams, validateCidr } from "./primitives";
 
+/** The on-premises DNS, validated (domains lower-cased, without a trailing dot). */
+export interface ResolvedOnPremisesDns {
+  domains: string[];
+  serverIp: string;
+}
+
 /** The on-premises networks with their connectivity, validated. */
 export interface ResolvedOnPremises {
   cidrs: string[];
+  dns?: ResolvedOnPremisesDns;
   connectivity:
     | { kind: "ipsec"; ipsec: IpsecArgs & { ikeVersion: "V1" | "V2" } }
     | { kind: "fastConnect"; virtualCircuitId: pulumi.Input<string> };
@@ -27,6 +34,59 @@ export interface ResolvedExternalKafka extends ExternalKafkaArgs {
 }
 
 const HOST_PORT = /^([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?):([0-9]{1,5})$/;
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+/** OCI's own DNS namespaces: forwarding them (or a parent) away would break OCI's names. */
+const OCI_NAMESPACES = ["oraclecloud.com", "oraclevcn.com", "oraclecloud.net"];
+
+/** Whether `name` is `domain` or a subdomain of it (how OCI matches qnameCoverConditions). */
+export function inDomain(name: string, domain: string): boolean {
+  const n = name.toLowerCase().replace(/\.$/, "");
+  const d = domain.toLowerCase().replace(/\.$/, "");
+  return n === d || n.endsWith(`.${d}`);
+}
+
+function resolveOnPremisesDns(dns: OnPremisesArgs["dns"], cidrs: Cidr[]): ResolvedOnPremisesDns | undefined {
+  if (dns === undefined) return undefined;
+  if (!Array.isArray(dns.domains) || dns.domains.length === 0) {
+    throw new ValidationError(
+      "onPremises.dns.domains",
+      "is empty. List the domains the on-premises DNS server answers (e.g. dc1.corp.example)",
+    );
+  }
+  const domains = dns.domains.map((d, i) => {
+    const field = `onPremises.dns.domains[${i}]`;
+    const domain = typeof d === "string" ? d.trim().toLowerCase().replace(/\.$/, "") : "";
+    if (!DOMAIN.test(domain)) {
+      throw new ValidationError(
+        field,
+        `${JSON.stringify(d)} is not a domain name. Give one like dc1.corp.example`,
+      );
+    }
+    const oci = OCI_NAMESPACES.find((ns) => inDomain(ns, domain) || inDomain(domain, ns));
+    if (oci) {
+      throw new ValidationError(
+        field,
+        `"${domain}" overlaps OCI's own namespace ${oci}: forwarding it on premises would break the names of OCI's endpoints (the pools, Vault, the package mirrors). List only your own domains`,
+      );
+    }
+    return domain;
+  });
+  const ip = typeof dns.serverIp === "string" ? dns.serverIp.trim() : "";
+  const address = addressOf(ip);
+  if (address === undefined) {
+    throw new ValidationError(
+      "onPremises.dns.serverIp",
+      `${JSON.stringify(dns.serverIp)} is not an IPv4 address. Give the on-premises DNS server's address (one: OCI forwards a rule to exactly one address)`,
+    );
+  }
+  if (!cidrs.some((c) => contains(c, { text: ip, network: address, prefix: 32 }))) {
+    throw new ValidationError(
+      "onPremises.dns.serverIp",
+      `${ip} is in none of onPremises.cidrs, so no route leads there. Add its network to onPremises.cidrs`,
+    );
+  }
+  return { domains, serverIp: ip };
+}
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 
 /** A value that would land in the state unencrypted: a plain string rather than a secret Output. */
@@ -125,6 +185,10 @@ export function resolveOnPremises(
     );
   }
   const cidrs = parsed.map((p) => p.cidr.text);
+  const dns = resolveOnPremisesDns(
+    onPremises.dns,
+    parsed.map((p) => p.cidr),
+  );
   if (fastConnect) {
     if (fastConnect.virtualCircuitId === undefined || fastConnect.virtualCircuitId === "") {
       throw new ValidationError(
@@ -141,7 +205,11 @@ export function resolveOnPremises(
         `"${fastConnect.virtualCircuitId}" is not a virtual circuit OCID (ocid1.virtualcircuit.…)`,
       );
     }
-    return { cidrs, connectivity: { kind: "fastConnect", virtualCircuitId: fastConnect.virtualCircuitId } };
+    return {
+      cidrs,
+      dns,
+      connectivity: { kind: "fastConnect", virtualCircuitId: fastConnect.virtualCircuitId },
+    };
   }
   const vpn = ipsec!;
   const address = typeof vpn.cpeIpAddress === "string" ? addressOf(vpn.cpeIpAddress) : undefined;
@@ -175,7 +243,7 @@ export function resolveOnPremises(
       requireSecret(`onPremises.ipsec.sharedSecrets[${i}]`, s, "tunnel's pre-shared key"),
     );
   }
-  return { cidrs, connectivity: { kind: "ipsec", ipsec: { ...vpn, ikeVersion } } };
+  return { cidrs, dns, connectivity: { kind: "ipsec", ipsec: { ...vpn, ikeVersion } } };
 }
 
 /**
@@ -243,6 +311,12 @@ export function resolveExternalKafka(
   });
   for (const e of endpoints) {
     const host = e.slice(0, e.lastIndexOf(":"));
+    if (addressOf(host) === undefined && !onPremises.dns?.domains.some((d) => inDomain(host, d))) {
+      throw new ValidationError(
+        onPremises.dns ? "onPremises.dns.domains" : "onPremises.dns",
+        `${onPremises.dns ? "covers" : "is not set, so OCI cannot resolve"} ${host}${onPremises.dns ? " in none of its domains" : ""}: OCI private DNS answers only names of its own VCNs, and the fleet resolves an on-premises name only through a forwarding rule to your DNS server. ${onPremises.dns ? `Add ${host.slice(host.indexOf(".") + 1)} to onPremises.dns.domains` : `Set onPremises.dns { domains: ["${host.slice(host.indexOf(".") + 1)}"], serverIp }`}, or give the brokers as IP addresses`,
+      );
+    }
     const a = addressOf(host);
     if (a !== undefined && !brokerCidrs.some((c) => contains(c, { text: host, network: a, prefix: 32 }))) {
       throw new ValidationError(

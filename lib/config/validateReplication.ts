@@ -26,6 +26,14 @@ export interface ResolvedReplicationInfra {
   enabled: boolean;
   flow: ReplicationFlow;
   credentials: CredentialsArgs;
+  /** The tenancy has identity domains (see {@link ReplicationArgs.identityDomains}). */
+  identityDomains: boolean;
+  /**
+   * The identity domain of MirrorMaker's user (part of its Kafka username) and of the created
+   * group and dynamic group (their policies name them `'<domain>'/'<name>'`); none in a classic
+   * tenancy.
+   */
+  identityDomain?: string;
   fleet: ResolvedFleet;
   bastionClientCidrs: string[];
   replicationPolicy: "prefixed" | "identity";
@@ -37,6 +45,9 @@ export interface ResolvedReplicationInfra {
 const FLOWS: readonly ReplicationFlow[] = ["peer-to-local", "external-to-local", "local-to-external"];
 
 const IAM_NAME_PATTERN = /^[A-Za-z0-9._@+-]{1,100}$/;
+const EMAIL_PATTERN = /^[^\s@"]+@[^\s@"]+\.[^\s@"]+$/;
+/** The identity domain every tenancy with identity domains has, where the IAM API creates users. */
+export const DEFAULT_IDENTITY_DOMAIN = "Default";
 
 /** Validates the fleet's shape, OCPUs and memory against OCI's flexible-shape limits. */
 export function resolveFleet(fleet: FleetArgs | undefined): ResolvedFleet {
@@ -92,7 +103,7 @@ export function resolveFleet(fleet: FleetArgs | undefined): ResolvedFleet {
   };
 }
 
-function resolveCredentials(c: CredentialsArgs | undefined): CredentialsArgs {
+function resolveCredentials(c: CredentialsArgs | undefined, identityDomains: boolean): CredentialsArgs {
   const creds = c ?? { mode: "create" };
   if (creds.mode !== "create" && creds.mode !== "existing") {
     throw new ValidationError(
@@ -106,7 +117,33 @@ function resolveCredentials(c: CredentialsArgs | undefined): CredentialsArgs {
       `"${creds.userName}" is not an IAM user name. Use 1-100 letters, digits or . _ @ + -`,
     );
   }
+  if (creds.mode === "create" && identityDomains) {
+    if (creds.email === undefined || creds.email === "") {
+      throw new ValidationError(
+        "replication.credentials.email",
+        'is required: this tenancy has identity domains (replication.identityDomains, default true), where OCI refuses a user without an email ("The primary email must be specified"). Give the address that should receive the MirrorMaker user\'s notifications, or set replication.identityDomains to false for a classic tenancy',
+      );
+    }
+    if (typeof creds.email !== "string" || !EMAIL_PATTERN.test(creds.email)) {
+      throw new ValidationError(
+        "replication.credentials.email",
+        `${JSON.stringify(creds.email)} is not an email address. Give one like mm2-service@example.com`,
+      );
+    }
+  }
   if (creds.mode === "existing") {
+    if (creds.domain !== undefined && !/^[A-Za-z0-9_-]{1,100}$/.test(creds.domain)) {
+      throw new ValidationError(
+        "replication.credentials.domain",
+        `${JSON.stringify(creds.domain)} is not an identity domain name. Give the domain's name as the Console shows it (e.g. Default)`,
+      );
+    }
+    if (creds.domain !== undefined && !identityDomains) {
+      throw new ValidationError(
+        "replication.credentials.domain",
+        "is set but replication.identityDomains is false: a classic tenancy has no identity domains. Remove one of the two",
+      );
+    }
     if (creds.userName === undefined) {
       throw new ValidationError(
         "replication.credentials.userName",
@@ -202,10 +239,22 @@ export function resolveReplicationInfra(
   if (r.kafkaDownloadCidr !== undefined) {
     validateCidr("replication.kafkaDownloadCidr", r.kafkaDownloadCidr);
   }
+  if (r.identityDomains !== undefined && typeof r.identityDomains !== "boolean") {
+    throw new ValidationError(
+      "replication.identityDomains",
+      `${JSON.stringify(r.identityDomains)} is not a boolean. Use true (tenancies with identity domains, the default) or false (classic tenancies)`,
+    );
+  }
+  const identityDomains = r.identityDomains ?? true;
+  const credentials = resolveCredentials(r.credentials, identityDomains);
   return {
     enabled,
     flow,
-    credentials: resolveCredentials(r.credentials),
+    credentials,
+    identityDomains,
+    identityDomain: identityDomains
+      ? ((credentials.mode === "existing" ? credentials.domain : undefined) ?? DEFAULT_IDENTITY_DOMAIN)
+      : undefined,
     fleet: resolveFleet(r.fleet),
     bastionClientCidrs,
     replicationPolicy: policy,

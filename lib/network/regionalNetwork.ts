@@ -6,6 +6,34 @@ import { streamPoolIngressRules } from "./rules";
 /** Arguments of {@link RegionalNetwork}: the validated arguments of the parent component. */
 export interface RegionalNetworkArgs {
   resolved: ResolvedArgs;
+  /**
+   * An OCI Bastion will target the MirrorMaker subnet. Its private endpoint has no NSG: the
+   * subnet's security list must let it open SSH to the nodes (egress 22 within the subnet).
+   */
+  bastion?: boolean;
+}
+
+/** A security-list rule an adopted subnet's security list must gain. */
+export interface RequiredSecurityListRule {
+  subnet: "mirrorMaker";
+  direction: "EGRESS";
+  protocol: "TCP";
+  port: number;
+  destination: string;
+  reason: string;
+}
+
+/** The MirrorMaker subnet's security-list egress for the Bastion's endpoint: SSH to the nodes. */
+export function bastionSecurityListRule(mirrorMakerSubnetCidr: string): RequiredSecurityListRule {
+  return {
+    subnet: "mirrorMaker",
+    direction: "EGRESS",
+    protocol: "TCP",
+    port: 22,
+    destination: mirrorMakerSubnetCidr,
+    reason:
+      "the OCI Bastion's private endpoint (no NSG of its own) opens SSH sessions to the MirrorMaker nodes",
+  };
 }
 
 /**
@@ -26,6 +54,8 @@ export class RegionalNetwork extends pulumi.ComponentResource {
   public readonly oracleServicesCidr: pulumi.Output<string>;
   /** Route rules an adopted VCN's route tables still need (empty when the VCN is created here). */
   public readonly requiredRouteRules: pulumi.Output<{ destination: string; target: string }[]>;
+  /** Security-list rules an adopted VCN's MirrorMaker subnet still needs (empty when created here). */
+  public readonly requiredSecurityListRules: pulumi.Output<RequiredSecurityListRule[]>;
 
   constructor(name: string, args: RegionalNetworkArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("oci-geo-streaming:network:RegionalNetwork", name, {}, opts);
@@ -140,7 +170,31 @@ export class RegionalNetwork extends pulumi.ComponentResource {
         },
         { ...child, dependsOn: [attachment] },
       );
-      // Subnet security lists carry no rules: NSGs decide, port by port.
+      // Subnet security lists carry no rules: NSGs decide, port by port. The one exception: the
+      // Bastion's private endpoint has no NSG, so its SSH egress is a (stateful) security-list rule.
+      const mmSecList = args.bastion
+        ? new oci.core.SecurityList(
+            `${name}-mm-seclist`,
+            {
+              compartmentId,
+              vcnId,
+              displayName: `${name}-mm-seclist`,
+              ingressSecurityRules: [],
+              egressSecurityRules: [
+                {
+                  destination: r.network.mirrorMakerSubnetCidr,
+                  destinationType: "CIDR_BLOCK",
+                  protocol: "6",
+                  stateless: false,
+                  description: bastionSecurityListRule(r.network.mirrorMakerSubnetCidr).reason,
+                  tcpOptions: { min: 22, max: 22 },
+                },
+              ],
+              freeformTags,
+            },
+            child,
+          )
+        : undefined;
       const emptySecList = new oci.core.SecurityList(
         `${name}-empty-seclist`,
         {
@@ -158,6 +212,7 @@ export class RegionalNetwork extends pulumi.ComponentResource {
         cidr: string,
         dnsLabel: string,
         routeTableId: pulumi.Output<string>,
+        securityListId: pulumi.Output<string>,
       ) =>
         new oci.core.Subnet(
           `${name}-${role}-subnet`,
@@ -170,20 +225,37 @@ export class RegionalNetwork extends pulumi.ComponentResource {
             prohibitPublicIpOnVnic: true,
             prohibitInternetIngress: true,
             routeTableId,
-            securityListIds: [emptySecList.id],
+            securityListIds: [securityListId],
             freeformTags,
           },
           child,
         );
-      this.streamSubnetId = privateSubnet("stream", r.network.streamSubnetCidr, "streams", streamRt.id).id;
-      this.mirrorMakerSubnetId = privateSubnet("mm", r.network.mirrorMakerSubnetCidr, "mm2", mmRt.id).id;
+      this.streamSubnetId = privateSubnet(
+        "stream",
+        r.network.streamSubnetCidr,
+        "streams",
+        streamRt.id,
+        emptySecList.id,
+      ).id;
+      this.mirrorMakerSubnetId = privateSubnet(
+        "mm",
+        r.network.mirrorMakerSubnetCidr,
+        "mm2",
+        mmRt.id,
+        (mmSecList ?? emptySecList).id,
+      ).id;
       this.requiredRouteRules = pulumi.output([]);
+      this.requiredSecurityListRules = pulumi.output([]);
     } else {
       const existing = r.network.existing!;
       vcnId = pulumi.output(existing.vcnId);
       attachment = attach(vcnId);
       this.streamSubnetId = pulumi.output(existing.streamSubnetId);
       this.mirrorMakerSubnetId = pulumi.output(existing.mirrorMakerSubnetId);
+      // The adopted subnets' security lists are their owner's: report the Bastion's one rule.
+      this.requiredSecurityListRules = pulumi.output(
+        args.bastion ? [bastionSecurityListRule(r.network.mirrorMakerSubnetCidr)] : [],
+      );
       const destinations = [...(r.peer ? [r.peer.vcnCidr] : []), ...(r.onPremises?.cidrs ?? [])];
       this.requiredRouteRules =
         destinations.length === 0
@@ -243,6 +315,7 @@ export class RegionalNetwork extends pulumi.ComponentResource {
       streamPoolNsgId: this.streamPoolNsgId,
       oracleServicesCidr: this.oracleServicesCidr,
       requiredRouteRules: this.requiredRouteRules,
+      requiredSecurityListRules: this.requiredSecurityListRules,
     });
   }
 }

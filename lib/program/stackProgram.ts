@@ -131,6 +131,13 @@ function onPremisesArgs(
                 })
               : undefined,
           fastConnect: vc !== undefined ? { virtualCircuitId: vc } : undefined,
+          dns:
+            cfg.get("onPremDnsServerIp") !== undefined || cfg.get("onPremDnsDomains") !== undefined
+              ? {
+                  domains: cfg.getObject<string[]>("onPremDnsDomains") ?? [],
+                  serverIp: cfg.get("onPremDnsServerIp") ?? "",
+                }
+              : undefined,
         })
       : undefined;
   const ext = cfg.getObject<ExternalKafkaConfig>("externalKafka");
@@ -214,12 +221,14 @@ function replicationArgs(cfg: StackConfigReader): ReplicationArgs | undefined {
           mode: "existing",
           userName: cfg.require("mm2UserName"),
           authToken: cfg.requireSecret("mm2AuthToken"),
+          domain: cfg.get("mm2UserDomain"),
         }
-      : { mode: "create", userName };
+      : { mode: "create", userName, email: cfg.get("mm2UserEmail") };
   const vaultId = cfg.get("vaultId");
   return definedOnly<ReplicationArgs>({
     enabled: cfg.getBoolean("replicationEnabled"),
     tenancyId,
+    identityDomains: cfg.getBoolean("identityDomains"),
     tenancyName: cfg.get("tenancyName"),
     // Created after validation (see above).
     homeRegionProvider: undefined as unknown as pulumi.ProviderResource,

@@ -1,6 +1,8 @@
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import { CredentialsArgs } from "../config/args";
+import { policySubject } from "./identity";
 import { ExternalSecretIds } from "./model";
 
 /** Arguments of {@link MirrorMakerCredentials}. */
@@ -22,6 +24,10 @@ export interface MirrorMakerCredentialsArgs {
   externalSecrets?: Partial<Record<keyof ExternalSecretIds, pulumi.Input<string>>>;
   /** Provider for the home region (IAM). */
   homeRegionProvider: pulumi.ProviderResource;
+  /** The tenancy has identity domains: the user needs an email, policies name `'Default'/'<group>'`. */
+  identityDomains: boolean;
+  /** Resolves once the tenancy is known to match `identityDomains` (fails the deployment otherwise). */
+  identityChecked: pulumi.Output<boolean>;
   /** Existing vault and key; created when absent. */
   vault?: { vaultId: pulumi.Input<string>; keyId: pulumi.Input<string> };
   freeformTags: Record<string, string>;
@@ -39,18 +45,20 @@ export function streamingPolicyStatements(
   pushCompartmentIds: string[],
   connectHarnessId: string | undefined,
   harnessCompartmentId: string,
+  identityDomains: boolean,
 ): string[] {
   const unique = (ids: string[]) => [...new Set(ids)].sort();
   const pull = unique([...pullCompartmentIds, ...pushCompartmentIds]);
   const push = unique(pushCompartmentIds);
+  const group = policySubject("group", groupName, identityDomains);
   return [
-    ...pull.map((id) => `Allow group ${groupName} to use stream-pull in compartment id ${id}`),
-    ...push.map((id) => `Allow group ${groupName} to use stream-push in compartment id ${id}`),
-    ...pull.map((id) => `Allow group ${groupName} to read streams in compartment id ${id}`),
+    ...pull.map((id) => `Allow ${group} to use stream-pull in compartment id ${id}`),
+    ...push.map((id) => `Allow ${group} to use stream-push in compartment id ${id}`),
+    ...pull.map((id) => `Allow ${group} to read streams in compartment id ${id}`),
     ...(connectHarnessId === undefined
       ? []
       : [
-          `Allow group ${groupName} to use connect-harness in compartment id ${harnessCompartmentId} where target.connectharness.id = '${connectHarnessId}'`,
+          `Allow ${group} to use connect-harness in compartment id ${harnessCompartmentId} where target.connectharness.id = '${connectHarnessId}'`,
         ]),
   ];
 }
@@ -88,12 +96,16 @@ export class MirrorMakerCredentials extends pulumi.ComponentResource {
     let token: pulumi.Output<string>;
     if (args.credentials.mode === "create") {
       const userName = args.credentials.userName ?? `${name}-user`;
+      // The user is created only once the tenancy is known to be what identityDomains says.
+      const checked = args.identityChecked;
+      const email = args.credentials.email;
       const user = new oci.identity.User(
         `${name}-user`,
         {
           compartmentId: args.tenancyId,
           name: userName,
-          description: "MirrorMaker 2 service user (stream push/pull only)",
+          description: checked.apply(() => "MirrorMaker 2 service user (stream push/pull only)"),
+          email: args.identityDomains ? email : undefined,
           freeformTags: tags,
         },
         home,
@@ -129,7 +141,7 @@ export class MirrorMakerCredentials extends pulumi.ComponentResource {
               args.compartmentId,
             ])
             .apply(([pull, push, harness, cid]) =>
-              streamingPolicyStatements(groupName, pull, push, harness, cid),
+              streamingPolicyStatements(groupName, pull, push, harness, cid, args.identityDomains),
             ),
           freeformTags: tags,
         },
@@ -178,13 +190,17 @@ export class MirrorMakerCredentials extends pulumi.ComponentResource {
       vaultId = vault.id;
       keyId = key.id;
     }
+    // OCI keeps a deleted secret's name reserved in its vault while it is pending deletion (30
+    // days by default): a layer turned off and on again (failback does that) must not reuse a
+    // name. The suffix is created and deleted with the layer, so each incarnation has its own.
+    const suffix = new random.RandomId(`${name}-secret-suffix`, { byteLength: 3 }, { parent: this }).hex;
     const secret = new oci.vault.Secret(
       `${name}-token-secret`,
       {
         compartmentId: args.compartmentId,
         vaultId,
         keyId,
-        secretName: `${name}-auth-token`,
+        secretName: pulumi.interpolate`${name}-auth-token-${suffix}`,
         description: "Auth token MirrorMaker 2 uses as its Kafka SASL password",
         secretContent: {
           contentType: "BASE64",
@@ -205,7 +221,7 @@ export class MirrorMakerCredentials extends pulumi.ComponentResource {
             compartmentId: args.compartmentId,
             vaultId,
             keyId,
-            secretName: `${name}-external-${slug}`,
+            secretName: pulumi.interpolate`${name}-external-${slug}-${suffix}`,
             description: `MirrorMaker 2: the external Kafka cluster's ${EXTERNAL_SECRET_PURPOSE[key]}`,
             secretContent: {
               contentType: "BASE64",

@@ -2,6 +2,7 @@ import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
 import { ResolvedFleet } from "../config/validateReplication";
 import { FleetRule, fleetRules, FleetRuleInputs } from "./fleetRules";
+import { policySubject } from "./identity";
 
 /** Arguments of {@link MirrorMakerFleet}. */
 export interface MirrorMakerFleetArgs {
@@ -14,11 +15,15 @@ export interface MirrorMakerFleetArgs {
   userData: pulumi.Input<string>;
   /** Vault secrets the instances may read at boot (the token, and any external cluster credentials). */
   secretIds: pulumi.Input<pulumi.Input<string>[]>;
-  rules: Omit<FleetRuleInputs, "oracleServicesCidr" | "bastionSubnetCidr">;
+  rules: Omit<FleetRuleInputs, "oracleServicesCidr" | "bastion">;
   oracleServicesCidr: pulumi.Input<string>;
   mirrorMakerSubnetCidr: string;
   bastionClientCidrs: string[];
   homeRegionProvider: pulumi.ProviderResource;
+  /** The tenancy has identity domains: the dynamic group is named `'Default'/'<name>'` in policies. */
+  identityDomains: boolean;
+  /** Resolves once the tenancy is known to match `identityDomains`. */
+  identityChecked: pulumi.Output<boolean>;
   freeformTags: Record<string, string>;
 }
 
@@ -59,10 +64,31 @@ export class MirrorMakerFleet extends pulumi.ComponentResource {
     const rules = fleetRules({
       ...args.rules,
       oracleServicesCidr: "oracle-services",
-      bastionSubnetCidr: args.bastionClientCidrs.length > 0 ? args.mirrorMakerSubnetCidr : undefined,
+      bastion: args.bastionClientCidrs.length > 0,
     });
+    // The Bastion's private endpoint address is known once it exists: SSH is allowed from it alone.
+    const bastion =
+      args.bastionClientCidrs.length > 0
+        ? new oci.bastion.Bastion(
+            `${name}-bastion`,
+            {
+              bastionType: "STANDARD",
+              compartmentId: args.compartmentId,
+              targetSubnetId: args.subnetId,
+              clientCidrBlockAllowLists: args.bastionClientCidrs,
+              name: `${name}-bastion`.replace(/[^A-Za-z0-9]/g, ""),
+              maxSessionTtlInSeconds: 10800,
+              freeformTags: tags,
+            },
+            child,
+          )
+        : undefined;
+    const peers: Record<string, pulumi.Input<string>> = {
+      "oracle-services": args.oracleServicesCidr,
+      ...(bastion ? { "bastion-endpoint": pulumi.interpolate`${bastion.privateEndpointIpAddress}/32` } : {}),
+    };
     for (const rule of rules) {
-      createRule(name, nsg, rule, args.oracleServicesCidr, child);
+      createRule(name, nsg, rule, peers, child);
     }
 
     const ads = oci.identity.getAvailabilityDomainsOutput({ compartmentId: args.tenancyId }, invoke);
@@ -136,7 +162,9 @@ export class MirrorMakerFleet extends pulumi.ComponentResource {
       {
         compartmentId: args.tenancyId,
         name: `${name}-instances`,
-        description: "Exactly the MirrorMaker 2 instances of this deployment",
+        description: args.identityChecked.apply(
+          () => "Exactly the MirrorMaker 2 instances of this deployment",
+        ),
         matchingRule: this.instanceIds.apply(matchingRule),
         freeformTags: tags,
       },
@@ -150,30 +178,13 @@ export class MirrorMakerFleet extends pulumi.ComponentResource {
         description: "MirrorMaker 2 instances read only their own credential secrets",
         statements: pulumi
           .all([dynamicGroup.name, args.compartmentId, pulumi.output(args.secretIds)])
-          .apply(([dg, cid, ids]) => secretPolicyStatements(dg, cid, ids)),
+          .apply(([dg, cid, ids]) => secretPolicyStatements(dg, cid, ids, args.identityDomains)),
         freeformTags: tags,
       },
       home,
     );
 
-    if (args.bastionClientCidrs.length > 0) {
-      const bastion = new oci.bastion.Bastion(
-        `${name}-bastion`,
-        {
-          bastionType: "STANDARD",
-          compartmentId: args.compartmentId,
-          targetSubnetId: args.subnetId,
-          clientCidrBlockAllowLists: args.bastionClientCidrs,
-          name: `${name}-bastion`.replace(/[^A-Za-z0-9]/g, ""),
-          maxSessionTtlInSeconds: 10800,
-          freeformTags: tags,
-        },
-        child,
-      );
-      this.bastionId = bastion.id;
-    } else {
-      this.bastionId = pulumi.output(undefined);
-    }
+    this.bastionId = bastion ? bastion.id : pulumi.output(undefined);
     this.nsgId = nsg.id;
     this.registerOutputs({
       instanceIds: this.instanceIds,
@@ -197,10 +208,12 @@ export function secretPolicyStatements(
   dynamicGroup: string,
   compartmentId: string,
   secretIds: string[],
+  identityDomains: boolean,
 ): string[] {
+  const subject = policySubject("dynamic-group", dynamicGroup, identityDomains);
   return [...new Set(secretIds)].map(
     (id) =>
-      `Allow dynamic-group ${dynamicGroup} to read secret-bundles in compartment id ${compartmentId} where target.secret.id = '${id}'`,
+      `Allow ${subject} to read secret-bundles in compartment id ${compartmentId} where target.secret.id = '${id}'`,
   );
 }
 
@@ -208,15 +221,11 @@ function createRule(
   name: string,
   nsg: oci.core.NetworkSecurityGroup,
   rule: FleetRule,
-  oracleServicesCidr: pulumi.Input<string>,
+  /** Values of the symbolic peers (`oracle-services`, `bastion-endpoint`), known only once deployed. */
+  symbolic: Record<string, pulumi.Input<string>>,
   opts: pulumi.CustomResourceOptions,
 ): oci.core.NetworkSecurityGroupSecurityRule {
-  const peer =
-    rule.peerType === "NETWORK_SECURITY_GROUP"
-      ? nsg.id
-      : rule.peerType === "SERVICE_CIDR_BLOCK"
-        ? oracleServicesCidr
-        : rule.peer;
+  const peer = rule.peerType === "NETWORK_SECURITY_GROUP" ? nsg.id : (symbolic[rule.peer] ?? rule.peer);
   const egress = rule.direction === "EGRESS";
   return new oci.core.NetworkSecurityGroupSecurityRule(
     `${name}-nsg-${rule.key}`,

@@ -5,11 +5,18 @@ export interface FleetRule {
   key: string;
   direction: "EGRESS" | "INGRESS";
   port: number;
-  /** A CIDR, the Oracle Services Network label, or "self" (the fleet's own NSG). */
+  /**
+   * A CIDR, or a name resolved when the rule is created: the Oracle Services Network label
+   * (`oracleServicesCidr`'s value), `self` (the fleet's own NSG) or `bastion-endpoint` (the
+   * Bastion's private endpoint address /32).
+   */
   peer: string;
   peerType: "CIDR_BLOCK" | "SERVICE_CIDR_BLOCK" | "NETWORK_SECURITY_GROUP";
   description: string;
 }
+
+/** The symbolic peer of the SSH rule: the Bastion's private endpoint address, as a /32. */
+export const BASTION_ENDPOINT = "bastion-endpoint";
 
 export interface FleetRuleInputs {
   localStreamSubnetCidr: string;
@@ -19,8 +26,8 @@ export interface FleetRuleInputs {
   downloadCidr: string;
   /** Dedicated-mode internal REST port, opened between fleet members only; undefined for one node. */
   internalRestPort?: number;
-  /** The bastion's private endpoint lives in the fleet subnet: SSH from there only. */
-  bastionSubnetCidr?: string;
+  /** A Bastion targets the fleet's subnet: SSH is allowed from its private endpoint's address only. */
+  bastion?: boolean;
   /** The external (on-premises) Kafka brokers, reached through the DRG: these CIDRs on these ports only. */
   externalBrokers?: { cidrs: string[]; ports: number[] };
 }
@@ -93,14 +100,14 @@ export function fleetRules(i: FleetRuleInputs): FleetRule[] {
       });
     }
   }
-  if (i.bastionSubnetCidr) {
+  if (i.bastion) {
     rules.push({
       key: "ssh-from-bastion",
       direction: "INGRESS",
       port: 22,
-      peer: i.bastionSubnetCidr,
+      peer: BASTION_ENDPOINT,
       peerType: "CIDR_BLOCK",
-      description: "SSH from the OCI Bastion's private endpoint in this subnet",
+      description: "SSH from the OCI Bastion's private endpoint only",
     });
   }
   return rules;

@@ -129,6 +129,8 @@ export function buildReplicationModel(
   const credentials = {
     tenancyName: v.tenancyName,
     userName: v.userName,
+    // With identity domains the Kafka username is <tenancy>/<domain>/<user>/<pool>.
+    ...(infra.identityDomain !== undefined ? { identityDomainName: infra.identityDomain } : {}),
     authToken: { secretId: v.secretId },
   };
   const toLocal = infra.flow !== "local-to-external";

@@ -8,6 +8,7 @@ import { DEFAULT_INTERNAL_REST_PORT, renderMm2Properties } from "../mm2";
 import { createStream } from "../streaming/streamingSite";
 import { MirrorMakerCredentials } from "./credentials";
 import { MirrorMakerFleet } from "./fleet";
+import { checkTenancyIdentity } from "./identity";
 import {
   buildReplicationModel,
   ExternalSecretIds,
@@ -98,6 +99,10 @@ export class ReplicationLayer extends pulumi.ComponentResource {
 
     const pulls =
       infra.flow === "peer-to-local" ? (r.peer?.compartmentId ?? r.compartmentId) : r.compartmentId;
+    const identityChecked = checkTenancyIdentity(rep.tenancyId, infra.identityDomains, {
+      parent: this,
+      provider: rep.homeRegionProvider,
+    });
     const credentials = new MirrorMakerCredentials(
       `${name}-credentials`,
       {
@@ -108,6 +113,8 @@ export class ReplicationLayer extends pulumi.ComponentResource {
         pushCompartmentIds: toLocal ? [r.compartmentId] : [],
         connectHarnessId: harness?.id,
         homeRegionProvider: rep.homeRegionProvider,
+        identityDomains: infra.identityDomains,
+        identityChecked,
         vault: rep.vault,
         externalSecrets: ext && infra.flow !== "peer-to-local" ? externalSecretContents(ext) : undefined,
         freeformTags: r.freeformTags,
@@ -173,6 +180,8 @@ export class ReplicationLayer extends pulumi.ComponentResource {
         mirrorMakerSubnetCidr: r.network.mirrorMakerSubnetCidr,
         bastionClientCidrs: infra.bastionClientCidrs,
         homeRegionProvider: rep.homeRegionProvider,
+        identityDomains: infra.identityDomains,
+        identityChecked,
         freeformTags: r.freeformTags,
       },
       { ...child, dependsOn: streams.map(([, s]) => s) },

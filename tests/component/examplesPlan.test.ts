@@ -124,7 +124,12 @@ describe("examples/: each scenario planned offline", function () {
       expect(props.get("onprem.ssl.keystore.type")).to.equal("PEM");
       expect(ofType(plan, "oci:Streaming/connectHarness:ConnectHarness")).to.deep.equal([]);
       const secretNames = ofType(plan, "oci:Vault/secret:Secret").map((s) => String(s.inputs.secretName));
-      expect(secretNames.filter((n) => n.includes("external")).sort()).to.deep.equal([
+      expect(
+        secretNames
+          .filter((n) => n.includes("external"))
+          .map((n) => n.replace(/-[0-9a-f]{6}$/, ""))
+          .sort(),
+      ).to.deep.equal([
         "oci-to-onprem-replication-credentials-external-ca-certificate",
         "oci-to-onprem-replication-credentials-external-keystore",
       ]);

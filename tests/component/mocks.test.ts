@@ -87,7 +87,7 @@ describe("OCI mock engine (dev/oci-model/ociMocks)", () => {
       );
       const user = new oci.identity.User(
         "u",
-        { compartmentId: C, description: "mm2", name: "mm2" },
+        { compartmentId: C, description: "mm2", name: "mm2", email: "mm2@example.com" },
         { provider: fra },
       );
       const token = new oci.identity.AuthToken(

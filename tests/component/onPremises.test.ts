@@ -6,7 +6,14 @@ import { scanAll, unmaskedOccurrences as unmasked } from "../support/secretScan"
 import { GeoReplicatedStream } from "../../lib/geoReplicatedStream";
 import { GeoReplicatedStreamArgs, ReplicationArgs } from "../../lib/config/args";
 import { parseProperties } from "../../lib/mm2";
-import { CLIENT_CERT_PEM, CLIENT_KEY_PEM, ONPREM_PASSWORD, validDr, withOnPremises } from "../support/cases";
+import {
+  CLIENT_CERT_PEM,
+  CLIENT_KEY_PEM,
+  MM2_EMAIL,
+  ONPREM_PASSWORD,
+  validDr,
+  withOnPremises,
+} from "../support/cases";
 
 const TENANCY = "ocid1.tenancy.oc1..aaaaaaaaq3z5xqv4hn7fz2ob6a2fwq6jd4o7ryv7w3xk2pbrqazx5ny3gyja";
 const VC = "ocid1.virtualcircuit.oc1.eu-amsterdam-1.aaaaaaaavc";
@@ -20,6 +27,7 @@ function onPremArgs(rep: Partial<ReplicationArgs>, edit: (a: GeoReplicatedStream
     tenancyId: TENANCY,
     homeRegionProvider: new oci.Provider("home", { region: "eu-frankfurt-1" }),
     fleet: { size: 2 },
+    credentials: { mode: "create", email: MM2_EMAIL },
     ...rep,
   };
   edit(args);
@@ -117,15 +125,20 @@ describe("on-premises Kafka (mock engine)", () => {
       expect(unmasked({ a: `x${ONPREM_PASSWORD}` }, needles)).to.deep.equal(["a"]);
       expect(scanAll(needles)).to.deep.equal([]);
       const secrets = byType("oci:Vault/secret:Secret");
-      const names = secrets.map((s) => s.inputs.secretName).sort();
-      expect(names).to.deep.equal([
-        "geo-onprem-replication-credentials-auth-token",
-        "geo-onprem-replication-credentials-external-ca-certificate",
-        "geo-onprem-replication-credentials-external-keystore",
-        "geo-onprem-replication-credentials-external-sasl-password",
-      ]);
+      const names = secrets.map((s) => String(s.inputs.secretName)).sort();
+      // One suffix per incarnation of the layer (a deleted secret's name stays reserved).
+      const suffix = names[0].slice(names[0].lastIndexOf("-") + 1);
+      expect(suffix).to.match(/^[0-9a-f]{6}$/);
+      expect(names).to.deep.equal(
+        [
+          "geo-onprem-replication-credentials-auth-token",
+          "geo-onprem-replication-credentials-external-ca-certificate",
+          "geo-onprem-replication-credentials-external-keystore",
+          "geo-onprem-replication-credentials-external-sasl-password",
+        ].map((n) => `${n}-${suffix}`),
+      );
       for (const s of secrets) expect(s.secretInputs).to.include("secretContent.content");
-      const keystore = secrets.find((s) => String(s.inputs.secretName).endsWith("keystore"))!;
+      const keystore = secrets.find((s) => /-keystore-[0-9a-f]{6}$/.test(String(s.inputs.secretName)))!;
       const pem = Buffer.from(
         (keystore.inputs.secretContent as { content: string }).content,
         "base64",

@@ -6,7 +6,7 @@ import { scanAll } from "../support/secretScan";
 import { GeoReplicatedStream } from "../../lib/geoReplicatedStream";
 import { GeoReplicatedStreamArgs, ReplicationArgs } from "../../lib/config/args";
 import { parseProperties } from "../../lib/mm2";
-import { validDr } from "../support/cases";
+import { MM2_EMAIL, validDr } from "../support/cases";
 
 const TENANCY = "ocid1.tenancy.oc1..aaaaaaaaq3z5xqv4hn7fz2ob6a2fwq6jd4o7ryv7w3xk2pbrqazx5ny3gyja";
 const GIVEN_TOKEN = "Tok3n-GIVEN-by-config-(8q;X)";
@@ -27,6 +27,7 @@ function drWithReplication(rep: Partial<ReplicationArgs> = {}): GeoReplicatedStr
     tenancyId: TENANCY,
     homeRegionProvider: new oci.Provider("home", { region: "eu-frankfurt-1" }),
     bastionClientCidrs: ["203.0.113.0/24"],
+    credentials: { mode: "create", email: MM2_EMAIL },
     ...rep,
   };
   return args;
@@ -68,10 +69,13 @@ describe("replication layer (mock engine)", () => {
     expect(byType("oci:Identity/authToken:AuthToken")).to.have.length(0);
     expect(scanAll([GIVEN_TOKEN, Buffer.from(GIVEN_TOKEN).toString("base64")])).to.deep.equal([]);
     const props = parseProperties((await outputOf(dr.replication!.mm2Properties)).value as string);
+    // An existing user in a tenancy with identity domains: <tenancy>/<domain>/<user>/<pool>.
     expect(props.get("ams.sasl.jaas.config")).to.contain(
-      'username="mocktenancy/svc-mm2/ocid1.streampool.oc1.ams.',
+      'username="mocktenancy/Default/svc-mm2/ocid1.streampool.oc1.ams.',
     );
-    expect(props.get("fra.sasl.jaas.config")).to.contain(`username="mocktenancy/svc-mm2/${PEER_POOL}"`);
+    expect(props.get("fra.sasl.jaas.config")).to.contain(
+      `username="mocktenancy/Default/svc-mm2/${PEER_POOL}"`,
+    );
     resetRegistry();
     const plain = drWithReplication({
       credentials: { mode: "existing", userName: "svc-mm2", authToken: GIVEN_TOKEN },
@@ -139,7 +143,7 @@ describe("replication layer (mock engine)", () => {
     const secretId = (await outputOf(dr.replication!.tokenSecretId)).value as string;
     const policy = byType("oci:Identity/policy:Policy").find((p) => p.name.endsWith("secret-policy"))!;
     expect(policy.inputs.statements).to.deep.equal([
-      `Allow dynamic-group ${dg.inputs.name} to read secret-bundles in compartment id ${validDr().compartmentId} where target.secret.id = '${secretId}'`,
+      `Allow dynamic-group 'Default'/'${dg.inputs.name}' to read secret-bundles in compartment id ${validDr().compartmentId} where target.secret.id = '${secretId}'`,
     ]);
     for (const r of [dg, policy]) {
       expect(String(r.provider), r.name).to.contain("::home::");
@@ -153,16 +157,19 @@ describe("replication layer (mock engine)", () => {
     const group = byType("oci:Identity/group:Group")[0].inputs.name as string;
     const cid = validDr().compartmentId as string;
     expect(policy.inputs.statements).to.deep.equal([
-      `Allow group ${group} to use stream-pull in compartment id ${cid}`,
-      `Allow group ${group} to use stream-push in compartment id ${cid}`,
-      `Allow group ${group} to read streams in compartment id ${cid}`,
-      `Allow group ${group} to use connect-harness in compartment id ${cid} where target.connectharness.id = '${harnessId}'`,
+      `Allow group 'Default'/'${group}' to use stream-pull in compartment id ${cid}`,
+      `Allow group 'Default'/'${group}' to use stream-push in compartment id ${cid}`,
+      `Allow group 'Default'/'${group}' to read streams in compartment id ${cid}`,
+      `Allow group 'Default'/'${group}' to use connect-harness in compartment id ${cid} where target.connectharness.id = '${harnessId}'`,
     ]);
     expect(String(policy.provider)).to.contain("::home::");
   });
 
-  it("the fleet NSG has no ingress from anywhere but its own members and the bastion subnet", async () => {
+  it("the fleet NSG has no ingress from anywhere but its own members and the Bastion's endpoint", async () => {
     await build();
+    const bastion = byType("oci:Bastion/bastion:Bastion")[0];
+    const endpoint = `${String(bastion.outputs.privateEndpointIpAddress)}/32`;
+    expect(endpoint).to.match(/^10\.20\.2\.\d+\/32$/);
     const rules = byType("oci:Core/networkSecurityGroupSecurityRule:NetworkSecurityGroupSecurityRule").filter(
       (r) => r.name.startsWith("geo-dr-replication-fleet-nsg"),
     );
@@ -175,10 +182,9 @@ describe("replication layer (mock engine)", () => {
       ])
       .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
     expect(ingress).to.deep.equal([
-      ["CIDR_BLOCK", { destinationPortRange: { min: 22, max: 22 } }, "10.20.2.0/24"],
+      ["CIDR_BLOCK", { destinationPortRange: { min: 22, max: 22 } }, endpoint],
       ["NETWORK_SECURITY_GROUP", { destinationPortRange: { min: 8083, max: 8083 } }, "-"],
     ]);
-    const bastion = byType("oci:Bastion/bastion:Bastion")[0];
     expect(bastion.inputs.clientCidrBlockAllowLists).to.deep.equal(["203.0.113.0/24"]);
   });
 

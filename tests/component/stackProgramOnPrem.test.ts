@@ -19,6 +19,7 @@ function onPremConfig(extra: Record<string, { value: string; secret?: boolean }>
     [`${NS}:vcnCidr`]: c("10.30.0.0/16"),
     [`${NS}:tenancyId`]: c("ocid1.tenancy.oc1..aaaaaaaaq3z5xqv4hn7fz2ob6a2fwq6jd4o7ryv7w3xk2pbrqazx5ny3gyja"),
     [`${NS}:homeRegion`]: c("eu-frankfurt-1"),
+    [`${NS}:mm2UserEmail`]: c("mm2-onprem@example.com"),
     [`${NS}:replicationFlow`]: c("external-to-local"),
     [`${NS}:onPremCidrs`]: c(["172.16.0.0/16"]),
     [`${NS}:ipsecCpeIpAddress`]: c("198.51.100.10"),
@@ -70,7 +71,7 @@ describe("the stack program with on-premises config (pulumi up per stack)", func
       config: onPremConfig({ [`${NS}:externalKafkaPassword`]: { value: PASSWORD } }),
     });
     const vault = plain.resources.find((r) =>
-      String(r.inputs.secretName).endsWith("external-sasl-password"),
+      /external-sasl-password-[0-9a-f]{6}$/.test(String(r.inputs.secretName)),
     )!;
     expect((vault.inputs.secretContent as { content: unknown }).content).to.equal("[secret]");
     const missing = onPremConfig();

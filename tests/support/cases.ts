@@ -6,6 +6,9 @@ const COMPARTMENT = "ocid1.compartment.oc1..aaaaaaaa5x2rdkq4vfu6r3jgiqdjvnqwz7xq
 const PRIMARY_RPC = "ocid1.remotepeeringconnection.oc1.eu-frankfurt-1.aaaaaaaarpc";
 
 /** A valid dr configuration; each case below breaks one thing. */
+/** The email a created MirrorMaker user needs in a tenancy with identity domains. */
+export const MM2_EMAIL = "mm2-service@example.com";
+
 export function validDr(): GeoReplicatedStreamArgs {
   return {
     role: "dr",
@@ -25,6 +28,8 @@ export function validDr(): GeoReplicatedStreamArgs {
       vcnCidr: "10.10.0.0/16",
       mirrorMakerSubnetCidr: "10.10.2.0/24",
       remotePeeringConnectionId: PRIMARY_RPC,
+      // The primary's DNS listener (its peering bundle carries it): dr resolves its pool there.
+      dnsListenerIp: "10.10.2.53",
     },
   };
 }

@@ -5,7 +5,7 @@ import { checkActiveActive, resolveReplicationInfra } from "../../lib/config/val
 import { ValidationError } from "../../lib/errors";
 import { validateGeoReplicatedStreamArgs } from "../../lib/geoReplicatedStream";
 import { assertActiveActiveLoopFree } from "../../lib/replication/model";
-import { validDr } from "../support/cases";
+import { MM2_EMAIL, validDr } from "../support/cases";
 
 const TENANCY = "ocid1.tenancy.oc1..aaaaaaaaq3z5xqv4hn7fz2ob6a2fwq6jd4o7ryv7w3xk2pbrqazx5ny3gyja";
 
@@ -23,7 +23,11 @@ function activeActive(
     replication: peerReplication,
   };
   a.streams = [{ name: "orders", partitions: 6 }];
-  a.replication = { tenancyId: TENANCY, homeRegionProvider: undefined as never };
+  a.replication = {
+    tenancyId: TENANCY,
+    homeRegionProvider: undefined as never,
+    credentials: { mode: "create", email: MM2_EMAIL },
+  };
   edit(a);
   return a;
 }

@@ -103,6 +103,7 @@ const TABLE: {
       ...RICH_REPLICATION,
       replicationEnabled: "true",
       mm2UserName: "mm2-failback",
+      mm2UserEmail: "mm2-failback@example.com",
       mm2FleetSize: "1",
     },
   },
@@ -297,7 +298,7 @@ describe("automation: validation before any stack is touched", () => {
     {
       name: "an unusable fleet size",
       field: "dr.replication.fleet.ocpus",
-      change: (p) => (p.dr.mirrorMaker = { ocpus: 999 }),
+      change: (p) => (p.dr.mirrorMaker = { ocpus: 999, userEmail: "mm2-dr@example.com" }),
     },
     {
       name: "a token without its user",
@@ -326,7 +327,7 @@ describe("automation: validation before any stack is touched", () => {
       name: "a bad failback fleet (checked for the direction that runs it)",
       field: "primary.replication.fleet.ocpus",
       direction: "dr-to-primary",
-      change: (p) => (p.primary.mirrorMaker = { ocpus: 999 }),
+      change: (p) => (p.primary.mirrorMaker = { ocpus: 999, userEmail: "mm2-primary@example.com" }),
     },
   ];
   for (const c of cases) {
@@ -341,7 +342,7 @@ describe("automation: validation before any stack is touched", () => {
 
   it("checks the failback fleet only for the direction that runs it", () => {
     const pair = repoPair();
-    pair.primary.mirrorMaker = { ocpus: 999 };
+    pair.primary.mirrorMaker = { ocpus: 999, userEmail: "mm2-primary@example.com" };
     expect(() => validatePair(pair, "primary-to-dr")).to.not.throw();
   });
 

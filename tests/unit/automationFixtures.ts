@@ -35,6 +35,8 @@ export function repoPair(): PairConfig {
       streamSubnetCidr: "10.10.1.0/24",
       mirrorMakerSubnetCidr: "10.10.2.0/24",
       streams: STREAMS,
+      // Used only by the primary's failback fleet (dr-to-primary).
+      mirrorMaker: { userEmail: "mm2-primary@example.com" },
     },
     dr: {
       region: "eu-amsterdam-1",
@@ -43,7 +45,13 @@ export function repoPair(): PairConfig {
       streamSubnetCidr: "10.20.1.0/24",
       mirrorMakerSubnetCidr: "10.20.2.0/24",
       streams: STREAMS,
-      mirrorMaker: { fleetSize: 2, ocpus: 2, memoryInGbs: 16, bastionClientCidrs: ["203.0.113.0/24"] },
+      mirrorMaker: {
+        fleetSize: 2,
+        ocpus: 2,
+        memoryInGbs: 16,
+        bastionClientCidrs: ["203.0.113.0/24"],
+        userEmail: "mm2-dr@example.com",
+      },
     },
     replication: { tenancyId: TENANCY, homeRegion: "eu-frankfurt-1" },
   };
@@ -63,7 +71,7 @@ export function richPair(): PairConfig {
       streams: [{ name: "orders", partitions: 6, retentionHours: 168 }],
       autoCreateTopics: false,
       ociConfigProfile: "FRA",
-      mirrorMaker: { userName: "mm2-failback", fleetSize: 1 },
+      mirrorMaker: { userName: "mm2-failback", userEmail: "mm2-failback@example.com", fleetSize: 1 },
     },
     dr: {
       region: "eu-amsterdam-1",

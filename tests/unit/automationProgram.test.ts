@@ -97,7 +97,8 @@ describe("automation: the inline program under the mock engine, with the config 
     expect(props).to.contain(`fra.bootstrap.servers=${String(primary.outputs.bootstrapServers)}`);
     // Shared MM2 options, the existing user and the tenancy name, all from the config the API set.
     expect(props).to.match(/^fra->ams\.topics\.exclude=.*, test\\\\\.\.\*$/m);
-    expect(props).to.contain(`username="acme/mm2-dr/${String(primary.outputs.streamPoolId)}"`);
+    // The tenancy has identity domains (the default): the Kafka username carries the domain.
+    expect(props).to.contain(`username="acme/Default/mm2-dr/${String(primary.outputs.streamPoolId)}"`);
     expect(props).to.match(/^tasks\.max=8$/m);
     for (const i of ofType(dr, "oci:Core/instance:Instance")) {
       expect((i.inputs.shapeConfig as Record<string, unknown>).ocpus, i.name).to.equal(4);
@@ -108,7 +109,10 @@ describe("automation: the inline program under the mock engine, with the config 
     const rules = ofType(
       primary,
       "oci:Core/networkSecurityGroupSecurityRule:NetworkSecurityGroupSecurityRule",
-    ).filter((r) => r.inputs.direction === "INGRESS" && r.inputs.source === "10.20.8.0/24");
+    ).filter(
+      (r) =>
+        r.inputs.direction === "INGRESS" && r.inputs.source === "10.20.8.0/24" && r.inputs.protocol === "6",
+    );
     expect(
       rules.map((r) => (r.inputs.tcpOptions as { destinationPortRange: unknown }).destinationPortRange),
     ).to.deep.include({ min: 9092, max: 9092 });
@@ -148,10 +152,19 @@ describe("automation: the inline program under the mock engine, with the config 
     const before = footprint(primary);
     const after = footprint(primaryFailback);
     const added = [...after.keys()].filter((u) => !before.has(u));
-    // Only the home-region provider (IAM) is new outside the layer.
-    expect(added.map((u) => u.split("::").slice(2).join("::"))).to.deep.equal([
-      "pulumi:providers:oci::oci-home-eu-frankfurt-1",
-    ]);
+    // New outside the layer: the home-region provider (IAM), and the DNS forwarding the primary's
+    // fleet needs to resolve the dr pool's private FQDN (a forwarding endpoint, its 53/udp+tcp
+    // egress to dr's listener, and the resolver rule). Nothing that existed changes.
+    const dns = "oci-geo-streaming:index:GeoReplicatedStream$oci-geo-streaming:dns:PrivateDns$";
+    expect(added.map((u) => u.split("::").slice(2).join("::")).sort()).to.deep.equal(
+      [
+        "pulumi:providers:oci::oci-home-eu-frankfurt-1",
+        `${dns}oci:Core/networkSecurityGroupSecurityRule:NetworkSecurityGroupSecurityRule::geo-primary-dns-nsg-dns-to-peer-pool-udp`,
+        `${dns}oci:Core/networkSecurityGroupSecurityRule:NetworkSecurityGroupSecurityRule::geo-primary-dns-nsg-dns-to-peer-pool-tcp`,
+        `${dns}oci:Dns/resolverEndpoint:ResolverEndpoint::geo-primary-dns-forwarder`,
+        `${dns}oci:Dns/resolver:Resolver::geo-primary-dns-resolver`,
+      ].sort(),
+    );
     for (const [urn, inputs] of before) {
       expect(after.get(urn), urn).to.deep.equal(inputs);
     }
@@ -165,7 +178,11 @@ describe("automation: the inline program under the mock engine, with the config 
         role: "primary",
         field: "streams[0].retentionHours",
       },
-      { change: (p) => (p.dr.mirrorMaker = { ocpus: 999 }), role: "dr", field: "replication.fleet.ocpus" },
+      {
+        change: (p) => (p.dr.mirrorMaker = { ocpus: 999, userEmail: "mm2-dr@example.com" }),
+        role: "dr",
+        field: "replication.fleet.ocpus",
+      },
     ];
     for (const c of cases) {
       const bad = richPair();

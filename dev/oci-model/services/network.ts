@@ -3,6 +3,7 @@ import type { Obj, ResourceContext, ResourceHandler } from "../model";
 import { isKnownRegion } from "../../../lib/oci/regions";
 import { checkDnsLabel, cidrContains, cidrOverlaps, hostInCidr, parseCidr } from "../ipv4";
 import { hashHex, parseOcid } from "../ocid";
+import { resolverIdOf } from "./dns";
 
 function vcn(ctx: ResourceContext): Obj {
   const { name, inputs: inp, region, read, seed, common, reject } = ctx;
@@ -17,6 +18,8 @@ function vcn(ctx: ResourceContext): Obj {
     }
   }
   checkDnsLabel(inp.dnsLabel, reject);
+  // OCI creates the VCN's private DNS resolver with it (read through getCnvDnsResolverAssociation).
+  resolverIdOf(ctx.model, ctx.id, region);
   return {
     ...common,
     cidrBlock: inp.cidrBlock ?? cidrBlocks[0],

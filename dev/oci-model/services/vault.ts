@@ -37,8 +37,26 @@ function key(ctx: ResourceContext): Obj {
 }
 
 function secret(ctx: ResourceContext): Obj {
-  const { inputs: inp, common, sameRegion } = ctx;
+  const { inputs: inp, read, id, common, reject, sameRegion, model } = ctx;
   sameRegion("vaultId", inp.vaultId);
+  if (!read) {
+    const name = String(inp.secretName);
+    if (model.reservedSecretNames.has(`${String(inp.vaultId)}|${name}`)) {
+      reject(
+        `400-InvalidParameter: name already exists — a deleted secret named ${name} is pending deletion in vault ${String(inp.vaultId)}, and OCI keeps its name reserved until it is gone (30 days by default; terraform-provider-oci #1765). Give the new secret another name`,
+      );
+    }
+    const clash = model
+      .ofType("oci:Vault/secret:Secret")
+      .find(
+        ([other, s]) => other !== id && s.outputs.vaultId === inp.vaultId && s.outputs.secretName === name,
+      );
+    if (clash) {
+      reject(
+        `400-InvalidParameter: name already exists — secret ${clash[0]} in this vault is named ${name} (names are unique per vault)`,
+      );
+    }
+  }
   return {
     ...common,
     currentVersionNumber: "1",
