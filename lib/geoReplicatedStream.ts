@@ -245,6 +245,16 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
       dnsListenerIp: this.dnsListenerIp,
       peering: this.peering,
       ...(this.onPremises ? { onPremises: this.onPremisesOutput(this.onPremises) } : {}),
+      ...(this.resolved.externalKafka
+        ? {
+            externalKafka: {
+              alias: this.resolved.externalKafka.alias,
+              bootstrapServers: this.resolved.externalKafka.bootstrapServers,
+              brokerCidrs: this.resolved.externalKafka.brokerCidrs,
+              brokerPorts: this.resolved.externalKafka.brokerPorts,
+            },
+          }
+        : {}),
       ...(this.replication
         ? {
             connectHarnessId: this.replication.connectHarnessId,
@@ -255,6 +265,7 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
             mm2StreamIds: this.replication.mm2StreamIds,
             mm2Properties: this.replication.mm2Properties,
             userData: this.replication.userData,
+            kafkaDownload: this.replication.kafkaDownload,
           }
         : {}),
     };
@@ -287,6 +298,7 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
       ? {
           kind: c.kind,
           cidrs: this.resolved.onPremises!.cidrs,
+          ...this.onPremisesDns(),
           cpeId: c.cpeId,
           ipsecConnectionId: c.ipsecConnectionId,
           vpnTunnels: c.vpnTunnels,
@@ -294,10 +306,17 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
       : {
           kind: c.kind,
           cidrs: this.resolved.onPremises!.cidrs,
+          ...this.onPremisesDns(),
           virtualCircuitId: c.virtualCircuitId,
           virtualCircuitState: c.virtualCircuitState,
           virtualCircuitGatewayId: c.virtualCircuitGatewayId,
         };
+  }
+
+  /** The on-premises DNS server and its domains (forwarded to from here; it forwards the pool's FQDN to `dnsListenerIp`). */
+  private onPremisesDns(): Record<string, unknown> {
+    const dns = this.resolved.onPremises?.dns;
+    return dns ? { dnsServerIp: dns.serverIp, dnsDomains: dns.domains } : {};
   }
 
   private replicationInfo(infra: ResolvedReplicationInfra | undefined): PeerReplicationInfo {

@@ -12,6 +12,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { writeArtifacts } from "../plan/artifacts";
 import { renderOutputs, renderTree } from "../plan/format";
+import { analyzePaths, formatPaths } from "../plan/paths";
 import {
   PlanError,
   planDocument,
@@ -119,6 +120,9 @@ async function planAll(opts: PlanCliOptions, print: Print, printErr: Print): Pro
   const order = available.slice(0, last + 1).filter((s) => wanted.includes(s) || s === "primary");
 
   const outputs: Record<string, Record<string, unknown>> = {};
+  // What is deployed after each step, by stack (a later-step settings file replaces its stack).
+  const deployed = new Map<string, StackPlan>();
+  const broken: string[] = [];
   for (const stack of order) {
     const shown = wanted.includes(stack);
     print("");
@@ -142,6 +146,8 @@ async function planAll(opts: PlanCliOptions, print: Print, printErr: Print): Pro
       throw e;
     }
     outputs[stack] = referenceOutputsOf(plan);
+    outputs[plan.identity] = outputs[stack];
+    deployed.set(plan.identity, plan);
     if (!shown) {
       continue;
     }
@@ -159,6 +165,29 @@ async function planAll(opts: PlanCliOptions, print: Print, printErr: Print): Pro
     for (const a of writeArtifacts(plan, path.join(opts.outDir, stack))) {
       print(a.path ? `wrote ${path.relative(process.cwd(), a.path)}` : `skipped ${a.output}: ${a.skipped}`);
     }
+    // The reachability proof: every connection this stack needs, with the stacks deployed so far.
+    const report = analyzePaths(stack, [...deployed.values()]);
+    print("");
+    print(
+      `connections (${report.connections.length}), judged with stacks ${[...deployed.keys()].join(", ")}:`,
+    );
+    for (const line of formatPaths(report)) {
+      print(`  ${line}`);
+    }
+    const pathsFile = path.join(opts.outDir, `${stack}-paths.json`);
+    fs.writeFileSync(pathsFile, `${JSON.stringify(report, null, 2)}\n`);
+    print(`wrote ${path.relative(process.cwd(), pathsFile) || pathsFile}`);
+    for (const c of report.connections.filter((x) => !x.resolves || !x.reachable)) {
+      broken.push(`${stack}: ${c.from} → ${c.to}:${c.port}/${c.protocol}: ${c.missing}`);
+    }
+  }
+  if (broken.length > 0) {
+    printErr("");
+    printErr(`error: ${broken.length} needed connection(s) would not work in a real tenancy:`);
+    for (const b of broken) {
+      printErr(`  ${b}`);
+    }
+    return 1;
   }
   return 0;
 }

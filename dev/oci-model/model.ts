@@ -316,8 +316,15 @@ export class OciModel {
 
   /** Whether the tenancy uses identity domains (see {@link OciModelOptions.identityDomains}). */
   get identityDomains(): boolean {
-    return this.opts.identityDomains ?? true;
+    return this.tenancyIdentityDomains ?? this.opts.identityDomains ?? true;
   }
+
+  /** Makes the modelled tenancy classic (false) or one with identity domains (true). */
+  setIdentityDomains(value: boolean | undefined): void {
+    this.tenancyIdentityDomains = value;
+  }
+
+  private tenancyIdentityDomains?: boolean;
 
   /** State of a resource by OCID: registered in this run, given in `existing`, or synthesised. */
   describeExisting(type: string, ocid: unknown, region: string): Obj {

@@ -10,7 +10,7 @@
 import { spawn } from "child_process";
 import * as path from "path";
 import type { OciMocksOptions } from "../oci-model/ociMocks";
-import { listStacks, readProject, readStackConfig, StackConfig } from "./stackConfig";
+import { listStacks, readProject, readStackConfig, StackConfig, stackIdentity } from "./stackConfig";
 import { maskWire } from "../oci-model/wire";
 import type { WorkerRequest, WorkerResource, WorkerResponse } from "./worker";
 
@@ -33,6 +33,8 @@ export type PlannedResource = WorkerResource;
 export interface StackPlan {
   project: string;
   stack: string;
+  /** The stack it is planned as (itself, or the stack a later-step settings file updates). */
+  identity: string;
   /** Registration order. */
   resources: PlannedResource[];
   /** Stack outputs, every secret replaced by "[secret]". */
@@ -138,11 +140,12 @@ export async function runStack(opts: RunStackOptions): Promise<StackPlan> {
   const project = readProject(projectDir);
   const cfg = opts.config ? givenConfig(opts.config) : readStackConfig(project, opts.stack);
   const program = opts.program ? path.resolve(projectDir, opts.program) : project.main;
+  const identity = opts.config ? opts.stack : stackIdentity(project, opts.stack);
   const request: WorkerRequest = {
     projectDir,
     projectName: project.name,
     program,
-    stack: opts.stack,
+    stack: identity,
     config: cfg.config,
     secretKeys: cfg.secretKeys,
     secretStrings: cfg.secretStrings,
@@ -162,6 +165,7 @@ export async function runStack(opts: RunStackOptions): Promise<StackPlan> {
   const plan: StackPlan = {
     project: project.name,
     stack: opts.stack,
+    identity,
     resources: response.resources,
     outputs: maskWire(response.outputsWire, cfg.secretStrings) as Record<string, unknown>,
     logs,

@@ -76,6 +76,22 @@ function isSchema(v: unknown): v is Record<string, unknown> {
   );
 }
 
+/**
+ * The stack a settings file configures. A file may be a later step of another stack (the example
+ * active-active's `Pulumi.primary-active.yaml` is stack `primary` updated in place); it says so in
+ * a comment line `# offline-plan: same stack as <name>`, and is then planned as that stack (same
+ * URNs and ids), so that what other stacks read from it still matches.
+ */
+export function stackIdentity(project: PulumiProject, stack: string): string {
+  const file = [`Pulumi.${stack}.yaml`, `Pulumi.${stack}.yml`]
+    .map((f) => path.join(project.stackConfigDir, f))
+    .find((f) => fs.existsSync(f));
+  const m = file
+    ? /^#\s*offline-plan:\s*same stack as\s+([A-Za-z0-9._-]+)\s*$/m.exec(fs.readFileSync(file, "utf8"))
+    : null;
+  return m ? m[1] : stack;
+}
+
 /** Resolves the configuration a stack's program sees. */
 export function readStackConfig(project: PulumiProject, stack: string): StackConfig {
   const candidates = [`Pulumi.${stack}.yaml`, `Pulumi.${stack}.yml`].map((f) =>

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ReplicationArgs } from "../config/args";
 import { ResolvedArgs } from "../config/validate";
 import { ResolvedReplicationInfra } from "../config/validateReplication";
-import { renderUserData } from "../cloudinit";
+import { kafkaDownloadUrl, renderUserData } from "../cloudinit";
 import { DEFAULT_INTERNAL_REST_PORT, renderMm2Properties } from "../mm2";
 import { createStream } from "../streaming/streamingSite";
 import { MirrorMakerCredentials } from "./credentials";
@@ -71,6 +71,8 @@ export class ReplicationLayer extends pulumi.ComponentResource {
   public readonly userData: pulumi.Output<string>;
   /** Ids of the streams created for MM2, by name. */
   public readonly mm2StreamIds: pulumi.Output<Record<string, string>>;
+  /** Where the nodes download Kafka (the verified release), and the CIDR their NSG allows for it. */
+  public readonly kafkaDownload: { url: string; cidr: string };
 
   constructor(name: string, args: ReplicationLayerArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("oci-geo-streaming:replication:ReplicationLayer", name, {}, opts);
@@ -187,6 +189,10 @@ export class ReplicationLayer extends pulumi.ComponentResource {
       { ...child, dependsOn: streams.map(([, s]) => s) },
     );
 
+    this.kafkaDownload = {
+      url: kafkaDownloadUrl(infra.kafkaDownloadBaseUrl),
+      cidr: infra.kafkaDownloadCidr ?? "0.0.0.0/0",
+    };
     this.connectHarnessId = harness ? harness.id : pulumi.output(undefined);
     this.instanceIds = fleet.instanceIds;
     this.privateIps = fleet.privateIps;
@@ -201,6 +207,7 @@ export class ReplicationLayer extends pulumi.ComponentResource {
       mm2Properties: this.mm2Properties,
       userData: this.userData,
       mm2StreamIds: this.mm2StreamIds,
+      kafkaDownload: this.kafkaDownload,
     });
   }
 }

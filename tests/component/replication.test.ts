@@ -1,7 +1,14 @@
 import { expect } from "chai";
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
-import { byType, expectNothingRegistered, outputOf, resetRegistry, settle } from "../support/mockRuntime";
+import {
+  byType,
+  expectNothingRegistered,
+  outputOf,
+  resetRegistry,
+  setTenancy,
+  settle,
+} from "../support/mockRuntime";
 import { scanAll } from "../support/secretScan";
 import { GeoReplicatedStream } from "../../lib/geoReplicatedStream";
 import { GeoReplicatedStreamArgs, ReplicationArgs } from "../../lib/config/args";
@@ -33,7 +40,8 @@ function drWithReplication(rep: Partial<ReplicationArgs> = {}): GeoReplicatedStr
   return args;
 }
 
-async function build(rep: Partial<ReplicationArgs> = {}) {
+async function build(rep: Partial<ReplicationArgs> = {}, tenancy?: { identityDomains: boolean }) {
+  if (tenancy) setTenancy(tenancy);
   const ams = new oci.Provider("ams", { region: "eu-amsterdam-1" });
   const dr = new GeoReplicatedStream("geo-dr", drWithReplication(rep), { provider: ams });
   await outputOf(dr.replication!.userData);
@@ -222,6 +230,33 @@ describe("replication layer (mock engine)", () => {
       { kafkaDownloadBaseUrl: "http://mirror.example.com/kafka" },
       "replication.kafkaDownloadBaseUrl",
     ],
+    // Identity domains: OCI refuses a created user without an email there.
+    ["a created user without an email", { credentials: { mode: "create" } }, "replication.credentials.email"],
+    [
+      "a created user with a malformed email",
+      { credentials: { mode: "create", email: "mm2 at example.com" } },
+      "replication.credentials.email",
+    ],
+    [
+      "an existing user's domain in a classic tenancy",
+      {
+        identityDomains: false,
+        credentials: { mode: "existing", userName: "u", authToken: pulumi.secret("t"), domain: "Default" },
+      },
+      "replication.credentials.domain",
+    ],
+    [
+      "an identity domain name with a space",
+      {
+        credentials: { mode: "existing", userName: "u", authToken: pulumi.secret("t"), domain: "My Domain" },
+      },
+      "replication.credentials.domain",
+    ],
+    [
+      "identityDomains as a string",
+      { identityDomains: "yes" as unknown as boolean },
+      "replication.identityDomains",
+    ],
   ];
   for (const [title, rep, field] of invalid) {
     it(`refuses ${title} before registering anything (${field})`, async () => {
@@ -230,6 +265,52 @@ describe("replication layer (mock engine)", () => {
       await expectNothingRegistered(() => new GeoReplicatedStream("geo-dr", args), field);
     });
   }
+
+  it("refuses a replication pull without the peer's DNS listener before registering anything", async () => {
+    const args = drWithReplication();
+    delete args.peer!.dnsListenerIp;
+    await settle();
+    await expectNothingRegistered(() => new GeoReplicatedStream("geo-dr", args), "peer.dnsListenerIp");
+    const bad = drWithReplication();
+    bad.peer!.dnsListenerIp = "10.10.2.300";
+    await settle();
+    await expectNothingRegistered(() => new GeoReplicatedStream("geo-dr", bad), "peer.dnsListenerIp");
+  });
+
+  it("a classic tenancy needs no email, names groups plainly and leaves the domain out of the username", async () => {
+    const creds = { mode: "existing" as const, userName: "svc-mm2", authToken: pulumi.secret(GIVEN_TOKEN) };
+    const classic = await build({ identityDomains: false, credentials: creds }, { identityDomains: false });
+    const props = parseProperties((await outputOf(classic.replication!.mm2Properties)).value as string);
+    expect(props.get("fra.sasl.jaas.config")).to.contain(`username="mocktenancy/svc-mm2/${PEER_POOL}"`);
+    const policy = byType("oci:Identity/policy:Policy")[0];
+    expect(String((policy.inputs.statements as string[])[0])).to.match(
+      /^Allow dynamic-group [^'\s]+ to read/,
+    );
+    resetRegistry();
+    const created = await build(
+      { identityDomains: false, credentials: { mode: "create" } },
+      { identityDomains: false },
+    );
+    expect(created.replication).to.not.equal(undefined);
+    const user = byType("oci:Identity/user:User")[0];
+    expect(user.inputs.email).to.equal(undefined);
+  });
+
+  it("fails before creating any IAM resource when the tenancy is not what identityDomains says", async () => {
+    // identityDomains true (the default), but the tenancy is classic: the Domains API answers 404.
+    let error: unknown;
+    try {
+      await build({}, { identityDomains: false });
+    } catch (e) {
+      error = e;
+    }
+    expect(String(error)).to.contain("replication.identityDomains: tenancy");
+    expect(String(error)).to.contain("Set it to false for a classic tenancy");
+    await settle();
+    for (const t of ["oci:Identity/user:User", "oci:Identity/dynamicGroup:DynamicGroup"]) {
+      expect(byType(t), t).to.deep.equal([]);
+    }
+  });
 
   it("refuses a replication pull without a peer endpoint before registering anything", async () => {
     const args = drWithReplication();

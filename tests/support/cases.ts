@@ -370,6 +370,59 @@ function externalCases(): Case[] {
       /what authenticates MirrorMaker/,
     ],
     [
+      "broker host names without on-premises DNS",
+      (a) => (ext(a).bootstrapServers = "kafka1.dc1.corp.example:9093"),
+      "onPremises.dns",
+      /OCI private DNS answers only names of its own VCNs/,
+    ],
+    [
+      "a broker host name outside the on-premises DNS domains",
+      (a) => {
+        // ext() and onPrem() each set up the on-premises fixture afresh: one setup, then both edits.
+        withOnPremises(a);
+        a.externalKafka!.bootstrapServers = "kafka1.dc2.corp.example:9093";
+        a.onPremises!.dns = { domains: ["dc1.corp.example"], serverIp: "172.16.0.53" };
+      },
+      "onPremises.dns.domains",
+      /Add dc2\.corp\.example to onPremises\.dns\.domains/,
+    ],
+    [
+      "forwarding OCI's own namespace on premises",
+      (a) => (onPrem(a).dns = { domains: ["oraclecloud.com"], serverIp: "172.16.0.53" }),
+      "onPremises.dns.domains[0]",
+      /overlaps OCI's own namespace oraclecloud\.com/,
+    ],
+    [
+      "forwarding a parent of OCI's namespace (com)",
+      (a) => (onPrem(a).dns = { domains: ["corp.example", "com"], serverIp: "172.16.0.53" }),
+      "onPremises.dns.domains[1]",
+      /overlaps OCI's own namespace/,
+    ],
+    [
+      "an on-premises DNS domain that is not a name",
+      (a) => (onPrem(a).dns = { domains: ["dc1 corp"], serverIp: "172.16.0.53" }),
+      "onPremises.dns.domains[0]",
+      /not a domain name/,
+    ],
+    [
+      "on-premises DNS without domains",
+      (a) => (onPrem(a).dns = { domains: [], serverIp: "172.16.0.53" }),
+      "onPremises.dns.domains",
+      /is empty/,
+    ],
+    [
+      "an on-premises DNS server outside onPremises.cidrs",
+      (a) => (onPrem(a).dns = { domains: ["dc1.corp.example"], serverIp: "192.168.0.53" }),
+      "onPremises.dns.serverIp",
+      /no route leads there/,
+    ],
+    [
+      "an on-premises DNS server that is not an address",
+      (a) => (onPrem(a).dns = { domains: ["dc1.corp.example"], serverIp: "dns1.corp.example" }),
+      "onPremises.dns.serverIp",
+      /not an IPv4 address/,
+    ],
+    [
       "an external topic with 0 partitions",
       (a) => (ext(a).topics = [{ name: "ledger", partitions: 0 }]),
       "externalKafka.topics[0].partitions",

@@ -36,9 +36,15 @@ function install(): OciMocks {
 /** The process-wide mock engine (see dev/oci-model/ociMocks.ts). */
 export const mocks: OciMocks = install();
 
-/** Forgets every registration (done automatically before each test). */
+/** Forgets every registration (done automatically before each test); the tenancy has identity domains again. */
 export function resetRegistry(): void {
   mocks.reset();
+  mocks.model.setIdentityDomains(undefined);
+}
+
+/** What the modelled tenancy is like: classic IAM (`identityDomains: false`) or with identity domains. */
+export function setTenancy(t: { identityDomains: boolean }): void {
+  mocks.model.setIdentityDomains(t.identityDomains);
 }
 
 /** Every registration since the last reset, in registration order. */

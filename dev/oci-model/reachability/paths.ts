@@ -83,7 +83,7 @@ export class Reachability {
       if (!out.rule) {
         return { ok: false, hops, missing: out.missing, assumptions };
       }
-      hops.push(`egress allowed by ${out.rule.owner}`);
+      hops.push(`egress: ${out.rule.owner}`);
     } else {
       hops.push(
         `on premises ${src.ip} → ${src.link.kind === "ipsec" ? "IPSec" : "FastConnect"} ${src.link.name}`,
@@ -111,7 +111,7 @@ export class Reachability {
       if (!inbound.rule) {
         return { ok: false, hops, missing: inbound.missing, assumptions };
       }
-      hops.push(`${d.vnic.name} ${d.vnic.ip}:${port}/${protocol}, ingress allowed by ${inbound.rule.owner}`);
+      hops.push(`ingress: ${inbound.rule.owner}`, `${d.vnic.name} ${d.vnic.ip}:${port}/${protocol}`);
       // The reply: routed back from the receiver's subnet to the sender.
       const back = this.fromSubnet(d.vnic.subnetId, { kind: "ip", ip: srcIp }, assumptions);
       if (!back.ok) {
@@ -169,9 +169,16 @@ export class Reachability {
     );
     const nsgs = vnic.nsgIds.map((id) => this.g.nsgRules.get(id) ?? []);
     const rules = [...lists.flat(), ...nsgs.flat()];
-    const rule = rules.find(
-      (r) => r.direction === direction && this.matches(r, peer, port, protocol, peerVnic),
-    );
+    // Any matching rule allows the packet; the most specific one is the one worth naming.
+    const specificity = (r: SecurityRule) =>
+      r.peerType === "NETWORK_SECURITY_GROUP"
+        ? 100
+        : r.peerType === "SERVICE_CIDR_BLOCK"
+          ? 50
+          : (cidrOf(r.peer)?.prefix ?? 0);
+    const rule = rules
+      .filter((r) => r.direction === direction && this.matches(r, peer, port, protocol, peerVnic))
+      .sort((a, b) => specificity(b) - specificity(a))[0];
     const where =
       vnic.kind === "bastion"
         ? `the security list of subnet ${this.g.label(vnic.subnetId)} (the Bastion's endpoint has no NSG)`
@@ -265,7 +272,7 @@ export class Reachability {
           return {
             ok: false,
             hops,
-            missing: `route: ${dest} is sent to NAT gateway ${this.g.label(entity)}, but it is not on the internet`,
+            missing: `route: route table ${table} (subnet ${this.g.label(subnetId)}) has no rule for ${dest}: its ${rule.destination} rule sends it to NAT gateway ${this.g.label(entity)}, where a private address goes nowhere`,
           };
         }
         return { ok: true, delivery: { kind: "internet" }, hops };
@@ -439,19 +446,21 @@ export class Reachability {
         missing: `DRG ${this.g.label(drgId)} does not reach ${target.kind === "service" ? target.label : target.host}`,
       };
     }
-    const table =
-      this.g.get(tableId)?.name ??
-      (this.isDefaultTable(drgId, tableId) ? `default route table of ${this.g.label(drgId)}` : tableId);
+    const table = this.g.get(tableId)?.name ?? this.defaultTableName(drgId, tableId) ?? tableId;
     const hit = longest(target.ip, this.drgRoutes(drgId, tableId));
     if (!hit) {
+      const unpeered = this.g
+        .ofType("oci:Core/remotePeeringConnection:RemotePeeringConnection")
+        .filter((r) => r.state.drgId === drgId && !this.peerOf(r.id))
+        .map((r) => r.name);
       return {
         ok: false,
         hops,
-        missing: `DRG route: ${table} (entered from ${via}) has no route to ${target.ip}`,
+        missing: `DRG route: ${table} (entered from ${via}) has no route to ${target.ip}${unpeered.length ? ` (remote peering connection ${unpeered.join(", ")} of this DRG is not peered)` : ""}`,
       };
     }
     const [cidr, hop] = hit;
-    hops.push(`DRG ${this.g.label(drgId)} (${table}): ${cidr} → ${hop.name}`);
+    hops.push(`DRG ${this.g.label(drgId)}, ${table}: ${cidr} → ${hop.name}`);
     if (hop.kind === "vcn") {
       const attachment = this.g.get(hop.id);
       const vcnId = attachment ? this.attachedVcn(attachment) : undefined;
@@ -492,9 +501,13 @@ export class Reachability {
     return { ok: true, delivery: { kind: "onprem", link, ip: target.ip }, hops };
   }
 
-  private isDefaultTable(drgId: string, tableId: string): boolean {
+  /** The name of one of a DRG's two default route tables. */
+  private defaultTableName(drgId: string, tableId: string): string | undefined {
     const defaults =
       (this.g.get(drgId)?.state.defaultDrgRouteTables as Record<string, string>[] | undefined)?.[0] ?? {};
-    return Object.values(defaults).includes(tableId);
+    if (tableId === defaults.vcn) return "default table of VCN attachments (imports all)";
+    if (Object.values(defaults).includes(tableId))
+      return "default table of RPC/IPSec/VC attachments (imports VCNs)";
+    return undefined;
   }
 }
