@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { USAGE_EXIT_CODE } from "./args";
 import { runFailbackCli } from "./failback";
 import { runFailoverCli } from "./failover";
-import { KafkaCliIo, processIo } from "./kafkaCliIo";
+import { KafkaCliIo, runAsMain } from "./kafkaCliIo";
 
 export const PROGRAM = "oci-geo-streaming";
 
@@ -62,14 +62,6 @@ export async function main(argv: string[], io: KafkaCliIo): Promise<number> {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2), processIo()).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      // Only unexpected errors reach here (a user's mistake is a one-line message and an exit code).
-      process.stderr.write(`${PROGRAM}: ${(error as Error).stack ?? String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
+  // Only unexpected errors escape main (a user's mistake is a one-line message and an exit code).
+  runAsMain(PROGRAM, main);
 }
