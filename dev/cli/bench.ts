@@ -16,6 +16,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
+import { listValue, parseCommand, USAGE_EXIT_CODE, UsageError, usageErrorLine } from "../../lib/cli/args";
 import { defaultSettings, runBench } from "../bench/bench";
 import { formatReport } from "../bench/benchReport";
 import { repoRoot } from "../rehearsal/kafkaRuntime";
@@ -38,33 +39,27 @@ export interface BenchCliOptions {
 }
 
 export function parseBenchArgs(argv: string[], cwd = process.cwd()): BenchCliOptions | "help" {
+  const parsed = parseCommand(argv, {
+    usage: USAGE,
+    options: {
+      quick: { type: "boolean" },
+      "oci-write-quota": { type: "boolean" },
+      keep: { type: "boolean" },
+      only: { type: "string" },
+      candidates: { type: "string" },
+      out: { type: "string" },
+    },
+  });
+  if (parsed === "help") return "help";
+  const v = parsed.values;
   const options: BenchCliOptions = {
-    quick: false,
-    ociWriteQuota: false,
-    outDir: path.join(repoRoot(), "out", "bench"),
-    keep: false,
+    quick: v.quick ?? false,
+    ociWriteQuota: v["oci-write-quota"] ?? false,
+    outDir: v.out !== undefined ? path.resolve(cwd, v.out) : path.join(repoRoot(), "out", "bench"),
+    keep: v.keep ?? false,
   };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "-h" || a === "--help") return "help";
-    else if (a === "--quick") options.quick = true;
-    else if (a === "--oci-write-quota") options.ociWriteQuota = true;
-    else if (a === "--keep") options.keep = true;
-    else if (a === "--only") {
-      const v = argv[++i];
-      if (v === undefined)
-        throw new Error("--only needs configuration ids separated by commas (a, b, c, candidates)");
-      options.only = v.split(",").filter((n) => n !== "");
-    } else if (a === "--candidates") {
-      const v = argv[++i];
-      if (v === undefined) throw new Error("--candidates needs a value (names separated by commas, or none)");
-      options.candidates = v === "none" ? [] : v.split(",").filter((n) => n !== "");
-    } else if (a === "--out") {
-      const v = argv[++i];
-      if (!v) throw new Error("--out needs a value");
-      options.outDir = path.resolve(cwd, v);
-    } else throw new Error(`unknown argument ${a}`);
-  }
+  if (v.only !== undefined) options.only = listValue(v.only);
+  if (v.candidates !== undefined) options.candidates = v.candidates === "none" ? [] : listValue(v.candidates);
   return options;
 }
 
@@ -73,8 +68,9 @@ export async function main(argv: string[]): Promise<number> {
   try {
     options = parseBenchArgs(argv);
   } catch (error) {
-    console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
-    return 2;
+    if (!(error instanceof UsageError)) throw error;
+    console.error(usageErrorLine("bench", error, "npm run bench --"));
+    return USAGE_EXIT_CODE;
   }
   if (options === "help") {
     console.log(USAGE);

@@ -10,6 +10,14 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import {
+  listValue,
+  parseCommand,
+  runCommand,
+  USAGE_EXIT_CODE,
+  UsageError,
+  usageErrorLine,
+} from "../../lib/cli/args";
 import { writeArtifacts } from "../plan/artifacts";
 import { renderOutputs, renderTree } from "../plan/format";
 import { analyzePaths, formatPaths } from "../plan/paths";
@@ -38,31 +46,18 @@ export interface PlanCliOptions {
   stacks: string[];
 }
 
-/** Parses the command line; throws a usage message on bad input. */
+/** Parses the command line; throws a {@link UsageError} on bad input. */
 export function parseArgs(argv: string[], cwd = process.cwd()): PlanCliOptions | "help" {
-  let projectDir = cwd;
-  let outDir: string | undefined;
-  const stacks: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "-h" || a === "--help") {
-      return "help";
-    } else if (a === "--project" || a === "--out") {
-      const v = argv[++i];
-      if (!v) {
-        throw new Error(`${a} needs a value`);
-      }
-      if (a === "--project") {
-        projectDir = path.resolve(cwd, v);
-      } else {
-        outDir = path.resolve(cwd, v);
-      }
-    } else if (a.startsWith("-")) {
-      throw new Error(`unknown option ${a}`);
-    } else {
-      stacks.push(...a.split(",").filter((s) => s !== ""));
-    }
-  }
+  const parsed = parseCommand(argv, {
+    command: "npm run plan --",
+    usage: USAGE,
+    options: { project: { type: "string" }, out: { type: "string" } },
+    maxPositionals: Number.POSITIVE_INFINITY,
+  });
+  if (parsed === "help") return "help";
+  const projectDir = parsed.values.project !== undefined ? path.resolve(cwd, parsed.values.project) : cwd;
+  const outDir = parsed.values.out !== undefined ? path.resolve(cwd, parsed.values.out) : undefined;
+  const stacks = parsed.positionals.flatMap(listValue);
   return { projectDir, outDir: outDir ?? path.join(projectDir, "out", "plan"), stacks };
 }
 
@@ -81,8 +76,9 @@ export async function main(
   try {
     opts = parseArgs(argv);
   } catch (e) {
-    printErr(`error: ${(e as Error).message}\n${USAGE}`);
-    return 2;
+    if (!(e instanceof UsageError)) throw e;
+    printErr(usageErrorLine("error", e, "npm run plan --"));
+    return USAGE_EXIT_CODE;
   }
   if (opts === "help") {
     print(USAGE);
@@ -200,7 +196,5 @@ function indent(text: string): string {
 }
 
 if (require.main === module) {
-  void main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
+  runCommand("plan", (argv) => main(argv), "npm run plan --");
 }

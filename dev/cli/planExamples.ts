@@ -8,6 +8,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { parseCommand, runCommand, USAGE_EXIT_CODE, UsageError, usageErrorLine } from "../../lib/cli/args";
 import { stacksInOrder } from "../plan/runStack";
 import { main as plan } from "./plan";
 
@@ -20,15 +21,37 @@ export function listExamples(dir: string): string[] {
     .sort();
 }
 
+const USAGE = `usage: npm run plan:examples -- [example ...]
+
+Plans every example in examples/ (or the ones named) offline, as npm run plan does for this repo's
+stacks, and writes out/examples/<example>/<stack>.json.`;
+
 /** Plans the named examples (default: all); returns the process exit code. */
 export async function main(argv: string[], root = process.cwd()): Promise<number> {
+  let names: string[];
+  try {
+    const parsed = parseCommand(argv, {
+      usage: USAGE,
+      options: {},
+      maxPositionals: Number.POSITIVE_INFINITY,
+    });
+    if (parsed === "help") {
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    names = parsed.positionals;
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`${usageErrorLine("error", e, "npm run plan:examples --")}\n`);
+    return USAGE_EXIT_CODE;
+  }
   const dir = path.join(root, "examples");
   const all = listExamples(dir);
-  const wanted = argv.length > 0 ? argv : all;
+  const wanted = names.length > 0 ? names : all;
   for (const name of wanted) {
     if (!all.includes(name)) {
       process.stderr.write(`error: unknown example '${name}' (found: ${all.join(", ")})\n`);
-      return 2;
+      return USAGE_EXIT_CODE;
     }
   }
   for (const name of wanted) {
@@ -49,7 +72,5 @@ export async function main(argv: string[], root = process.cwd()): Promise<number
 }
 
 if (require.main === module) {
-  void main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
+  runCommand("plan:examples", (argv) => main(argv), "npm run plan:examples --");
 }

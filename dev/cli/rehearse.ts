@@ -15,6 +15,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
+import { numberValue, parseCommand, USAGE_EXIT_CODE, UsageError, usageErrorLine } from "../../lib/cli/args";
 import { readProject, readStackConfig } from "../plan/stackConfig";
 import { ensureKafkaRuntime, repoRoot, type KafkaRuntime } from "../rehearsal/kafkaRuntime";
 import { logTail, waitForTopicRecords, type MirrorMakerHandle } from "../rehearsal/mirrorMaker";
@@ -51,28 +52,34 @@ export interface RehearseOptions {
   keep: boolean;
 }
 
-/** Parses the command line; throws on bad input. */
+/** Parses the command line; throws a {@link UsageError} on bad input. */
 export function parseArgs(argv: string[]): RehearseOptions | "help" {
-  const options: RehearseOptions = { records: 20_000, nodes: 1, valueBytes: 512, keep: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "-h" || a === "--help") return "help";
-    if (a === "--keep") {
-      options.keep = true;
-      continue;
-    }
-    const key = { "--records": "records", "--nodes": "nodes", "--value-bytes": "valueBytes" }[a] as
-      "records" | "nodes" | "valueBytes" | undefined;
-    if (!key) throw new Error(`unknown option ${a}`);
-    const value = Number(argv[++i]);
-    const min = key === "valueBytes" ? 64 : 1;
-    const max = key === "valueBytes" ? 1_000_000 : key === "nodes" ? 4 : 10_000_000;
-    if (!Number.isInteger(value) || value < min || value > max) {
-      throw new Error(`${a} needs a whole number from ${min} to ${max}`);
-    }
-    options[key] = value;
-  }
-  return options;
+  const parsed = parseCommand(argv, {
+    usage: USAGE,
+    options: {
+      records: { type: "string" },
+      nodes: { type: "string" },
+      "value-bytes": { type: "string" },
+      keep: { type: "boolean" },
+    },
+  });
+  if (parsed === "help") return "help";
+  const v = parsed.values;
+  const whole = (flag: string, text: string | undefined, min: number, max: number, fallback: number) =>
+    text === undefined
+      ? fallback
+      : numberValue(flag, text, {
+          min,
+          max,
+          integer: true,
+          what: `needs a whole number from ${min} to ${max}`,
+        });
+  return {
+    records: whole("--records", v.records, 1, 10_000_000, 20_000),
+    nodes: whole("--nodes", v.nodes, 1, 4, 1),
+    valueBytes: whole("--value-bytes", v["value-bytes"], 64, 1_000_000, 512),
+    keep: v.keep ?? false,
+  };
 }
 
 /** The primary stack's declared streams (Pulumi.primary.yaml), or the built-in defaults. */
@@ -367,8 +374,9 @@ async function main(): Promise<void> {
   try {
     options = parseArgs(process.argv.slice(2));
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
-    process.exit(2);
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`${usageErrorLine("rehearse", error, "npm run rehearse --")}\n`);
+    process.exit(USAGE_EXIT_CODE);
   }
   if (options === "help") {
     line(USAGE);

@@ -19,7 +19,16 @@ import { resolveNetwork } from "../config/validate";
 import { resolveStreams, validateRegion } from "../config/primitives";
 import { ValidationError } from "../errors";
 import { validateGeoReplicatedStreamArgs, ValidatedArgs } from "../geoReplicatedStream";
-import { argsFromConfig, configuredPeer } from "../program/stackProgram";
+import {
+  DEFAULTS,
+  PROGRAM_CONFIG_KEYS as SETTING_KEYS,
+  ProgramConfigKey,
+  readStackSettings,
+  settingOf,
+  settingText,
+  StackConfigReader,
+} from "../config/settings";
+import { argsFromSettings, configuredPeer } from "../program/stackProgram";
 
 /** Project name (and config namespace) of the stacks; the repo's Pulumi.yaml uses the same. */
 export const DEFAULT_PROJECT_NAME = "oci-geo-streaming";
@@ -158,66 +167,12 @@ export interface PairIdentity {
 }
 
 /**
- * Every config key (without namespace) the stack program reads; anything in a stack's config under
- * these keys that {@link stackConfigFor} does not produce is removed when config is applied, so a
- * value from an earlier direction (such as `peerStack`) cannot linger. Matches Pulumi.yaml's schema.
+ * Every config key (without namespace) the stack program reads: the project settings of
+ * lib/config/settings.ts. Anything in a stack's config under these keys that {@link stackConfigFor}
+ * does not produce is removed when config is applied, so a value from an earlier direction (such as
+ * `peerStack`) cannot linger.
  */
-export const PROGRAM_CONFIG_KEYS = [
-  "role",
-  "compartmentId",
-  "vcnCidr",
-  "streamSubnetCidr",
-  "mirrorMakerSubnetCidr",
-  "streams",
-  "partitionQuota",
-  "autoCreateTopics",
-  "kmsKeyId",
-  "existingStreamPoolId",
-  "peerRegion",
-  "peerVcnCidr",
-  "peerMirrorMakerSubnetCidr",
-  "primaryStack",
-  "ociConfigProfile",
-  "tenancyId",
-  "homeRegion",
-  "tenancyName",
-  "replicationEnabled",
-  "mm2UserName",
-  "mm2AuthToken",
-  "mm2UserEmail",
-  "mm2UserDomain",
-  "identityDomains",
-  "vaultId",
-  "vaultKeyId",
-  "mm2FleetSize",
-  "mm2Shape",
-  "mm2Ocpus",
-  "mm2MemoryGbs",
-  "mm2ImageId",
-  "bastionClientCidrs",
-  "topicsInclude",
-  "topicsExclude",
-  "groupsInclude",
-  "groupsExclude",
-  "replicationPolicy",
-  "tasksMax",
-  "kafkaDownloadBaseUrl",
-  "kafkaDownloadCidr",
-  "peerStack",
-  // On-premises stacks (not part of a primary/dr pair: the pair helpers never set these keys, so
-  // applying a pair's config clears them).
-  "replicationFlow",
-  "onPremCidrs",
-  "onPremDnsDomains",
-  "onPremDnsServerIp",
-  "ipsecCpeIpAddress",
-  "ipsecIkeVersion",
-  "fastConnectVirtualCircuitId",
-  "externalKafka",
-  "externalKafkaPassword",
-  "externalKafkaClientKeyPem",
-  "externalKafkaClientKeyPassword",
-] as const;
+export const PROGRAM_CONFIG_KEYS: readonly ProgramConfigKey[] = SETTING_KEYS;
 
 /** The full keys (`oci:region` and `<project>:<key>`) config application manages for a project. */
 export function managedConfigKeys(projectName: string): string[] {
@@ -327,16 +282,17 @@ export function stackConfigFor(
   const site = pair[role];
   const out: StackConfigMap = {};
   const ns = id.projectName;
-  const set = (key: string, value: string | number | boolean | object | undefined, secret = false) => {
+  // Every key goes through the settings table: its text form, type-checked (a pair field of the
+  // wrong type fails here, naming the key), and a key that is not a setting cannot be written.
+  const set = (key: ProgramConfigKey, value: string | number | boolean | object | undefined) => {
     if (value === undefined) {
       return;
     }
-    const text =
-      typeof value === "string" ? value : typeof value === "object" ? JSON.stringify(value) : String(value);
-    out[key.includes(":") ? key : `${ns}:${key}`] = secret ? { value: text, secret: true } : { value: text };
+    const text = settingText(key, value, ns);
+    out[`${ns}:${key}`] = settingOf(key)?.secret ? { value: text, secret: true } : { value: text };
   };
 
-  set("oci:region", site.region);
+  out["oci:region"] = { value: site.region };
   set("role", role);
   set("compartmentId", site.compartmentId);
   set("vcnCidr", site.vcnCidr);
@@ -356,7 +312,8 @@ export function stackConfigFor(
     // loop-free): its remote copies, which dr's consumers read, and its forward offset syncs, which
     // failback's translation needs, must not be deleted with its replication layer.
     replicationEnabled = pair.replication
-      ? direction === "primary-to-dr" || (pair.replication.replicationPolicy ?? "prefixed") === "prefixed"
+      ? direction === "primary-to-dr" ||
+        (pair.replication.replicationPolicy ?? DEFAULTS.replicationPolicy) === "prefixed"
       : undefined;
   } else if (direction === "dr-to-primary") {
     set("peerStack", id.qualified.dr);
@@ -376,7 +333,7 @@ export function stackConfigFor(
     set("tenancyName", r.tenancyName);
     set("replicationEnabled", replicationEnabled);
     set("mm2UserName", mm.userName);
-    set("mm2AuthToken", mm.authToken, true);
+    set("mm2AuthToken", mm.authToken);
     set("mm2UserEmail", mm.userEmail);
     set("mm2UserDomain", mm.userDomain);
     set("identityDomains", r.identityDomains);
@@ -433,48 +390,13 @@ function expectedPeering(pair: PairConfig, of: Role): PeerArgs {
   };
 }
 
-/**
- * Reads a {@link StackConfigMap} the way `pulumi.Config` reads the config the engine passes
- * (`get`, `getNumber` = parseFloat, `getBoolean` = "true"/"false", `getObject` = JSON.parse).
- */
-function configReader(config: StackConfigMap, ns: string) {
+/** Reads a {@link StackConfigMap} the way `pulumi.Config` reads the config the engine passes. */
+function configReader(config: StackConfigMap, ns: string): StackConfigReader {
   const raw = (key: string) => config[`${ns}:${key}`]?.value;
   return {
     get: raw,
-    require(key: string): string {
-      const v = raw(key);
-      if (v === undefined) {
-        throw new ValidationError(key, `is required (config ${ns}:${key})`);
-      }
-      return v;
-    },
-    getNumber(key: string): number | undefined {
-      const v = raw(key);
-      if (v === undefined) {
-        return undefined;
-      }
-      const n = parseFloat(v);
-      if (isNaN(n)) {
-        throw new ValidationError(key, `"${v}" is not a number`);
-      }
-      return n;
-    },
-    getBoolean(key: string): boolean | undefined {
-      const v = raw(key);
-      if (v === undefined || v === "true" || v === "false") {
-        return v === undefined ? undefined : v === "true";
-      }
-      throw new ValidationError(key, `"${v}" is not true or false`);
-    },
-    getObject<T>(key: string): T | undefined {
-      const v = raw(key);
-      return v === undefined ? undefined : (JSON.parse(v) as T);
-    },
     // Validation needs the token's kind (a secret), not its value.
-    requireSecret(key: string): pulumi.Output<string> {
-      this.require(key);
-      return pulumi.secret("[auth token]");
-    },
+    getSecret: (key) => (raw(key) !== undefined ? pulumi.secret(`[${key}]`) : undefined),
   };
 }
 
@@ -491,12 +413,12 @@ export function stackArgsFor(
 ): GeoReplicatedStreamArgs {
   const id = pairIdentity(pair);
   const config = stackConfigFor(pair, role, direction);
-  const cfg = configReader(config, id.projectName);
+  const settings = readStackSettings(configReader(config, id.projectName), id.projectName);
   const peer =
-    role === "dr" || cfg.get("peerStack") !== undefined
+    role === "dr" || settings.peerStack !== undefined
       ? expectedPeering(pair, other(role))
-      : configuredPeer(cfg);
-  return argsFromConfig(cfg, config["oci:region"]?.value as string, peer);
+      : configuredPeer(settings);
+  return argsFromSettings(settings, config["oci:region"]?.value as string, peer);
 }
 
 /**

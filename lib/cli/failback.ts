@@ -1,5 +1,6 @@
 /**
- * `npm run failback -- <status|reverse|wait|translate|restore> [options]`
+ * `oci-geo-streaming failback <status|reverse|wait|translate|restore> [options]`
+ * (in a clone: `npm run failback -- …`)
  *
  * The failback after a failover, one resumable step at a time; where it stands is kept in a state
  * file (`--state`, default out/failback/state.json), written atomically after each step. Every step
@@ -16,11 +17,12 @@
  * OCI_GEO_PRIMARY_KAFKA_*, the names lib/failover/connection.ts documents with DR_/PRIMARY_ added)
  * or from `--dr-config` / `--primary-config` properties files; never a password flag.
  *
- * Exit codes: 0 done; 1 usage, state file, connection or unexpected error; 2 refused (step order,
- * a group refused or failed); 3 `wait` timed out; 4 a Pulumi stack update failed (see the message;
- * run the step again to resume).
+ * Exit codes: 0 done; 1 state file, connection or unexpected error; 2 usage error or refused (step
+ * order, a group refused or failed); 3 `wait` timed out; 4 a Pulumi stack update failed (see the
+ * message; run the step again to resume).
  */
 import { KafkaCliIo, runAsMain } from "./kafkaCliIo";
+import { listValue, numberValue, parseCommand, USAGE_EXIT_CODE, UsageError, usageErrorLine } from "./args";
 
 import {
   completeFailback,
@@ -71,7 +73,9 @@ const envList = (cluster: Cluster): string =>
     .map((n) => `    ${clusterEnvName(cluster, n)}`)
     .join("\n");
 
-export const USAGE = `usage: npm run failback -- <step> [options]
+export const COMMAND = "oci-geo-streaming failback";
+
+export const USAGE = `usage: ${COMMAND} <step> [options]
 
 steps (in order; each resumable, recorded in --state):
 ${["status", ...FAILBACK_STEPS].map((s) => `  ${s.padEnd(10)} ${s === "status" ? "where the failback stands and the next step" : STEP_DESCRIPTIONS[s as FailbackStep]}`).join("\n")}
@@ -131,119 +135,73 @@ const SECRET_FLAGS = [
   "--primary-password",
 ];
 
-/** Parses the command line; throws an Error naming the option on bad input. */
+const OPTIONS = {
+  state: { type: "string" },
+  pair: { type: "string" },
+  "primary-alias": { type: "string" },
+  "dr-alias": { type: "string" },
+  topic: { type: "string", multiple: true },
+  group: { type: "string", multiple: true },
+  timeout: { type: "string" },
+  poll: { type: "string" },
+  "checkpoint-wait": { type: "string" },
+  overwrite: { type: "boolean" },
+  "dry-run": { type: "boolean" },
+  "no-capture": { type: "boolean" },
+  force: { type: "boolean" },
+  json: { type: "boolean" },
+  "dr-config": { type: "string" },
+  "primary-config": { type: "string" },
+  separator: { type: "string" },
+} as const;
+
+/** Parses the command line; throws a {@link UsageError} naming the option on bad input. */
 export function parseFailbackArgs(argv: string[]): FailbackCliOptions | "help" {
-  let step: FailbackCliOptions["step"] | undefined;
-  const o: Omit<FailbackCliOptions, "step"> = {
-    stateFile: DEFAULT_STATE_FILE,
-    timeoutMs: 600_000,
-    pollMs: 5_000,
-    checkpointWaitMs: 0,
-    overwrite: false,
-    dryRun: false,
-    capture: true,
-    force: false,
-    json: false,
-    policy: { type: "prefixed", separator: "." },
-  };
-  const topics: string[] = [];
-  const groups: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const raw = argv[i];
-    const eq = raw.startsWith("--") ? raw.indexOf("=") : -1;
-    const a = eq > 0 ? raw.slice(0, eq) : raw;
-    const inline = eq > 0 ? raw.slice(eq + 1) : undefined;
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || v === "" || (inline === undefined && v.startsWith("--")))
-        throw new Error(`${a} needs a value`);
-      return v;
-    };
-    const seconds = (): number => {
-      const v = value();
-      const n = Number(v);
-      if (!Number.isFinite(n) || n < 0) throw new Error(`${a} must be a number of seconds >= 0, not ${v}`);
-      return Math.round(n * 1000);
-    };
-    if (SECRET_FLAGS.includes(a)) {
-      throw new Error(
-        `${a} is not accepted: a password on the command line leaks into ps, shell history and logs. Set ${clusterEnvName("dr", ENV.password)} / ${clusterEnvName("primary", ENV.password)} or put it in the --dr-config / --primary-config file`,
-      );
-    }
-    switch (a) {
-      case "-h":
-      case "--help":
-        return "help";
-      case "--state":
-        o.stateFile = value();
-        break;
-      case "--pair":
-        o.pairFile = value();
-        break;
-      case "--primary-alias":
-        o.primaryAlias = value();
-        break;
-      case "--dr-alias":
-        o.drAlias = value();
-        break;
-      case "--topic":
-      case "--topics":
-        topics.push(
-          ...value()
-            .split(",")
-            .map((t) => t.trim())
-            .filter((t) => t !== ""),
+  const why = `a password on the command line leaks into ps, shell history and logs. Set ${clusterEnvName("dr", ENV.password)} / ${clusterEnvName("primary", ENV.password)} or put it in the --dr-config / --primary-config file`;
+  // --topics is another name of --topic (in order with it).
+  const args = argv.map((a) => a.replace(/^--topics(?==|$)/, "--topic"));
+  const parsed = parseCommand(args, {
+    command: COMMAND,
+    usage: USAGE,
+    options: OPTIONS,
+    maxPositionals: Number.POSITIVE_INFINITY,
+    refused: Object.fromEntries(SECRET_FLAGS.map((f) => [f, why])),
+  });
+  if (parsed === "help") return "help";
+  const v = parsed.values;
+  const seconds = (flag: keyof typeof OPTIONS, text: string | undefined, fallbackMs: number): number =>
+    text === undefined
+      ? fallbackMs
+      : Math.round(
+          numberValue(`--${flag}`, text, { min: 0, what: "must be a number of seconds >= 0" }) * 1000,
         );
-        break;
-      case "--group":
-        groups.push(value());
-        break;
-      case "--timeout":
-        o.timeoutMs = seconds();
-        break;
-      case "--poll":
-        o.pollMs = Math.max(100, seconds());
-        break;
-      case "--checkpoint-wait":
-        o.checkpointWaitMs = seconds();
-        break;
-      case "--overwrite":
-        o.overwrite = true;
-        break;
-      case "--dry-run":
-        o.dryRun = true;
-        break;
-      case "--no-capture":
-        o.capture = false;
-        break;
-      case "--force":
-        o.force = true;
-        break;
-      case "--json":
-        o.json = true;
-        break;
-      case "--dr-config":
-        o.drConfig = value();
-        break;
-      case "--primary-config":
-        o.primaryConfig = value();
-        break;
-      case "--separator":
-        o.policy = { type: "prefixed", separator: value() };
-        break;
-      default:
-        if (raw.startsWith("-")) throw new Error(`unknown option ${raw}`);
-        if (step !== undefined) throw new Error(`one step at a time: got '${step}' and '${raw}'`);
-        if (raw !== "status" && !(FAILBACK_STEPS as readonly string[]).includes(raw)) {
-          throw new Error(`unknown step '${raw}': use status, ${FAILBACK_STEPS.join(", ")}`);
-        }
-        step = raw as FailbackCliOptions["step"];
-    }
+  const raw = parsed.positionals[0];
+  if (raw === undefined) throw new UsageError(`a step is required: status, ${FAILBACK_STEPS.join(", ")}`);
+  if (raw !== "status" && !(FAILBACK_STEPS as readonly string[]).includes(raw)) {
+    throw new UsageError(`unknown step '${raw}': use status, ${FAILBACK_STEPS.join(", ")}`);
   }
-  if (!step) throw new Error(`a step is required: status, ${FAILBACK_STEPS.join(", ")}`);
+  if (parsed.positionals.length > 1) {
+    throw new UsageError(`one step at a time: got '${raw}' and '${parsed.positionals[1]}'`);
+  }
+  const topics = (v.topic ?? []).flatMap(listValue);
+  const groups = v.group ?? [];
   return {
-    step,
-    ...o,
+    step: raw as FailbackCliOptions["step"],
+    stateFile: v.state ?? DEFAULT_STATE_FILE,
+    pairFile: v.pair,
+    primaryAlias: v["primary-alias"],
+    drAlias: v["dr-alias"],
+    timeoutMs: seconds("timeout", v.timeout, 600_000),
+    pollMs: Math.max(100, seconds("poll", v.poll, 5_000)),
+    checkpointWaitMs: seconds("checkpoint-wait", v["checkpoint-wait"], 0),
+    overwrite: v.overwrite ?? false,
+    dryRun: v["dry-run"] ?? false,
+    capture: !(v["no-capture"] ?? false),
+    force: v.force ?? false,
+    json: v.json ?? false,
+    drConfig: v["dr-config"],
+    primaryConfig: v["primary-config"],
+    policy: { type: "prefixed", separator: v.separator ?? "." },
     topics: topics.length > 0 ? topics : undefined,
     groups: groups.length > 0 ? groups : undefined,
   };
@@ -386,8 +344,9 @@ export async function runFailbackCli(argv: string[], io: FailbackCliIo): Promise
   try {
     opts = parseFailbackArgs(argv);
   } catch (e) {
-    io.err(`failback: ${(e as Error).message}\n\n${USAGE}`);
-    return 1;
+    if (!(e instanceof UsageError)) throw e;
+    io.err(usageErrorLine(COMMAND, e));
+    return USAGE_EXIT_CODE;
   }
   if (opts === "help") {
     io.out(USAGE);

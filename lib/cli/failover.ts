@@ -1,15 +1,18 @@
 /**
- * `npm run failover -- --source fra [--group g]... [--dry-run] [--json] [--config file]`
+ * `oci-geo-streaming failover --source fra [--group g]... [--dry-run] [--json] [--config file]`
+ * (in a clone: `npm run failover -- …`)
  *
  * Commits, on the dr cluster, each consumer group's offsets translated from MirrorMaker 2's
  * checkpoints, so that the group's consumers resume on the remote topics (`fra.<topic>`). Connection
  * settings come from the environment or a properties file (see lib/failover/connection.ts); the
  * password (auth token) is never a command-line argument.
  *
- * Exit codes: 0 done; 1 usage or connection error; 2 a group was refused (active members on dr,
- * other offsets already there) or its commit failed; 3 a named group has no checkpoint.
+ * Exit codes: 0 done; 1 connection or unexpected error; 2 usage error, or a group was refused
+ * (active members on dr, other offsets already there) or its commit failed; 3 a named group has no
+ * checkpoint.
  */
 import { KafkaCliIo, runAsMain } from "./kafkaCliIo";
+import { parseCommand, USAGE_EXIT_CODE, UsageError, usageErrorLine } from "./args";
 
 import { KafkaClient, type KafkaClientOptions } from "../kafka/client";
 import { describeSettings, ENV, resolveConnectionSettings } from "../failover/connection";
@@ -23,9 +26,10 @@ import {
 } from "../failover/failover";
 import type { PolicyNames } from "../mm2/topics";
 
-export const USAGE = `usage: npm run failover -- --source <alias> [--group <group>]... [--dry-run] [--json]
-                        [--config <client.properties>] [--policy prefixed|identity] [--separator .]
-                        [--overwrite]
+export const COMMAND = "oci-geo-streaming failover";
+
+export const USAGE = `usage: ${COMMAND} --source <alias> [--group <group>]... [--dry-run] [--json]
+         [--config <client.properties>] [--policy prefixed|identity] [--separator .] [--overwrite]
 
 Translates consumer-group offsets from MirrorMaker 2's checkpoints (<alias>.checkpoints.internal on
 the dr cluster) and commits them on the dr cluster. Without --group: every group in the checkpoints.
@@ -37,7 +41,10 @@ Connection (dr cluster), from the environment or --config (environment wins):
   ${ENV.username}           sasl.jaas.config username="..."
   ${ENV.password}           sasl.jaas.config password="..."   (never a flag)
   ${ENV.caPem}              ssl.truststore.type=PEM + ssl.truststore.location (default: system CAs)
-  ${ENV.securityProtocol}  security.protocol (default SASL_SSL)`;
+  ${ENV.securityProtocol}  security.protocol (default SASL_SSL)
+
+Exit codes: 0 done; 1 connection or unexpected error; 2 usage error, or a group was refused or its
+commit failed; 3 a named group has no checkpoint.`;
 
 export interface FailoverCliOptions {
   sourceAlias: string;
@@ -49,78 +56,44 @@ export interface FailoverCliOptions {
   policy: PolicyNames;
 }
 
-/** Parses the command line; throws a usage error on bad input. */
+const OPTIONS = {
+  source: { type: "string" },
+  group: { type: "string", multiple: true },
+  "dry-run": { type: "boolean" },
+  json: { type: "boolean" },
+  overwrite: { type: "boolean" },
+  config: { type: "string" },
+  policy: { type: "string" },
+  separator: { type: "string" },
+} as const;
+
+const PASSWORD_REFUSED = `a password on the command line leaks into ps, shell history and logs. Set ${ENV.password} or put it in the --config file`;
+
+/** Parses the command line; throws a {@link UsageError} on bad input. */
 export function parseFailoverArgs(argv: string[]): FailoverCliOptions | "help" {
-  let sourceAlias: string | undefined;
-  const groups: string[] = [];
-  let dryRun = false;
-  let json = false;
-  let overwrite = false;
-  let configFile: string | undefined;
-  let policyType: "prefixed" | "identity" = "prefixed";
-  let separator = ".";
-  for (let i = 0; i < argv.length; i++) {
-    const raw = argv[i];
-    const eq = raw.startsWith("--") ? raw.indexOf("=") : -1;
-    const a = eq > 0 ? raw.slice(0, eq) : raw;
-    const inline = eq > 0 ? raw.slice(eq + 1) : undefined;
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || v === "") throw new Error(`${a} needs a value`);
-      return v;
-    };
-    switch (a) {
-      case "-h":
-      case "--help":
-        return "help";
-      case "--source":
-        sourceAlias = value();
-        break;
-      case "--group":
-        groups.push(value());
-        break;
-      case "--dry-run":
-        dryRun = true;
-        break;
-      case "--json":
-        json = true;
-        break;
-      case "--overwrite":
-        overwrite = true;
-        break;
-      case "--config":
-        configFile = value();
-        break;
-      case "--policy": {
-        const p = value();
-        if (p !== "prefixed" && p !== "identity")
-          throw new Error(`--policy must be prefixed or identity, not ${p}`);
-        policyType = p;
-        break;
-      }
-      case "--separator":
-        separator = value();
-        break;
-      case "--password":
-      case "--token":
-      case "--sasl-password":
-        throw new Error(
-          `${a} is not accepted: a password on the command line leaks into ps, shell history and logs. Set ${ENV.password} or put it in the --config file`,
-        );
-      default:
-        throw new Error(`unknown argument ${raw}`);
-    }
-  }
-  if (!sourceAlias)
-    throw new Error("--source <alias> is required (the MM2 alias of the failed cluster, e.g. fra)");
+  const parsed = parseCommand(argv, {
+    command: COMMAND,
+    usage: USAGE,
+    options: OPTIONS,
+    refused: Object.fromEntries(
+      ["--password", "--token", "--sasl-password"].map((f) => [f, PASSWORD_REFUSED]),
+    ),
+  });
+  if (parsed === "help") return "help";
+  const v = parsed.values;
+  const policyType = v.policy ?? "prefixed";
+  if (policyType !== "prefixed" && policyType !== "identity")
+    throw new UsageError(`--policy must be prefixed or identity, not ${policyType}`);
+  if (!v.source)
+    throw new UsageError("--source <alias> is required (the MM2 alias of the failed cluster, e.g. fra)");
   return {
-    sourceAlias,
-    groups: groups.length > 0 ? groups : undefined,
-    dryRun,
-    json,
-    overwrite,
-    configFile,
-    policy: { type: policyType, separator },
+    sourceAlias: v.source,
+    groups: v.group !== undefined && v.group.length > 0 ? v.group : undefined,
+    dryRun: v["dry-run"] ?? false,
+    json: v.json ?? false,
+    overwrite: v.overwrite ?? false,
+    configFile: v.config,
+    policy: { type: policyType, separator: v.separator ?? "." },
   };
 }
 
@@ -136,8 +109,9 @@ export async function runFailoverCli(argv: string[], io: FailoverCliIo): Promise
   try {
     options = parseFailoverArgs(argv);
   } catch (error) {
-    io.err(`failover: ${(error as Error).message}\n\n${USAGE}`);
-    return 1;
+    if (!(error instanceof UsageError)) throw error;
+    io.err(usageErrorLine(COMMAND, error));
+    return USAGE_EXIT_CODE;
   }
   if (options === "help") {
     io.out(USAGE);

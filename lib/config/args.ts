@@ -5,7 +5,7 @@ export type Role = "primary" | "dr";
 
 /** A stream (Kafka topic) created in the pool as an `oci.streaming.Stream`. */
 export interface StreamSpec {
-  /** Stream name; also the Kafka topic name. 1-255 of `[A-Za-z0-9._-]`. */
+  /** Stream name; also the Kafka topic name. 1-249 of `[A-Za-z0-9._-]` (Kafka's topic limit, below OCI's 255). */
   name: string;
   /** Partition count, fixed for the life of the stream (OCI cannot change it). Default: 1. */
   partitions?: number;
@@ -31,13 +31,16 @@ export interface ExistingNetworkArgs {
 
 /** The regional network. Either give `vcnCidr` (created) or `existing` (adopted), not both. */
 export interface NetworkArgs {
-  /** CIDR of the VCN to create, /16 to /24. Required unless `existing` is given. */
+  /**
+   * CIDR of the VCN to create, /16 to /29 (OCI allows /16 to /30, but the two subnets need a /29 at
+   * least). Required unless `existing` is given.
+   */
   vcnCidr?: string;
-  /** Private subnet for the stream pool endpoint. Default: the first /24 of `vcnCidr`. */
+  /** Private subnet for the stream pool endpoint. Default: the first /24 of `vcnCidr` (its first half when `vcnCidr` is /24 or smaller). */
   streamSubnetCidr?: string;
-  /** Private subnet for the MirrorMaker fleet. Default: the second /24 of `vcnCidr`. */
+  /** Private subnet for the MirrorMaker fleet. Default: the second /24 of `vcnCidr` (its second half when `vcnCidr` is /24 or smaller). */
   mirrorMakerSubnetCidr?: string;
-  /** VCN DNS label (1-15 alphanumerics, starting with a letter). Default: derived from role and region. */
+  /** VCN DNS label (1-15 alphanumerics, starting with a letter). Default: `geo<role>` (`geoprimary`, `geodr`). */
   dnsLabel?: string;
   /**
    * Adopt this VCN and subnets. The component then creates only the DRG, its attachment, the
@@ -49,7 +52,7 @@ export interface NetworkArgs {
 
 /** The private-endpoint stream pool. Either create one (default) or adopt `existingStreamPoolId`. */
 export interface StreamPoolArgs {
-  /** Display name of the created pool. Default: `${name}-pool`. */
+  /** Display name of the created pool. Default: `<name>-streaming-pool` (`<name>`: the component's name). */
   name?: string;
   /** OCID of an existing stream pool to adopt (its data stays; declared streams are added to it). */
   existingStreamPoolId?: pulumi.Input<string>;
@@ -132,7 +135,7 @@ export interface GeoReplicatedStreamArgs {
   partitionQuota?: number;
   /** The replication layer (Connect harness, credentials, MM2 fleet). Default: none. */
   replication?: ReplicationArgs;
-  /** Freeform tags added to every taggable resource. Default: `{ "oci-geo-streaming": <role> }` only. */
+  /** Freeform tags added to every taggable resource. Default: none; the tag `oci-geo-streaming: <role>` is always added. */
   freeformTags?: Record<string, string>;
   /** A Kafka cluster outside OCI (on premises) this region replicates with. Default: none. */
   externalKafka?: ExternalKafkaArgs;
@@ -271,7 +274,7 @@ export type CredentialsArgs =
        * and an auth token for it (made secret). Default.
        */
       mode: "create";
-      /** Name of the IAM user. Default: `${name}-mm2`. */
+      /** Name of the IAM user. Default: `<name>-replication-credentials-user` (`<name>`: the component's name). */
       userName?: string;
       /**
        * The user's email. Required in a tenancy with identity domains (the IAM API refuses a user
@@ -286,8 +289,7 @@ export type CredentialsArgs =
       userName: string;
       /**
        * The identity domain the user lives in, part of the Kafka SASL username
-       * (`<tenancy>/<domain>/<user>/<pool>`). Default: `Default` in a tenancy with identity
-       * domains; none in a classic one.
+       * (`<tenancy>/<domain>/<user>/<pool>`). Default: the Default domain in a tenancy with identity domains; none in a classic one.
        */
       domain?: string;
       /** The user's auth token. Must be a Pulumi secret (`config.requireSecret`, `pulumi.secret`). */
@@ -302,9 +304,9 @@ export interface FleetArgs {
   shape?: string;
   /** OCPUs per instance. Default: 2. */
   ocpus?: number;
-  /** Memory per instance in GB. Default: 16. */
+  /** Memory per instance in GB. Default: 16, or the shape's minimum GB per OCPU × ocpus when that is more. */
   memoryInGbs?: number;
-  /** Image OCID. Default: the newest Oracle Linux 8 platform image for the shape (found by invoke). */
+  /** Image OCID. Default: the newest Oracle Linux 8 platform image for the shape. Found by invoke; later runs keep the image unless this pins one. */
   imageId?: pulumi.Input<string>;
   /** SSH public keys for Bastion port-forwarding sessions. Default: none (managed SSH sessions only). */
   sshAuthorizedKeys?: string;
@@ -316,16 +318,16 @@ export type ReplicationFlow = "peer-to-local" | "external-to-local" | "local-to-
 /** The replication layer: Connect harness, credentials in Vault, and the MM2 fleet. */
 export interface ReplicationArgs {
   /**
-   * Run MirrorMaker in this region, pulling from the peer ("remote consume, local produce").
-   * Default: true for `dr`, false for `primary` (turn it on in the primary for failback, or in
-   * both regions for active-active, which needs the `prefixed` policy).
+   * Run MirrorMaker in this region ("remote consume, local produce"). Default: true for dr or an
+   * external flow, false for a primary pulling from its peer. Turn it on in the primary for
+   * failback, or in both regions for active-active (which needs the `prefixed` policy).
    */
   enabled?: boolean;
   /**
-   * What this region's MirrorMaker replicates: `peer-to-local` (default: the peer region's pool into
-   * this one), `external-to-local` (the on-premises cluster into this pool) or `local-to-external`
-   * (this pool out to the on-premises cluster; MM2's worker state then lives there). MirrorMaker
-   * always runs in this region.
+   * What this region's MirrorMaker replicates: `peer-to-local` (the peer region's pool into this
+   * one), `external-to-local` (the on-premises cluster into this pool) or `local-to-external` (this
+   * pool out to the on-premises cluster; MM2's worker state then lives there). MirrorMaker always
+   * runs in this region. Default: `peer-to-local`.
    */
   flow?: ReplicationFlow;
   /** Tenancy OCID: IAM users, groups, dynamic groups and policies live at its root. */
@@ -350,21 +352,27 @@ export interface ReplicationArgs {
   fleet?: FleetArgs;
   /** Client CIDRs allowed to use the OCI Bastion that targets the fleet's subnet. Default: no bastion. */
   bastionClientCidrs?: string[];
-  /** Java regular expressions of topics to replicate. Default: exactly the peer's declared streams. */
+  /**
+   * Java regular expressions of topics to replicate. Default: exactly the source's declared streams
+   * (the peer's `streams`, `externalKafka.topics`, or this pool's `streams` for `local-to-external`).
+   */
   topicsInclude?: string[];
   /** Java regular expressions of topics never to replicate (internal and harness topics are always excluded). */
   topicsExclude?: string[];
   /** Java regular expressions of consumer groups to checkpoint. Default: `[".*"]`. */
   groupsInclude?: string[];
-  /** Java regular expressions of consumer groups not to checkpoint. */
+  /** Java regular expressions of consumer groups not to checkpoint (`console-consumer-.*`, `connect-.*` and `__.*` always are excluded). */
   groupsExclude?: string[];
-  /** `prefixed` (remote topics are `<sourceAlias>.<topic>`, default) or `identity` (same names). */
+  /** `prefixed` (remote topics are `<sourceAlias>.<topic>`) or `identity` (same names). Default: `prefixed`. */
   replicationPolicy?: "prefixed" | "identity";
-  /** MM2 `tasks.max`. Default: min(partitions to replicate, fleet size × OCPUs × 2), at least 1. */
+  /**
+   * MM2 `tasks.max`. Default: min(partitions to replicate, fleet size × vCPUs per VM), at least 1
+   * (vCPUs: 2 per OCPU on x86 shapes, 1 on Ampere A1).
+   */
   tasksMax?: number;
   /** Seconds between topic and group refreshes. Default: 60. */
   refreshIntervalSeconds?: number;
-  /** Base URL the VMs download the Kafka release from (a mirror). Default: Apache's archive. */
+  /** Base URL the VMs download the Kafka release from (a mirror). Default: `https://archive.apache.org/dist/kafka`. */
   kafkaDownloadBaseUrl?: string;
   /** CIDR of that mirror, to narrow the fleet's HTTPS egress. Default: 0.0.0.0/0 through the NAT gateway. */
   kafkaDownloadCidr?: string;

@@ -7,8 +7,8 @@ import { ValidationError } from "../errors";
 import { Cidr, parseCidr } from "../net/cidr";
 import { isKnownRegion, OCI_REGION_PATTERN } from "../oci/regions";
 import { StreamSpec } from "./args";
+import { DEFAULTS } from "./settings";
 
-export const DEFAULT_PARTITION_QUOTA = 200;
 export const MIN_RETENTION_HOURS = 24;
 export const MAX_RETENTION_HOURS = 168;
 export const KAFKA_PORT = 9092;
@@ -96,7 +96,7 @@ export function resolveStreams(
       throw new ValidationError(`${f}.name`, `"${name}" is declared twice. Stream names are unique per pool`);
     }
     seen.add(name);
-    const partitions = s.partitions ?? 1;
+    const partitions = s.partitions ?? DEFAULTS.partitions;
     if (!Number.isInteger(partitions) || partitions < 1) {
       throw new ValidationError(
         `${f}.partitions`,
@@ -109,7 +109,10 @@ export function resolveStreams(
         `${partitions} exceeds the partition quota of ${quota}. Lower it, or raise partitionQuota after OCI raises your tenancy limit`,
       );
     }
-    const retentionHours = validateRetention(`${f}.retentionHours`, s.retentionHours ?? MIN_RETENTION_HOURS);
+    const retentionHours = validateRetention(
+      `${f}.retentionHours`,
+      s.retentionHours ?? DEFAULTS.retentionHours,
+    );
     return { name, partitions, retentionHours };
   });
   const total = resolved.reduce((sum, s) => sum + s.partitions, 0);

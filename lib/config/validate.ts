@@ -3,14 +3,13 @@ import { Cidr, contains, mustParseCidr, overlaps, subnet } from "../net/cidr";
 import { regionAlias } from "../oci/regions";
 import { GeoReplicatedStreamArgs, NetworkArgs, PeerArgs, Role, StreamPoolArgs } from "./args";
 import {
-  DEFAULT_PARTITION_QUOTA,
-  MIN_RETENTION_HOURS,
   ResolvedStream,
   resolveStreams,
   validateCidr,
   validateRegion,
   validateRetention,
 } from "./primitives";
+import { DEFAULTS } from "./settings";
 import {
   resolveExternalKafka,
   ResolvedExternalKafka,
@@ -25,6 +24,11 @@ import {
  */
 
 const DNS_LABEL_PATTERN = /^[A-Za-z][A-Za-z0-9]{0,14}$/;
+/**
+ * Prefix lengths OCI accepts for a VCN's CIDR block and for a subnet (Networking overview: "The
+ * allowable VCN size range is /16 to /30"; a /30 subnet is the smallest).
+ */
+const OCI_PREFIX = { min: 16, max: 30 };
 const OCID_PATTERN = /^ocid1\.[a-z0-9]+\.[a-z0-9-]*\.[a-z0-9-]*\.[A-Za-z0-9._-]+$/;
 
 /** The network with defaults applied and CIDRs known. */
@@ -137,7 +141,13 @@ export function resolveNetwork(network: NetworkArgs | undefined, role: Role): Re
     );
   }
   const vcn = validateCidr("network.vcnCidr", network.vcnCidr);
-  requirePrefix("network.vcnCidr", vcn, 16, 28);
+  requirePrefix("network.vcnCidr", vcn, OCI_PREFIX.min, OCI_PREFIX.max);
+  if (vcn.prefix >= OCI_PREFIX.max) {
+    throw new ValidationError(
+      "network.vcnCidr",
+      `${vcn.text} is a /${vcn.prefix}: OCI accepts it as a VCN, but it cannot hold the two separate subnets this component needs (OCI's smallest subnet is a /${OCI_PREFIX.max}). Use a /${OCI_PREFIX.max - 1} or larger`,
+    );
+  }
   const half = Math.max(vcn.prefix + 1, 24);
   const streams =
     network.streamSubnetCidr !== undefined
@@ -147,8 +157,8 @@ export function resolveNetwork(network: NetworkArgs | undefined, role: Role): Re
     network.mirrorMakerSubnetCidr !== undefined
       ? validateCidr("network.mirrorMakerSubnetCidr", network.mirrorMakerSubnetCidr)
       : subnet(vcn, half, 1);
-  requirePrefix("network.streamSubnetCidr", streams, 16, 30);
-  requirePrefix("network.mirrorMakerSubnetCidr", mm, 16, 30);
+  requirePrefix("network.streamSubnetCidr", streams, OCI_PREFIX.min, OCI_PREFIX.max);
+  requirePrefix("network.mirrorMakerSubnetCidr", mm, OCI_PREFIX.min, OCI_PREFIX.max);
   requireInside("network.streamSubnetCidr", streams, "network.vcnCidr", vcn);
   requireInside("network.mirrorMakerSubnetCidr", mm, "network.vcnCidr", vcn);
   requireDisjoint("network.mirrorMakerSubnetCidr", mm, "network.streamSubnetCidr", streams);
@@ -187,7 +197,7 @@ function resolveStreamPool(pool: StreamPoolArgs | undefined): ResolvedArgs["stre
       }
     }
   }
-  const defaultPartitions = p.defaultPartitions ?? 1;
+  const defaultPartitions = p.defaultPartitions ?? DEFAULTS.partitions;
   if (!Number.isInteger(defaultPartitions) || defaultPartitions < 1) {
     throw new ValidationError(
       "streamPool.defaultPartitions",
@@ -196,9 +206,14 @@ function resolveStreamPool(pool: StreamPoolArgs | undefined): ResolvedArgs["stre
   }
   const defaultRetentionHours = validateRetention(
     "streamPool.defaultRetentionHours",
-    p.defaultRetentionHours ?? MIN_RETENTION_HOURS,
+    p.defaultRetentionHours ?? DEFAULTS.retentionHours,
   );
-  return { ...p, autoCreateTopics: p.autoCreateTopics ?? false, defaultPartitions, defaultRetentionHours };
+  return {
+    ...p,
+    autoCreateTopics: p.autoCreateTopics ?? DEFAULTS.autoCreateTopics,
+    defaultPartitions,
+    defaultRetentionHours,
+  };
 }
 
 function resolvePeer(role: Role, region: string, network: ResolvedNetwork, peer: PeerArgs | undefined) {
@@ -263,7 +278,7 @@ export function resolveArgs(args: GeoReplicatedStreamArgs): ResolvedArgs {
       `"${args.compartmentId}" is not an OCID. Give a compartment (or tenancy) OCID such as ocid1.compartment.oc1..aaaa…`,
     );
   }
-  const partitionQuota = args.partitionQuota ?? DEFAULT_PARTITION_QUOTA;
+  const partitionQuota = args.partitionQuota ?? DEFAULTS.partitionQuota;
   if (!Number.isInteger(partitionQuota) || partitionQuota < 1) {
     throw new ValidationError(
       "partitionQuota",

@@ -9,6 +9,7 @@ import { ALIAS_PATTERN, RESERVED_ALIASES } from "../mm2/validate";
 import { Cidr, contains, overlaps } from "../net/cidr";
 import { ExternalKafkaArgs, IpsecArgs, OnPremisesArgs, StreamSpec } from "./args";
 import { resolveStreams, validateCidr } from "./primitives";
+import { DEFAULTS } from "./settings";
 
 /** The on-premises DNS, validated (domains lower-cased, without a trailing dot). */
 export interface ResolvedOnPremisesDns {
@@ -225,7 +226,7 @@ export function resolveOnPremises(
       `${vpn.cpeIpAddress} is a private address; OCI's VPN headends reach the device over the internet. Give its public address (behind NAT: the NAT's public address)`,
     );
   }
-  const ikeVersion = vpn.ikeVersion ?? "V2";
+  const ikeVersion = vpn.ikeVersion ?? DEFAULTS.ikeVersion;
   if (ikeVersion !== "V1" && ikeVersion !== "V2") {
     throw new ValidationError(
       "onPremises.ipsec.ikeVersion",

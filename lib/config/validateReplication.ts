@@ -1,5 +1,5 @@
 import { ValidationError } from "../errors";
-import { DEFAULT_MEMORY_GB, DEFAULT_OCPUS, DEFAULT_SHAPE, FLEX_SHAPES, MIN_MEMORY_GB } from "../oci/shapes";
+import { FLEX_SHAPES, MIN_MEMORY_GB } from "../oci/shapes";
 import {
   CredentialsArgs,
   FleetArgs,
@@ -9,6 +9,7 @@ import {
   Role,
 } from "./args";
 import { validateCidr } from "./primitives";
+import { DEFAULTS } from "./settings";
 
 /** The fleet with defaults applied. */
 export interface ResolvedFleet {
@@ -52,14 +53,14 @@ export const DEFAULT_IDENTITY_DOMAIN = "Default";
 /** Validates the fleet's shape, OCPUs and memory against OCI's flexible-shape limits. */
 export function resolveFleet(fleet: FleetArgs | undefined): ResolvedFleet {
   const f = fleet ?? {};
-  const size = f.size ?? 2;
+  const size = f.size ?? DEFAULTS.fleetSize;
   if (!Number.isInteger(size) || size < 1) {
     throw new ValidationError(
       "replication.fleet.size",
       `${String(size)} is not a fleet size. Use a whole number of at least 1 (2 or more for high availability)`,
     );
   }
-  const shapeName = f.shape ?? DEFAULT_SHAPE;
+  const shapeName = f.shape ?? DEFAULTS.shape;
   const shape = FLEX_SHAPES[shapeName];
   if (!shape) {
     throw new ValidationError(
@@ -67,14 +68,14 @@ export function resolveFleet(fleet: FleetArgs | undefined): ResolvedFleet {
       `"${shapeName}" is not a supported flexible shape. Use one of ${Object.keys(FLEX_SHAPES).join(", ")}`,
     );
   }
-  const ocpus = f.ocpus ?? DEFAULT_OCPUS;
+  const ocpus = f.ocpus ?? DEFAULTS.ocpus;
   if (!Number.isInteger(ocpus) || ocpus < 1 || ocpus > shape.maxOcpus) {
     throw new ValidationError(
       "replication.fleet.ocpus",
       `${String(ocpus)} OCPUs is outside ${shapeName}'s range. Use a whole number from 1 to ${shape.maxOcpus}`,
     );
   }
-  const memoryInGbs = f.memoryInGbs ?? Math.max(DEFAULT_MEMORY_GB, ocpus * shape.minGbPerOcpu);
+  const memoryInGbs = f.memoryInGbs ?? Math.max(DEFAULTS.memoryGbs, ocpus * shape.minGbPerOcpu);
   if (
     typeof memoryInGbs !== "number" ||
     !(memoryInGbs >= MIN_MEMORY_GB) ||
@@ -173,7 +174,7 @@ export function resolveReplicationInfra(
   hasPeerEndpoint: boolean,
   options: { providersPending?: boolean; hasExternalKafka?: boolean } = {},
 ): ResolvedReplicationInfra {
-  const flow = r.flow ?? "peer-to-local";
+  const flow = r.flow ?? DEFAULTS.replicationFlow;
   if (!FLOWS.includes(flow)) {
     throw new ValidationError(
       "replication.flow",
@@ -206,14 +207,14 @@ export function resolveReplicationInfra(
       "has no bootstrapServers or streamPoolId, so there is nothing to pull from. Pass the peer's peering bundle, or set replication.enabled to false",
     );
   }
-  const policy = r.replicationPolicy ?? "prefixed";
+  const policy = r.replicationPolicy ?? DEFAULTS.replicationPolicy;
   if (policy !== "prefixed" && policy !== "identity") {
     throw new ValidationError(
       "replication.replicationPolicy",
       `${JSON.stringify(policy)} is not a replication policy. Use "prefixed" or "identity"`,
     );
   }
-  const refresh = r.refreshIntervalSeconds ?? 60;
+  const refresh = r.refreshIntervalSeconds ?? DEFAULTS.refreshIntervalSeconds;
   if (!Number.isInteger(refresh) || refresh < 5) {
     throw new ValidationError(
       "replication.refreshIntervalSeconds",

@@ -47,7 +47,3 @@ export const FLEX_SHAPES: Readonly<Record<string, FlexShape>> = {
 
 /** The smallest instance MirrorMaker is run on (heap + page cache + OS). */
 export const MIN_MEMORY_GB = 4;
-
-export const DEFAULT_SHAPE = "VM.Standard.E5.Flex";
-export const DEFAULT_OCPUS = 2;
-export const DEFAULT_MEMORY_GB = 16;

@@ -9,7 +9,7 @@ import {
   ExternalKafkaArgs,
   ExternalSaslArgs,
   GeoReplicatedStreamArgs,
-  IpsecArgs,
+  NetworkArgs,
   OnPremisesArgs,
   PeerArgs,
   PeeringBundle,
@@ -19,33 +19,39 @@ import {
   StreamSpec,
 } from "../config/args";
 import { validateRegion } from "../config/primitives";
+import { ProgramConfigKey, readStackSettings, SETTINGS, StackSettings } from "../config/settings";
 import { ValidationError } from "../errors";
-import { GeoReplicatedStream, validateGeoReplicatedStreamArgs } from "../geoReplicatedStream";
+import { GeoReplicatedStream, validateGeoReplicatedStreamArgs, ValidatedArgs } from "../geoReplicatedStream";
 
 /**
- * Reads the stack's config (namespace = the project name; see Pulumi.yaml for the schema),
- * validates it, creates the region's provider (and the home-region provider for IAM), and
- * returns the component's outputs as the stack outputs.
+ * Reads the stack's settings (namespace = the project name; the table is lib/config/settings.ts),
+ * validates them and the component arguments they make — all before anything is registered, the
+ * StackReference included — then creates the region's provider (and the home-region provider for
+ * IAM) and returns the component's outputs as the stack outputs.
  */
 export async function stackProgram(): Promise<Record<string, unknown>> {
   const cfg = new pulumi.Config();
-  const role = cfg.require("role") as Role;
+  // Typed and checked first: a bad value fails before anything (the StackReference too) is registered.
+  const settings = readStackSettings(cfg, cfg.name);
   const region = new pulumi.Config("oci").require("region");
-
+  const role = required(settings.role, "role", "say which side this stack builds: primary or dr");
   const peer =
     role === "dr"
-      ? await peeringOf("primaryStack", cfg.require("primaryStack"))
-      : cfg.get("peerStack") !== undefined
-        ? await peeringOf("peerStack", cfg.require("peerStack"))
-        : configuredPeer(cfg);
-  const args = argsFromConfig(cfg, region, peer);
+      ? await peeringOf(
+          "primaryStack",
+          required(settings.primaryStack, "primaryStack", "the dr stack reads the primary's peering output"),
+        )
+      : settings.peerStack !== undefined
+        ? await peeringOf("peerStack", settings.peerStack)
+        : configuredPeer(settings);
+  const args = argsFromSettings(settings, region, peer);
   // Validate before the providers are registered, so bad config registers nothing at all.
-  validateGeoReplicatedStreamArgs(args, { providersPending: true });
+  validateStackArgs(args, settings, cfg.name);
 
-  const profile = cfg.get("ociConfigProfile");
+  const profile = settings.ociConfigProfile;
   const provider = new oci.Provider(`oci-${region}`, { region, configFileProfile: profile });
   if (args.replication) {
-    const homeRegion = cfg.require("homeRegion");
+    const homeRegion = required(settings.homeRegion, "homeRegion", "IAM is written in the home region");
     args.replication.homeRegionProvider = new oci.Provider(`oci-home-${homeRegion}`, {
       region: homeRegion,
       configFileProfile: profile,
@@ -55,45 +61,75 @@ export async function stackProgram(): Promise<Record<string, unknown>> {
   return site.outputs();
 }
 
-/** The parts of `pulumi.Config` the mapping reads; the Automation API supplies its own reader. */
-export interface StackConfigReader {
-  get(key: string): string | undefined;
-  require(key: string): string;
-  getNumber(key: string): number | undefined;
-  getBoolean(key: string): boolean | undefined;
-  getObject<T>(key: string): T | undefined;
-  requireSecret(key: string): pulumi.Output<string>;
+/** A setting the others make necessary; `why` says why. */
+function required<T>(value: T | undefined, key: ProgramConfigKey, why: string): T {
+  if (value === undefined) {
+    throw new ValidationError(key, `is required (${why}). Set it: pulumi config set ${key} <value>`);
+  }
+  return value;
 }
 
 /**
- * The component's arguments from stack config, key by key (the schema is in Pulumi.yaml). Pure:
- * `peer` is resolved by the caller, and `replication.homeRegionProvider` is left for the caller
- * to create after validation.
+ * Validates the component arguments a stack's settings make; a problem with an argument that
+ * came from a setting names the config key too.
  */
-export function argsFromConfig(
-  cfg: StackConfigReader,
+export function validateStackArgs(
+  args: GeoReplicatedStreamArgs,
+  settings: StackSettings,
+  projectName: string,
+): ValidatedArgs {
+  try {
+    return validateGeoReplicatedStreamArgs(args, { providersPending: true });
+  } catch (e) {
+    throw withConfigKey(e, settings, projectName);
+  }
+}
+
+/** Adds `(config <ns>:<key>)` to a ValidationError whose field is the argument of a set setting. */
+function withConfigKey(e: unknown, settings: StackSettings, projectName: string): unknown {
+  if (!(e instanceof ValidationError)) {
+    return e;
+  }
+  const set = settings as Record<string, unknown>;
+  const from = SETTINGS.filter((s) => s.arg !== undefined && !s.namespace && set[s.key] !== undefined)
+    .filter((s) => e.field === s.arg || e.field.startsWith(`${s.arg}.`) || e.field.startsWith(`${s.arg}[`))
+    .sort((a, b) => (b.arg?.length ?? 0) - (a.arg?.length ?? 0))[0];
+  if (from === undefined) {
+    return e;
+  }
+  const message = e.message.startsWith(`${e.field}: `) ? e.message.slice(e.field.length + 2) : e.message;
+  return new ValidationError(e.field, `${message} (config ${projectName}:${from.key})`);
+}
+
+/**
+ * The component's arguments from the stack's settings. Pure: `peer` is resolved by the caller,
+ * and `replication.homeRegionProvider` is left for the caller to create after validation.
+ */
+export function argsFromSettings(
+  settings: StackSettings,
   region: string,
   peer: PeerArgs | undefined,
 ): GeoReplicatedStreamArgs {
+  const s = settings;
   return {
-    role: cfg.require("role") as Role,
+    role: s.role as Role,
     region,
-    compartmentId: cfg.require("compartmentId"),
-    network: {
-      vcnCidr: cfg.get("vcnCidr"),
-      streamSubnetCidr: cfg.get("streamSubnetCidr"),
-      mirrorMakerSubnetCidr: cfg.get("mirrorMakerSubnetCidr"),
-    },
-    streamPool: definedOnly<StreamPoolArgs>({
-      kmsKeyId: cfg.get("kmsKeyId"),
-      autoCreateTopics: cfg.getBoolean("autoCreateTopics"),
-      existingStreamPoolId: cfg.get("existingStreamPoolId"),
+    compartmentId: s.compartmentId as string,
+    network: definedOnly<NetworkArgs>({
+      vcnCidr: s.vcnCidr,
+      streamSubnetCidr: s.streamSubnetCidr,
+      mirrorMakerSubnetCidr: s.mirrorMakerSubnetCidr,
     }),
-    streams: cfg.getObject<StreamSpec[]>("streams") ?? [],
+    streamPool: definedOnly<StreamPoolArgs>({
+      kmsKeyId: s.kmsKeyId,
+      autoCreateTopics: s.autoCreateTopics,
+      existingStreamPoolId: s.existingStreamPoolId,
+    }),
+    streams: s.streams as unknown as StreamSpec[],
     peer,
-    partitionQuota: cfg.getNumber("partitionQuota"),
-    replication: replicationArgs(cfg),
-    ...onPremisesArgs(cfg),
+    partitionQuota: s.partitionQuota,
+    replication: replicationArgs(s),
+    ...onPremisesArgs(s),
   };
 }
 
@@ -112,36 +148,24 @@ export interface ExternalKafkaConfig {
   topics?: StreamSpec[];
 }
 
-/** `onPremises` and `externalKafka` from config; neither when `onPremCidrs` and `externalKafka` are unset. */
-function onPremisesArgs(
-  cfg: StackConfigReader,
-): Pick<GeoReplicatedStreamArgs, "onPremises" | "externalKafka"> {
-  const cidrs = cfg.getObject<string[]>("onPremCidrs");
-  const cpe = cfg.get("ipsecCpeIpAddress");
-  const vc = cfg.get("fastConnectVirtualCircuitId");
+/** `onPremises` and `externalKafka` from the settings; neither when their keys are unset. */
+function onPremisesArgs(s: StackSettings): Pick<GeoReplicatedStreamArgs, "onPremises" | "externalKafka"> {
+  const cidrs = s.onPremCidrs;
+  const cpe = s.ipsecCpeIpAddress;
+  const vc = s.fastConnectVirtualCircuitId;
   const onPremises: OnPremisesArgs | undefined =
     cidrs !== undefined || cpe !== undefined || vc !== undefined
       ? definedOnly<OnPremisesArgs>({
           cidrs: cidrs ?? [],
-          ipsec:
-            cpe !== undefined
-              ? definedOnly({
-                  cpeIpAddress: cpe,
-                  ikeVersion: cfg.get("ipsecIkeVersion") as IpsecArgs["ikeVersion"],
-                })
-              : undefined,
+          ipsec: cpe !== undefined ? { cpeIpAddress: cpe, ikeVersion: s.ipsecIkeVersion } : undefined,
           fastConnect: vc !== undefined ? { virtualCircuitId: vc } : undefined,
           dns:
-            cfg.get("onPremDnsServerIp") !== undefined || cfg.get("onPremDnsDomains") !== undefined
-              ? {
-                  domains: cfg.getObject<string[]>("onPremDnsDomains") ?? [],
-                  serverIp: cfg.get("onPremDnsServerIp") ?? "",
-                }
+            s.onPremDnsServerIp !== undefined || s.onPremDnsDomains !== undefined
+              ? { domains: [...(s.onPremDnsDomains ?? [])], serverIp: s.onPremDnsServerIp ?? "" }
               : undefined,
         })
       : undefined;
-  const ext = cfg.getObject<ExternalKafkaConfig>("externalKafka");
-  const secret = (key: string) => (cfg.get(key) !== undefined ? cfg.requireSecret(key) : undefined);
+  const ext = s.externalKafka as ExternalKafkaConfig | undefined;
   const externalKafka: ExternalKafkaArgs | undefined =
     ext !== undefined
       ? definedOnly<ExternalKafkaArgs>({
@@ -155,19 +179,19 @@ function onPremisesArgs(
               ? {
                   mechanism: ext.saslMechanism ?? "SCRAM-SHA-512",
                   username: ext.saslUsername ?? "",
-                  password: secret("externalKafkaPassword") ?? "",
+                  password: s.externalKafkaPassword ?? "",
                 }
               : undefined,
           tls:
             ext.caCertificatePem !== undefined ||
             ext.clientCertificatePem !== undefined ||
             ext.endpointIdentification !== undefined ||
-            cfg.get("externalKafkaClientKeyPem") !== undefined
+            s.externalKafkaClientKeyPem !== undefined
               ? definedOnly({
                   caCertificatePem: ext.caCertificatePem,
                   clientCertificatePem: ext.clientCertificatePem,
-                  clientKeyPem: secret("externalKafkaClientKeyPem"),
-                  clientKeyPassword: secret("externalKafkaClientKeyPassword"),
+                  clientKeyPem: s.externalKafkaClientKeyPem,
+                  clientKeyPassword: s.externalKafkaClientKeyPassword,
                   endpointIdentification: ext.endpointIdentification,
                 })
               : undefined,
@@ -195,62 +219,75 @@ async function peeringOf(field: string, stackName: string): Promise<PeerArgs> {
 }
 
 /** The primary's view of its dr peer: network facts from config (nothing is read from the dr stack). */
-export function configuredPeer(cfg: StackConfigReader): PeerArgs | undefined {
-  const region = cfg.get("peerRegion");
-  if (region === undefined) {
+export function configuredPeer(s: StackSettings): PeerArgs | undefined {
+  if (s.peerRegion === undefined) {
     return undefined;
   }
   return {
-    region,
-    vcnCidr: cfg.require("peerVcnCidr"),
-    mirrorMakerSubnetCidr: cfg.require("peerMirrorMakerSubnetCidr"),
+    region: s.peerRegion,
+    vcnCidr: required(s.peerVcnCidr, "peerVcnCidr", "with peerRegion"),
+    mirrorMakerSubnetCidr: required(
+      s.peerMirrorMakerSubnetCidr,
+      "peerMirrorMakerSubnetCidr",
+      "with peerRegion",
+    ),
   };
 }
 
-/** The replication layer's config; none when `tenancyId` is not set. */
-function replicationArgs(cfg: StackConfigReader): ReplicationArgs | undefined {
-  const tenancyId = cfg.get("tenancyId");
-  if (tenancyId === undefined) {
+/** The replication layer's arguments; none when `tenancyId` is not set. */
+function replicationArgs(s: StackSettings): ReplicationArgs | undefined {
+  if (s.tenancyId === undefined) {
     return undefined;
   }
-  validateRegion("homeRegion", cfg.require("homeRegion"));
-  const userName = cfg.get("mm2UserName");
+  validateRegion(
+    "homeRegion",
+    required(s.homeRegion, "homeRegion", "with tenancyId: IAM is written in the home region"),
+  );
   const credentials: CredentialsArgs =
-    cfg.get("mm2AuthToken") !== undefined
+    s.mm2AuthToken !== undefined
       ? {
           mode: "existing",
-          userName: cfg.require("mm2UserName"),
-          authToken: cfg.requireSecret("mm2AuthToken"),
-          domain: cfg.get("mm2UserDomain"),
+          userName: required(
+            s.mm2UserName,
+            "mm2UserName",
+            "with mm2AuthToken: the user the token belongs to",
+          ),
+          authToken: s.mm2AuthToken,
+          domain: s.mm2UserDomain,
         }
-      : { mode: "create", userName, email: cfg.get("mm2UserEmail") };
-  const vaultId = cfg.get("vaultId");
+      : { mode: "create", userName: s.mm2UserName, email: s.mm2UserEmail };
   return definedOnly<ReplicationArgs>({
-    enabled: cfg.getBoolean("replicationEnabled"),
-    tenancyId,
-    identityDomains: cfg.getBoolean("identityDomains"),
-    tenancyName: cfg.get("tenancyName"),
+    enabled: s.replicationEnabled,
+    tenancyId: s.tenancyId,
+    identityDomains: s.identityDomains,
+    tenancyName: s.tenancyName,
     // Created after validation (see above).
     homeRegionProvider: undefined as unknown as pulumi.ProviderResource,
     credentials,
-    vault: vaultId !== undefined ? { vaultId, keyId: cfg.require("vaultKeyId") } : undefined,
+    vault:
+      s.vaultId !== undefined
+        ? {
+            vaultId: s.vaultId,
+            keyId: required(s.vaultKeyId, "vaultKeyId", "with vaultId: the key that encrypts the secrets"),
+          }
+        : undefined,
     fleet: definedOnly({
-      size: cfg.getNumber("mm2FleetSize"),
-      shape: cfg.get("mm2Shape"),
-      ocpus: cfg.getNumber("mm2Ocpus"),
-      memoryInGbs: cfg.getNumber("mm2MemoryGbs"),
-      imageId: cfg.get("mm2ImageId"),
+      size: s.mm2FleetSize,
+      shape: s.mm2Shape,
+      ocpus: s.mm2Ocpus,
+      memoryInGbs: s.mm2MemoryGbs,
+      imageId: s.mm2ImageId,
     }),
-    bastionClientCidrs: cfg.getObject<string[]>("bastionClientCidrs"),
-    topicsInclude: cfg.getObject<string[]>("topicsInclude"),
-    topicsExclude: cfg.getObject<string[]>("topicsExclude"),
-    groupsInclude: cfg.getObject<string[]>("groupsInclude"),
-    groupsExclude: cfg.getObject<string[]>("groupsExclude"),
-    replicationPolicy: cfg.get("replicationPolicy") as ReplicationArgs["replicationPolicy"],
-    flow: cfg.get("replicationFlow") as ReplicationArgs["flow"],
-    tasksMax: cfg.getNumber("tasksMax"),
-    kafkaDownloadBaseUrl: cfg.get("kafkaDownloadBaseUrl"),
-    kafkaDownloadCidr: cfg.get("kafkaDownloadCidr"),
+    bastionClientCidrs: s.bastionClientCidrs,
+    topicsInclude: s.topicsInclude,
+    topicsExclude: s.topicsExclude,
+    groupsInclude: s.groupsInclude,
+    groupsExclude: s.groupsExclude,
+    replicationPolicy: s.replicationPolicy,
+    flow: s.replicationFlow,
+    tasksMax: s.tasksMax,
+    kafkaDownloadBaseUrl: s.kafkaDownloadBaseUrl,
+    kafkaDownloadCidr: s.kafkaDownloadCidr,
   });
 }
 

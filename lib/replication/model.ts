@@ -1,6 +1,7 @@
 import { ReplicationArgs } from "../config/args";
 import { ResolvedArgs } from "../config/validate";
 import { ResolvedStream } from "../config/primitives";
+import { DEFAULTS } from "../config/settings";
 import { ResolvedReplicationInfra } from "../config/validateReplication";
 import { ValidationError } from "../errors";
 import { ResolvedExternalKafka } from "../config/validateExternal";
@@ -155,7 +156,7 @@ export function buildReplicationModel(
       ...credentials,
       topics: ((peer.streams ?? []) as ResolvedStream[]).map((s) => ({
         name: s.name,
-        partitions: s.partitions ?? 1,
+        partitions: s.partitions ?? DEFAULTS.partitions,
       })),
       // The peer's `heartbeats` exists once MirrorMaker also runs into it (active-active, or
       // failback while this side still replicates): its copy is created now, so that turning
@@ -195,7 +196,7 @@ export function buildReplicationModel(
 function sourceRetention(r: ResolvedArgs, infra: ResolvedReplicationInfra): Map<string, number> {
   const streams: { name: string; retentionHours?: number }[] =
     infra.flow === "peer-to-local" ? (r.peer?.streams ?? []) : (r.externalKafka?.topics ?? []);
-  return new Map(streams.map((s) => [s.name, s.retentionHours ?? 24]));
+  return new Map(streams.map((s) => [s.name, s.retentionHours ?? DEFAULTS.retentionHours]));
 }
 
 /**
@@ -276,7 +277,7 @@ export function planReplicationStreams(
         `MirrorMaker would need topic "${t.name}" in the ${t.cluster} pool, which this stack does not own. Keep offset-syncs on the target`,
       );
     }
-    const retentionHours = t.source ? (peerRetention.get(t.source.topic) ?? 24) : 168;
+    const retentionHours = t.source ? (peerRetention.get(t.source.topic) ?? DEFAULTS.retentionHours) : 168;
     streams.push({ name: t.name, partitions: t.partitions, retentionHours, purpose: t.purpose });
   }
   const total = [...r.streams, ...streams].reduce((sum, s) => sum + s.partitions, 0);

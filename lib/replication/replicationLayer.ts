@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ReplicationArgs } from "../config/args";
 import { ResolvedArgs } from "../config/validate";
 import { ResolvedReplicationInfra } from "../config/validateReplication";
+import { DEFAULTS } from "../config/settings";
 import { kafkaDownloadUrl, renderUserData } from "../cloudinit";
 import { DEFAULT_INTERNAL_REST_PORT, renderMm2Properties } from "../mm2";
 import { createStream } from "../streaming/streamingSite";
@@ -175,7 +176,7 @@ export class ReplicationLayer extends pulumi.ComponentResource {
             ext && infra.flow !== "peer-to-local"
               ? { cidrs: ext.brokerCidrs, ports: ext.brokerPorts }
               : undefined,
-          downloadCidr: infra.kafkaDownloadCidr ?? "0.0.0.0/0",
+          downloadCidr: infra.kafkaDownloadCidr ?? DEFAULTS.kafkaDownloadCidr,
           internalRestPort: infra.fleet.size > 1 ? DEFAULT_INTERNAL_REST_PORT : undefined,
         },
         oracleServicesCidr: args.oracleServicesCidr,

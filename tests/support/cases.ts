@@ -59,7 +59,13 @@ export const INVALID_CASES: Case[] = [
     "VCN too large for OCI",
     (a) => (a.network.vcnCidr = "10.0.0.0/8"),
     "network.vcnCidr",
-    /OCI accepts \/16 to \/28/,
+    /OCI accepts \/16 to \/30/,
+  ],
+  [
+    "VCN too small for the two subnets (OCI takes a /30 VCN, not two /31 subnets)",
+    (a) => (a.network.vcnCidr = "10.20.0.0/30"),
+    "network.vcnCidr",
+    /cannot hold the two separate subnets.*Use a \/29 or larger/,
   ],
   ["missing VCN CIDR", (a) => delete a.network.vcnCidr, "network.vcnCidr", /is required/],
   [

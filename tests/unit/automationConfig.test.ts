@@ -11,6 +11,7 @@ import {
   validatePair,
 } from "../../lib/automation";
 import { Role } from "../../lib/config/args";
+import { readStackSettings, SETTINGS } from "../../lib/config/settings";
 import { ValidationError } from "../../lib/errors";
 import { readProject, readStackConfig } from "../../dev/plan/stackConfig";
 import { COMPARTMENT, repoPair, richPair, TENANCY, TOKEN, VAULT, VAULT_KEY } from "./automationFixtures";
@@ -184,31 +185,46 @@ describe("automation: the stack config of each side of the pair", () => {
     expect(JSON.parse(config[`${NS}:topicsInclude`].value)).to.deep.equal(["1234", "true", "orders\\..*"]);
   });
 
-  it("matches this repository's Pulumi.primary.yaml and Pulumi.dr.yaml value for value", () => {
+  it("gives the program the settings this repository's Pulumi.primary.yaml and Pulumi.dr.yaml give it", () => {
     const project = readProject(ROOT);
     const pair = repoPair();
-    expect(stackConfigFor(pair, "primary", "primary-to-dr")).to.deep.equal(
+    // What the program reads: the stack file's values with Pulumi.yaml's defaults applied.
+    const settings = (config: Record<string, string>) =>
+      readStackSettings({ get: (k) => config[`${NS}:${k}`], getSecret: () => undefined }, NS);
+    const fromApi = (role: Role) =>
       Object.fromEntries(
-        Object.entries(readStackConfig(project, "primary").config).map(([k, v]) => [k, { value: v }]),
-      ),
-    );
+        Object.entries(stackConfigFor(pair, role, "primary-to-dr")).map(([k, v]) => [k, v.value]),
+      );
+    const fromFile = (stack: string) => readStackConfig(project, stack).config;
+    expect(settings(fromApi("primary"))).to.deep.equal(settings(fromFile("primary")));
+    expect(fromApi("primary")["oci:region"]).to.equal(fromFile("primary")["oci:region"]);
     // The dr file leaves replicationEnabled to its default (true in dr); the API says it explicitly.
-    expect(stackConfigFor(pair, "dr", "primary-to-dr")).to.deep.equal({
-      ...Object.fromEntries(
-        Object.entries(readStackConfig(project, "dr").config).map(([k, v]) => [k, { value: v }]),
-      ),
-      [`${NS}:replicationEnabled`]: { value: "true" },
-    });
+    expect(settings(fromApi("dr"))).to.deep.equal({ ...settings(fromFile("dr")), replicationEnabled: true });
+    // And every value the API writes is the file's, text for text.
+    for (const role of ["primary", "dr"] as const) {
+      const file = fromFile(role);
+      for (const [k, v] of Object.entries(fromApi(role))) {
+        if (k !== `${NS}:replicationEnabled`) expect(v, `${role} ${k}`).to.equal(file[k]);
+      }
+    }
   });
 
-  it("manages exactly the keys of the Pulumi.yaml config schema (so stale values are cleared)", () => {
-    const schemaKeys = Object.keys(readProject(ROOT).config).sort();
-    expect([...PROGRAM_CONFIG_KEYS].sort()).to.deep.equal(schemaKeys);
+  it("manages exactly the keys of the settings table (so stale values are cleared)", () => {
+    expect([...PROGRAM_CONFIG_KEYS]).to.deep.equal(SETTINGS.filter((s) => !s.namespace).map((s) => s.key));
     expect(managedConfigKeys("geo")).to.include.members(["oci:region", "geo:peerStack", "geo:mm2AuthToken"]);
     for (const row of TABLE) {
       const keys = Object.keys(stackConfigFor(richPair(), row.role, row.direction));
       expect(managedConfigKeys(NS), `${row.role} ${row.direction}`).to.include.members(keys);
     }
+  });
+
+  it("checks each value against the table's type as it writes it, naming the key", () => {
+    const pair = repoPair();
+    pair.primary.partitionQuota = "lots" as unknown as number;
+    expect(() => stackConfigFor(pair, "primary", "primary-to-dr")).to.throw(
+      ValidationError,
+      /^partitionQuota: "lots" is not a whole number/,
+    );
   });
 });
 

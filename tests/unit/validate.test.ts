@@ -24,6 +24,20 @@ describe("resolveArgs validation", () => {
     expect(r.network.mirrorMakerSubnetCidr).to.equal("10.30.1.0/24");
   });
 
+  it("takes VCNs down to /29 (OCI's /16 to /30, less the /30 that cannot hold two subnets): halves below /23", () => {
+    for (const [vcn, streams, mm] of [
+      ["10.30.0.0/23", "10.30.0.0/24", "10.30.1.0/24"],
+      ["10.30.0.0/24", "10.30.0.0/25", "10.30.0.128/25"],
+      ["10.30.0.0/29", "10.30.0.0/30", "10.30.0.4/30"],
+    ]) {
+      const a = validDr();
+      a.network = { vcnCidr: vcn };
+      a.peer!.vcnCidr = "10.10.0.0/16";
+      const r = resolveArgs(a);
+      expect([r.network.streamSubnetCidr, r.network.mirrorMakerSubnetCidr], vcn).to.deep.equal([streams, mm]);
+    }
+  });
+
   it("a primary needs no peer", () => {
     const a = validDr();
     a.role = "primary";
