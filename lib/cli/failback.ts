@@ -30,7 +30,12 @@ import {
   type PairWorkspace,
   type SetDirectionResult,
 } from "../automation";
-import { describeSettings, ENV, resolveConnectionSettings } from "../failover/connection";
+import {
+  connectionVariablesHelp,
+  describeSettings,
+  ENV,
+  resolveConnectionSettings,
+} from "../failover/connection";
 import { KafkaClient, type KafkaClientOptions } from "../kafka/client";
 import type { PolicyNames } from "../mm2/topics";
 import { regionAlias } from "../oci/regions";
@@ -67,8 +72,9 @@ export function clusterEnvName(cluster: Cluster, name: string): string {
 }
 
 const envList = (cluster: Cluster): string =>
-  Object.values(ENV)
-    .map((n) => `    ${clusterEnvName(cluster, n)}`)
+  connectionVariablesHelp((n) => clusterEnvName(cluster, n))
+    .split("\n")
+    .map((l) => `  ${l}`)
     .join("\n");
 
 export const USAGE = `usage: npm run failback -- <step> [options]
