@@ -177,6 +177,20 @@ export class KafkaClient {
       return client;
     } catch (error) {
       await client.close();
+      // A broker that requires a client certificate accepts the TLS 1.3 handshake and then closes
+      // the connection: the library sees only "Connection closed". Say what it most likely means.
+      const tls = options.tls ?? (options.sasl ? {} : false);
+      if (
+        error instanceof KafkaClientError &&
+        tls &&
+        !tls.certPem &&
+        /Connection closed/.test(error.message)
+      ) {
+        throw new KafkaClientError(
+          `${error.message} (over TLS without a client certificate: does the broker require a client certificate?)`,
+          "tls",
+        );
+      }
       throw error;
     }
   }
