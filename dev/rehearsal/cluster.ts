@@ -210,6 +210,31 @@ function assertJaasSafe(what: string, value: string): void {
     throw new Error(`${what} must not contain quotes, backslashes, semicolons or newlines`);
 }
 
+/** The broker's TLS listener settings: a certificate from the process-wide rehearsal CA, trusting that CA. */
+async function brokerTls(
+  runtime: KafkaRuntime,
+  workDir: string,
+  clientAuth: "none" | "required",
+): Promise<{ ca: RehearsalCa; props: Record<string, string> }> {
+  const ca = await rehearsalCa(runtime);
+  const keystore = await issueServerKeystore(runtime, ca, path.join(workDir, "tls"), [
+    "localhost",
+    "127.0.0.1",
+  ]);
+  return {
+    ca,
+    props: {
+      "ssl.keystore.location": keystore.keystorePath,
+      "ssl.keystore.password": keystore.keystorePassword,
+      "ssl.keystore.type": keystore.keystoreType,
+      "ssl.truststore.location": ca.truststorePath,
+      "ssl.truststore.password": ca.truststorePassword,
+      "ssl.truststore.type": ca.truststoreType,
+      "ssl.client.auth": clientAuth,
+    },
+  };
+}
+
 /** Starts a single-node KRaft cluster (broker + controller in one JVM) on 127.0.0.1. */
 export async function startCluster(options: StartClusterOptions): Promise<LocalCluster> {
   const runtime = options.runtime ?? (await ensureKafkaRuntime());
@@ -277,11 +302,8 @@ export async function startCluster(options: StartClusterOptions): Promise<LocalC
   let ca: RehearsalCa | undefined;
   let clientKeystore: ClientKeystore | undefined;
   if (security === "oci") {
-    ca = await rehearsalCa(runtime);
-    const keystore = await issueServerKeystore(runtime, ca, path.join(workDir, "tls"), [
-      "localhost",
-      "127.0.0.1",
-    ]);
+    const tls = await brokerTls(runtime, workDir, "none");
+    ca = tls.ca;
     const usersFile = path.join(workDir, "plain-users.properties");
     fs.writeFileSync(usersFile, formatProperties({ [username!]: password!, [brokerUser]: brokerPassword }), {
       mode: 0o600,
@@ -297,34 +319,19 @@ export async function startCluster(options: StartClusterOptions): Promise<LocalC
       ),
       "listener.name.client.plain.sasl.server.callback.handler.class":
         "ocigeo.rehearsal.PlainUsersCallbackHandler",
-      "ssl.keystore.location": keystore.keystorePath,
-      "ssl.keystore.password": keystore.keystorePassword,
-      "ssl.keystore.type": keystore.keystoreType,
-      "ssl.truststore.location": ca.truststorePath,
-      "ssl.truststore.password": ca.truststorePassword,
-      "ssl.truststore.type": ca.truststoreType,
-      "ssl.client.auth": "none",
+      ...tls.props,
       "authorizer.class.name": "ocigeo.rehearsal.OciAuthorizer",
       "create.topic.policy.class.name": "ocigeo.rehearsal.OciCreateTopicPolicy",
       "alter.config.policy.class.name": "ocigeo.rehearsal.OciAlterConfigPolicy",
       "message.max.bytes": "1048576",
     });
   } else if (security === "mtls") {
-    ca = await rehearsalCa(runtime);
-    const keystore = await issueServerKeystore(runtime, ca, path.join(workDir, "tls"), [
-      "localhost",
-      "127.0.0.1",
-    ]);
+    const tls = await brokerTls(runtime, workDir, "required");
+    ca = tls.ca;
     clientKeystore = await issueClientKeystore(runtime, ca, path.join(workDir, "tls-client"), `${name}-mm2`);
     Object.assign(props, {
       "listener.security.protocol.map": "CLIENT:SSL,CONTROLLER:PLAINTEXT",
-      "ssl.keystore.location": keystore.keystorePath,
-      "ssl.keystore.password": keystore.keystorePassword,
-      "ssl.keystore.type": keystore.keystoreType,
-      "ssl.truststore.location": ca.truststorePath,
-      "ssl.truststore.password": ca.truststorePassword,
-      "ssl.truststore.type": ca.truststoreType,
-      "ssl.client.auth": "required",
+      ...tls.props,
     });
   } else if (security === "scram") {
     Object.assign(props, {
