@@ -10,8 +10,9 @@
  * - no topic auto-creation, replication factor 1, 1 MiB max message;
  * - the three Connect harness topics `<harnessOCID>-config|-offset|-status` pre-created compacted.
  *
- * Without emulation the cluster is plain Kafka (PLAINTEXT, or SASL_PLAINTEXT with SCRAM-SHA-512),
- * standing in for an on-premises cluster.
+ * Without emulation the cluster is plain Kafka (PLAINTEXT; SASL_PLAINTEXT with SCRAM-SHA-512 and
+ * SCRAM-SHA-256; or SSL with a required client certificate, i.e. mutual TLS), standing in for an
+ * on-premises cluster.
  */
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
@@ -21,7 +22,13 @@ import * as path from "node:path";
 
 import { OCI_MAX_REQUEST_BYTES } from "../../lib/mm2/properties";
 import { ensureKafkaRuntime, type KafkaRuntime } from "./kafkaRuntime";
-import { issueServerKeystore, rehearsalCa, type RehearsalCa } from "./pki";
+import {
+  issueClientKeystore,
+  issueServerKeystore,
+  rehearsalCa,
+  type ClientKeystore,
+  type RehearsalCa,
+} from "./pki";
 import {
   onProcessCleanup,
   startManagedProcess,
@@ -51,10 +58,11 @@ export interface StartClusterOptions {
   /** Behave like OCI Streaming (see the module comment). */
   ociEmulation: boolean;
   /**
-   * Without emulation only: `plaintext` (default) or `scram` (SASL_PLAINTEXT, SCRAM-SHA-512,
-   * credentials created at format time).
+   * Without emulation only: `plaintext` (default), `scram` (SASL_PLAINTEXT, SCRAM-SHA-512 and
+   * SCRAM-SHA-256, credentials created at format time) or `mtls` (SSL, client certificate required;
+   * certificates from the process-wide rehearsal CA).
    */
-  security?: "plaintext" | "scram";
+  security?: "plaintext" | "scram" | "mtls";
   /**
    * Client username. Default with emulation: `<tenancyName>/<userName>/<streamPoolOCID>` (OCI's
    * shape); SCRAM: `<name>-mm2`.
@@ -102,7 +110,7 @@ export interface TopicDescription {
 export interface LocalCluster {
   readonly name: string;
   readonly ociEmulation: boolean;
-  readonly securityProtocol: "SASL_SSL" | "SASL_PLAINTEXT" | "PLAINTEXT";
+  readonly securityProtocol: "SASL_SSL" | "SASL_PLAINTEXT" | "SSL" | "PLAINTEXT";
   readonly saslMechanism?: "PLAIN" | "SCRAM-SHA-512";
   readonly bootstrapServers: string;
   readonly username?: string;
@@ -114,6 +122,10 @@ export interface LocalCluster {
   readonly truststorePassword?: string;
   readonly truststoreType?: "PKCS12";
   readonly caPemPath?: string;
+  /** mTLS: the client's PEM key store (unencrypted PKCS#8 key + chain, as Kafka reads ssl.keystore.type=PEM). */
+  readonly clientKeystorePemPath?: string;
+  /** mTLS: the client certificate chain alone (PEM). */
+  readonly clientCertPemPath?: string;
   readonly harnessOcid?: string;
   readonly harnessTopics?: HarnessTopics;
   readonly clusterId: string;
@@ -199,6 +211,31 @@ function assertJaasSafe(what: string, value: string): void {
     throw new Error(`${what} must not contain quotes, backslashes, semicolons or newlines`);
 }
 
+/** The broker's TLS listener settings: a certificate from the process-wide rehearsal CA, trusting that CA. */
+async function brokerTls(
+  runtime: KafkaRuntime,
+  workDir: string,
+  clientAuth: "none" | "required",
+): Promise<{ ca: RehearsalCa; props: Record<string, string> }> {
+  const ca = await rehearsalCa(runtime);
+  const keystore = await issueServerKeystore(runtime, ca, path.join(workDir, "tls"), [
+    "localhost",
+    "127.0.0.1",
+  ]);
+  return {
+    ca,
+    props: {
+      "ssl.keystore.location": keystore.keystorePath,
+      "ssl.keystore.password": keystore.keystorePassword,
+      "ssl.keystore.type": keystore.keystoreType,
+      "ssl.truststore.location": ca.truststorePath,
+      "ssl.truststore.password": ca.truststorePassword,
+      "ssl.truststore.type": ca.truststoreType,
+      "ssl.client.auth": clientAuth,
+    },
+  };
+}
+
 /** Starts a single-node KRaft cluster (broker + controller in one JVM) on 127.0.0.1. */
 export async function startCluster(options: StartClusterOptions): Promise<LocalCluster> {
   const runtime = options.runtime ?? (await ensureKafkaRuntime());
@@ -224,13 +261,14 @@ export async function startCluster(options: StartClusterOptions): Promise<LocalC
 
   const streamPoolOcid = emulate ? `ocid1.streampool.oc1.${region}.${ocidUnique()}` : undefined;
   const username =
-    security === "plaintext"
+    security === "plaintext" || security === "mtls"
       ? undefined
       : (options.username ??
         (emulate
           ? `${options.tenancyName ?? "ocigeo-rehearsal"}/${options.userName ?? `${name}-mm2`}/${streamPoolOcid}`
           : `${name}-mm2`));
-  const password = security === "plaintext" ? undefined : (options.password ?? randomToken());
+  const password =
+    security === "plaintext" || security === "mtls" ? undefined : (options.password ?? randomToken());
   if (username) assertJaasSafe("username", username);
   if (password) assertJaasSafe("password", password);
   const brokerUser = "ocigeo-broker";
@@ -263,12 +301,10 @@ export async function startCluster(options: StartClusterOptions): Promise<LocalC
     "group.initial.rebalance.delay.ms": "0",
   };
   let ca: RehearsalCa | undefined;
+  let clientKeystore: ClientKeystore | undefined;
   if (security === "oci") {
-    ca = await rehearsalCa(runtime);
-    const keystore = await issueServerKeystore(runtime, ca, path.join(workDir, "tls"), [
-      "localhost",
-      "127.0.0.1",
-    ]);
+    const tls = await brokerTls(runtime, workDir, "none");
+    ca = tls.ca;
     const usersFile = path.join(workDir, "plain-users.properties");
     fs.writeFileSync(usersFile, formatProperties({ [username!]: password!, [brokerUser]: brokerPassword }), {
       mode: 0o600,
@@ -284,25 +320,28 @@ export async function startCluster(options: StartClusterOptions): Promise<LocalC
       ),
       "listener.name.client.plain.sasl.server.callback.handler.class":
         "ocigeo.rehearsal.PlainUsersCallbackHandler",
-      "ssl.keystore.location": keystore.keystorePath,
-      "ssl.keystore.password": keystore.keystorePassword,
-      "ssl.keystore.type": keystore.keystoreType,
-      "ssl.truststore.location": ca.truststorePath,
-      "ssl.truststore.password": ca.truststorePassword,
-      "ssl.truststore.type": ca.truststoreType,
-      "ssl.client.auth": "none",
+      ...tls.props,
       "authorizer.class.name": "ocigeo.rehearsal.OciAuthorizer",
       "create.topic.policy.class.name": "ocigeo.rehearsal.OciCreateTopicPolicy",
       "alter.config.policy.class.name": "ocigeo.rehearsal.OciAlterConfigPolicy",
       // OCI's "1 MB" request/message limit, read as decimal (lib/mm2/properties.ts OCI_MAX_REQUEST_BYTES).
       "message.max.bytes": String(OCI_MAX_REQUEST_BYTES),
     });
+  } else if (security === "mtls") {
+    const tls = await brokerTls(runtime, workDir, "required");
+    ca = tls.ca;
+    clientKeystore = await issueClientKeystore(runtime, ca, path.join(workDir, "tls-client"), `${name}-mm2`);
+    Object.assign(props, {
+      "listener.security.protocol.map": "CLIENT:SSL,CONTROLLER:PLAINTEXT",
+      ...tls.props,
+    });
   } else if (security === "scram") {
     Object.assign(props, {
       "listener.security.protocol.map": "CLIENT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT",
-      "sasl.enabled.mechanisms": "SCRAM-SHA-512",
+      "sasl.enabled.mechanisms": "SCRAM-SHA-512,SCRAM-SHA-256",
       "sasl.mechanism.inter.broker.protocol": "SCRAM-SHA-512",
       "listener.name.client.scram-sha-512.sasl.jaas.config": jaasScram(brokerUser, brokerPassword),
+      "listener.name.client.scram-sha-256.sasl.jaas.config": jaasScram(brokerUser, brokerPassword),
     });
   } else {
     props["listener.security.protocol.map"] = "CLIENT:PLAINTEXT,CONTROLLER:PLAINTEXT";
@@ -316,6 +355,7 @@ export async function startCluster(options: StartClusterOptions): Promise<LocalC
   if (security === "scram") {
     formatArgs.push("--add-scram", `SCRAM-SHA-512=[name=${brokerUser},password=${brokerPassword}]`);
     formatArgs.push("--add-scram", `SCRAM-SHA-512=[name=${username},password=${password}]`);
+    formatArgs.push("--add-scram", `SCRAM-SHA-256=[name=${username},password=${password}]`);
   }
   const formatted = await runJavaTool(runtime, "kafka.tools.StorageTool", formatArgs, {
     jvmOptions: ["-XX:TieredStopAtLevel=1"],
@@ -337,6 +377,16 @@ export async function startCluster(options: StartClusterOptions): Promise<LocalC
         "ssl.truststore.location": ca!.truststorePath,
         "ssl.truststore.password": ca!.truststorePassword,
         "ssl.truststore.type": ca!.truststoreType,
+      });
+    } else if (security === "mtls") {
+      Object.assign(config, {
+        "security.protocol": "SSL",
+        "ssl.truststore.location": ca!.truststorePath,
+        "ssl.truststore.password": ca!.truststorePassword,
+        "ssl.truststore.type": ca!.truststoreType,
+        // Kafka's own PEM key store reading the file the TypeScript tools take as well.
+        "ssl.keystore.type": "PEM",
+        "ssl.keystore.location": clientKeystore!.keystorePemPath,
       });
     } else if (security === "scram") {
       Object.assign(config, {
@@ -426,7 +476,14 @@ export async function startCluster(options: StartClusterOptions): Promise<LocalC
   return {
     name,
     ociEmulation: emulate,
-    securityProtocol: security === "oci" ? "SASL_SSL" : security === "scram" ? "SASL_PLAINTEXT" : "PLAINTEXT",
+    securityProtocol:
+      security === "oci"
+        ? "SASL_SSL"
+        : security === "scram"
+          ? "SASL_PLAINTEXT"
+          : security === "mtls"
+            ? "SSL"
+            : "PLAINTEXT",
     saslMechanism: security === "oci" ? "PLAIN" : security === "scram" ? "SCRAM-SHA-512" : undefined,
     bootstrapServers,
     username,
@@ -436,6 +493,8 @@ export async function startCluster(options: StartClusterOptions): Promise<LocalC
     truststorePassword: ca?.truststorePassword,
     truststoreType: ca?.truststoreType,
     caPemPath: ca?.caPemPath,
+    clientKeystorePemPath: clientKeystore?.keystorePemPath,
+    clientCertPemPath: clientKeystore?.certPemPath,
     harnessOcid,
     harnessTopics,
     clusterId,

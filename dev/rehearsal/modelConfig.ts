@@ -74,14 +74,38 @@ export function ociClusterSpec(
   };
 }
 
-/** A plain (on-prem stand-in) cluster with SASL: SCRAM-SHA-512 over SASL_PLAINTEXT. */
+/** The Vault secret OCIDs the rehearsal uses for an mTLS cluster's PEM trust store and key store. */
+export function rehearsalStoreSecretIds(alias: string): { truststore: string; keystore: string } {
+  return { truststore: rehearsalSecretId(`${alias}ts`), keystore: rehearsalSecretId(`${alias}ks`) };
+}
+
+/**
+ * An on-prem stand-in as the model describes it: SCRAM-SHA-512 over SASL_PLAINTEXT, or mutual TLS
+ * (SSL with PEM trust and key stores, delivered as Vault secret files).
+ */
 export function externalClusterSpec(
   alias: string,
   cluster: LocalCluster,
   options: { topics?: TopicSpec[] } = {},
 ): ExternalClusterSpec {
+  if (!cluster.ociEmulation && cluster.securityProtocol === "SSL" && cluster.clientKeystorePemPath) {
+    const ids = rehearsalStoreSecretIds(alias);
+    return {
+      kind: "external",
+      alias,
+      bootstrapServers: cluster.bootstrapServers,
+      security: {
+        protocol: "SSL",
+        tls: {
+          truststore: { type: "PEM", content: { secretId: ids.truststore } },
+          keystore: { type: "PEM", content: { secretId: ids.keystore } },
+        },
+      },
+      ...(options.topics !== undefined ? { topics: options.topics } : {}),
+    };
+  }
   if (cluster.ociEmulation || cluster.securityProtocol !== "SASL_PLAINTEXT" || !cluster.username) {
-    throw new Error(`cluster ${cluster.name} is not a SCRAM (SASL_PLAINTEXT) on-prem stand-in`);
+    throw new Error(`cluster ${cluster.name} is not a SCRAM (SASL_PLAINTEXT) or mTLS on-prem stand-in`);
   }
   return {
     kind: "external",
@@ -103,8 +127,14 @@ export interface PrepareModelMirrorMakerOptions {
   /** The local cluster behind each alias of the model. */
   clusters: Record<string, LocalCluster>;
   workDir: string;
-  /** Vault secret OCID → value. Default: each cluster's password under `rehearsalSecretId(alias)`. */
+  /**
+   * Vault secret OCID → value (for a file secret: the file's content). Default: each cluster's
+   * password under `rehearsalSecretId(alias)`, an mTLS cluster's CA and key store PEM under
+   * `rehearsalStoreSecretIds(alias)`.
+   */
   secrets?: Record<string, string>;
+  /** Test-only: edits the rendered text before it is written (e.g. a shorter checkpoint interval). */
+  edit?: (rendered: string) => string;
   /** Retention of the pre-created streams (default 24 h, OCI's minimum). */
   retentionHours?: number;
   /** Create `topicsToPreCreate(model)` on the OCI clusters (default true). */
@@ -114,7 +144,7 @@ export interface PrepareModelMirrorMakerOptions {
 export interface PreparedModelMirrorMaker {
   /** The model as rendered (configDir set). */
   model: ReplicationModelInput;
-  /** `renderMm2Properties(model)`, written unmodified to {@link propertiesFile}. */
+  /** `renderMm2Properties(model)`, written to {@link propertiesFile} (through `edit` when given). */
   rendered: string;
   configDir: string;
   propertiesFile: string;
@@ -141,12 +171,17 @@ export async function prepareModelMirrorMaker(
   }
   const rendered = renderMm2Properties(model);
   const propertiesFile = path.join(configDir, "mm2.properties");
-  fs.writeFileSync(propertiesFile, rendered, { mode: 0o600 });
+  fs.writeFileSync(propertiesFile, options.edit ? options.edit(rendered) : rendered, { mode: 0o600 });
 
   const secrets: Record<string, string> = options.secrets ?? {};
   if (options.secrets === undefined) {
     for (const [alias, cluster] of Object.entries(options.clusters)) {
       if (cluster.password !== undefined) secrets[rehearsalSecretId(alias)] = cluster.password;
+      if (cluster.clientKeystorePemPath && cluster.caPemPath) {
+        const ids = rehearsalStoreSecretIds(alias);
+        secrets[ids.truststore] = fs.readFileSync(cluster.caPemPath, "utf8");
+        secrets[ids.keystore] = fs.readFileSync(cluster.clientKeystorePemPath, "utf8");
+      }
     }
   }
   const putSecret = path.join(options.workDir, "put-secret.sh");
@@ -155,12 +190,18 @@ export async function prepareModelMirrorMaker(
   fs.rmSync(secretsFile, { force: true });
   for (const spec of secretSpecs(normalizeReplicationModel(model))) {
     const value = secrets[spec.secretId];
-    if (spec.kind !== "property" || value === undefined) {
+    if (value === undefined) {
       throw new Error(
         `the rehearsal cannot provide secret ${spec.kind === "property" ? spec.key : spec.path}`,
       );
     }
-    runPutSecret(putSecret, secretsFile, spec.key, spec.escape, value);
+    if (spec.kind === "file") {
+      // The VM writes the decoded secret content to this path (mode 0600).
+      fs.mkdirSync(path.dirname(spec.path), { recursive: true });
+      fs.writeFileSync(spec.path, value, { mode: 0o600 });
+    } else {
+      runPutSecret(putSecret, secretsFile, spec.key, spec.escape, value);
+    }
   }
   fs.writeFileSync(path.join(configDir, NODE_PROPERTIES_FILE_NAME), "rest.advertised.host.name=127.0.0.1\n", {
     mode: 0o644,

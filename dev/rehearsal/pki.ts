@@ -87,3 +87,29 @@ export async function issueServerKeystore(
     certPemPath: path.join(outDir, "server.pem"),
   };
 }
+
+export interface ClientKeystore {
+  /** PKCS12 keystore (alias `client`), password = the CA's truststore password. */
+  keystorePath: string;
+  keystorePassword: string;
+  /** Kafka's PEM key store: the unencrypted PKCS#8 key, then the chain (client certificate, CA). */
+  keystorePemPath: string;
+  /** The chain alone (PEM). */
+  certPemPath: string;
+}
+
+/** A client certificate (`CN=<commonName>`, extended key usage clientAuth) signed by the rehearsal CA. */
+export async function issueClientKeystore(
+  runtime: KafkaRuntime,
+  ca: RehearsalCa,
+  outDir: string,
+  commonName: string,
+): Promise<ClientKeystore> {
+  await runPki(runtime, ["client", ca.dir, outDir, ca.truststorePassword, commonName]);
+  return {
+    keystorePath: path.join(outDir, "client.p12"),
+    keystorePassword: ca.truststorePassword,
+    keystorePemPath: path.join(outDir, "client-keystore.pem"),
+    certPemPath: path.join(outDir, "client.pem"),
+  };
+}

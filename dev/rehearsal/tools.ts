@@ -218,6 +218,14 @@ export type AdminOp =
   | { op: "waitRecords"; topic: string; records: number; timeoutMs?: number }
   | { op: "deleteTopic"; name: string; timeoutMs?: number }
   | { op: "groupOffsets"; group: string; timeoutMs?: number }
+  /** A standalone commit of `topic:partition` → offset, each with `metadata` (default ""). */
+  | {
+      op: "commitOffsets";
+      group: string;
+      offsets: Record<string, number>;
+      metadata?: string;
+      timeoutMs?: number;
+    }
   /** Decodes MirrorMaker's `<source>.checkpoints.internal` from the beginning to its end: {@link CheckpointRecord}s. */
   | { op: "checkpoints"; topic: string; timeoutMs?: number }
   /** Decodes a `mm2-offset-syncs.…internal` topic from the beginning to its end: {@link OffsetSyncRecord}s. */

@@ -32,7 +32,12 @@ import {
   type PairWorkspace,
   type SetDirectionResult,
 } from "../automation";
-import { describeSettings, ENV, resolveConnectionSettings } from "../failover/connection";
+import {
+  connectionVariablesHelp,
+  describeSettings,
+  ENV,
+  resolveConnectionSettings,
+} from "../failover/connection";
 import { KafkaClient, type KafkaClientOptions } from "../kafka/client";
 import type { PolicyNames } from "../mm2/topics";
 import { regionAlias } from "../oci/regions";
@@ -69,8 +74,9 @@ export function clusterEnvName(cluster: Cluster, name: string): string {
 }
 
 const envList = (cluster: Cluster): string =>
-  Object.values(ENV)
-    .map((n) => `    ${clusterEnvName(cluster, n)}`)
+  connectionVariablesHelp((n) => clusterEnvName(cluster, n))
+    .split("\n")
+    .map((l) => `  ${l}`)
     .join("\n");
 
 export const COMMAND = "oci-geo-streaming failback";

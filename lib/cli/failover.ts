@@ -15,7 +15,12 @@ import { KafkaCliIo, runAsMain } from "./kafkaCliIo";
 import { parseCommand, USAGE_EXIT_CODE, UsageError, usageErrorLine } from "./args";
 
 import { KafkaClient, type KafkaClientOptions } from "../kafka/client";
-import { describeSettings, ENV, resolveConnectionSettings } from "../failover/connection";
+import {
+  connectionVariablesHelp,
+  describeSettings,
+  ENV,
+  resolveConnectionSettings,
+} from "../failover/connection";
 import {
   executeFailover,
   FailoverError,
@@ -37,11 +42,7 @@ A group with active members on dr is refused. --dry-run prints the plan and comm
 prints the plan and result as JSON on stdout (progress lines go to stderr).
 
 Connection (dr cluster), from the environment or --config (environment wins):
-  ${ENV.bootstrapServers}   bootstrap.servers
-  ${ENV.username}           sasl.jaas.config username="..."
-  ${ENV.password}           sasl.jaas.config password="..."   (never a flag)
-  ${ENV.caPem}              ssl.truststore.type=PEM + ssl.truststore.location (default: system CAs)
-  ${ENV.securityProtocol}  security.protocol (default SASL_SSL)
+${connectionVariablesHelp()}
 
 Exit codes: 0 done; 1 connection or unexpected error; 2 usage error, or a group was refused or its
 commit failed; 3 a named group has no checkpoint.`;

@@ -9,12 +9,11 @@
  * the `wait` step. While records still arrive, {@link PartitionCatchUp.behind} estimates how many
  * records dr has that the primary has not (record counts; exact when MM2 copied nothing twice).
  */
-import type { KafkaClient } from "../kafka/client";
-import { decodeRecordBatches, type KafkaRecord } from "../kafka/client";
+import type { ConsumedRecord, KafkaClient } from "../kafka/client";
 import { isMm2SkippedTopic, remoteTopicName, type PolicyNames } from "../mm2/topics";
 
 /** The parts of a record MM2 preserves. */
-export type ComparableRecord = Pick<KafkaRecord, "key" | "value" | "headers" | "timestamp">;
+export type ComparableRecord = Pick<ConsumedRecord, "key" | "value" | "headers" | "timestamp">;
 
 function sameBytes(a: Buffer | null, b: Buffer | null): boolean {
   return a === null || b === null ? a === b : a.equals(b);
@@ -86,19 +85,13 @@ export function comparePartition(
  * transaction marker). Fetches from `offset`; the batch holding it may start earlier.
  */
 export async function readRecordAt(
-  client: KafkaClient,
+  client: Pick<KafkaClient, "readRange">,
   topic: string,
   partition: number,
   offset: number,
-): Promise<KafkaRecord | undefined> {
+): Promise<ConsumedRecord | undefined> {
   if (offset < 0) return undefined;
-  const bytes = await client.fetchRaw(topic, partition, offset);
-  for (const batch of decodeRecordBatches(bytes)) {
-    if (batch.isControl) continue;
-    const found = batch.records.find((r) => r.offset === offset);
-    if (found) return found;
-  }
-  return undefined;
+  return (await client.readRange(topic, partition, offset, offset + 1))[0];
 }
 
 /** End offsets and last record of every partition of `topic` (empty map when the topic does not exist). */

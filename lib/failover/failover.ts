@@ -263,7 +263,7 @@ export async function executeFailover(
         { dryRun, overwrite: options.overwrite ?? false },
       );
       if (result.status === "committed") {
-        await options.dr.commitOffsets(g.group, commitOffsetsOf(g), {});
+        await options.dr.commitOffsets(g.group, commitOffsetsOf(g));
       }
     } catch (error) {
       result = {

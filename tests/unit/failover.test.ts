@@ -5,7 +5,7 @@ import { encodeCheckpoint, type Checkpoint, type RawRecord } from "../../lib/fai
 import {
   ConnectionSettingsError,
   ENV,
-  parsePlainJaas,
+  parseJaas,
   resolveConnectionSettings,
 } from "../../lib/failover/connection";
 import {
@@ -134,7 +134,8 @@ describe("failover decisions (pure)", () => {
 });
 
 describe("failover connection settings and CLI arguments", () => {
-  const files: Record<string, string> = { "/ca.pem": "PEM" };
+  const CA = "-----BEGIN CERTIFICATE-----\nQUJD\n-----END CERTIFICATE-----\n";
+  const files: Record<string, string> = { "/ca.pem": CA };
   const readFile = (p: string): string => {
     if (!(p in files)) throw new Error(`no ${p}`);
     return files[p];
@@ -152,8 +153,8 @@ describe("failover connection settings and CLI arguments", () => {
     });
     expect(o).to.deep.include({
       bootstrapServers: "h:9092",
-      sasl: { username: "t/u/p", password: "tok" },
-      tls: { caPem: "PEM" },
+      sasl: { mechanism: "PLAIN", username: "t/u/p", password: "tok" },
+      tls: { caPem: CA },
     });
   });
 
@@ -167,8 +168,8 @@ describe("failover connection settings and CLI arguments", () => {
       "ssl.truststore.location=/ca.pem",
     ].join("\n");
     const o = resolveConnectionSettings({ env: {}, propertiesText: text, readFile });
-    expect(o.sasl).to.deep.equal({ username: "t/u/p", password: 'a"b' });
-    expect(o.tls).to.deep.equal({ caPem: "PEM" });
+    expect(o.sasl).to.deep.equal({ mechanism: "PLAIN", username: "t/u/p", password: 'a"b' });
+    expect(o.tls).to.deep.equal({ caPem: CA });
     expect(
       resolveConnectionSettings({ env: { [ENV.password]: "env" }, propertiesText: text, readFile }).sasl
         ?.password,
@@ -190,7 +191,7 @@ describe("failover connection settings and CLI arguments", () => {
         readFile,
       }),
     ).to.throw(/PEM/);
-    expect(() => parsePlainJaas("ScramLoginModule required")).to.throw(/PlainLoginModule/);
+    expect(() => parseJaas("ScramLoginModule required")).to.throw(/PlainLoginModule/);
     expect(
       resolveConnectionSettings({
         env: { [ENV.bootstrapServers]: "h", [ENV.securityProtocol]: "plaintext" },

@@ -124,6 +124,14 @@ describe("layering: lib/ imports run one way", () => {
     expect(offenders.map((f) => path.relative(ROOT, f))).to.deep.equal([]);
   });
 
+  it("reaches @platformatic/kafka through lib/kafka only (the adapter is the one place that knows it)", () => {
+    const uses = (f: string) => /from\s+["']@platformatic\/kafka["']/.test(fs.readFileSync(f, "utf8"));
+    const offenders = files.filter((f) => uses(f) && !f.startsWith(path.join(LIB, "kafka") + path.sep));
+    expect(offenders.map((f) => path.relative(ROOT, f))).to.deep.equal([]);
+    // Control: the adapter itself is seen to import it.
+    expect(uses(path.join(LIB, "kafka", "client.ts"))).to.equal(true);
+  });
+
   it("catches a wrong arrow (control: a core file importing a component is flagged)", () => {
     const core = path.join(LIB, "config", "x.ts");
     const comp = path.join(LIB, "network", "regionalNetwork.ts");

@@ -186,6 +186,21 @@ public final class AdminTool {
                 }
                 return Cli.obj("group", group, "offsets", out);
             }
+            case "commitOffsets": {
+                // A standalone commit WITH commit metadata (a consumer's commit, as the rehearsal stands
+                // it in); @platformatic/kafka's admin commit always sends null metadata.
+                String group = spec.path("group").asText();
+                String metadata = spec.path("metadata").asText("");
+                Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+                spec.path("offsets").fields().forEachRemaining(e -> {
+                    String key = e.getKey();
+                    int colon = key.lastIndexOf(':');
+                    offsets.put(new TopicPartition(key.substring(0, colon), Integer.parseInt(key.substring(colon + 1))),
+                        new OffsetAndMetadata(e.getValue().asLong(), metadata));
+                });
+                admin.alterConsumerGroupOffsets(group, offsets).all().get(timeoutMs, TimeUnit.MILLISECONDS);
+                return Cli.obj("group", group, "committed", offsets.size());
+            }
             case "checkpoints":
             case "offsetSyncs":
                 return readMirrorTopic(props, op, spec.path("topic").asText(), timeoutMs);
