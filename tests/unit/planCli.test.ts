@@ -5,6 +5,7 @@ import * as path from "path";
 import { BANNER_END, BANNER_START, main, parseArgs } from "../../dev/cli/plan";
 
 const PLAN_PROJECT = path.join(__dirname, "..", "fixtures", "plan-project");
+const ACTIVE_ACTIVE = path.join(__dirname, "..", "..", "examples", "active-active");
 const MODULE_PROJECT = path.join(__dirname, "..", "fixtures", "module-project");
 
 async function run(argv: string[]) {
@@ -108,5 +109,75 @@ describe("offline plan CLI (npm start)", function () {
     const badOption = await run(["--nope"]);
     expect(badOption.code).to.equal(2);
     expect(badOption.err).to.deep.equal(["error: unknown option --nope (see npm run plan -- --help)"]);
+  });
+
+  it("writes <stack>-paths.json and proves every connection of the examples' stacks", async () => {
+    const { code, out } = await run([
+      "--project",
+      ACTIVE_ACTIVE,
+      "--out",
+      tmp,
+      "primary",
+      "dr",
+      "primary-active",
+    ]);
+    expect(code).to.equal(0);
+    for (const stack of ["dr", "primary-active"]) {
+      const doc = JSON.parse(fs.readFileSync(path.join(tmp, `${stack}-paths.json`), "utf8"));
+      expect(Object.keys(doc)).to.deep.equal(["stack", "connections"]);
+      expect(doc.stack).to.equal(stack);
+      expect(doc.connections.length, stack).to.be.greaterThan(10);
+      for (const c of doc.connections) {
+        expect(Object.keys(c).slice(0, 7)).to.deep.equal([
+          "from",
+          "to",
+          "port",
+          "protocol",
+          "resolves",
+          "reachable",
+          "hops",
+        ]);
+        expect(c.resolves && c.reachable, JSON.stringify(c)).to.equal(true);
+      }
+    }
+    // Frankfurt, updated to pull from Amsterdam, resolves Amsterdam's pool through Amsterdam's listener.
+    const fra = JSON.parse(fs.readFileSync(path.join(tmp, "primary-active-paths.json"), "utf8"));
+    expect(
+      fra.connections.some(
+        (c: { to: string; hops: string[] }) =>
+          c.to.includes("streaming.eu-amsterdam-1") &&
+          c.hops.join(" ").includes("listening endpoint geo-dr-dns-listener"),
+      ),
+    ).to.equal(true);
+    expect(out.filter((l) => /^ {2}ok /.test(l)).length).to.be.greaterThan(20);
+  });
+
+  it("exits 1 naming the missing piece when a needed connection is broken (Amsterdam's subnets not the ones Frankfurt admits)", async () => {
+    // The bug the proof found in this example: Frankfurt's config names Amsterdam's MirrorMaker
+    // subnet 10.20.2.0/24, but with default subnets Amsterdam's fleet lives in 10.20.1.0/24.
+    // A sibling of examples/ (ignored by git), so that its `../../lib` import still resolves.
+    const holder = fs.mkdtempSync(path.join(__dirname, "..", "..", ".plan-cli-"));
+    const copy = path.join(holder, "active-active");
+    fs.cpSync(ACTIVE_ACTIVE, copy, { recursive: true });
+    try {
+      const dr = path.join(copy, "Pulumi.dr.yaml");
+      fs.writeFileSync(
+        dr,
+        fs
+          .readFileSync(dr, "utf8")
+          .split("\n")
+          .filter((l) => !/(streamSubnetCidr|mirrorMakerSubnetCidr):/.test(l))
+          .join("\n"),
+      );
+      const { code, err } = await run(["--project", copy, "--out", path.join(tmp, "out"), "primary", "dr"]);
+      expect(code).to.equal(1);
+      const text = err.join("\n");
+      expect(text).to.match(/needed connection\(s\) would not work in a real tenancy/);
+      expect(text).to.contain("security rule: ingress udp/53 from 10.20.1.11 at geo-primary-dns-listener");
+      const doc = JSON.parse(fs.readFileSync(path.join(tmp, "out", "dr-paths.json"), "utf8"));
+      expect(doc.connections.some((c: { reachable: boolean }) => !c.reachable)).to.equal(true);
+    } finally {
+      fs.rmSync(holder, { recursive: true, force: true });
+    }
   });
 });
