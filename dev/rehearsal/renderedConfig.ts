@@ -46,6 +46,7 @@ import {
 } from "../../lib/mm2";
 import { regionFromKey, regionKey } from "../../lib/oci/regions";
 import { buildReplicationModel, planReplicationStreams } from "../../lib/replication/model";
+import { DEFAULT_IDENTITY_DOMAIN } from "../../lib/config/validateReplication";
 import { regionAlias } from "../../lib/oci/regions";
 import {
   freePort,
@@ -175,6 +176,8 @@ export function rehearsalDrArgs(options: {
   targetStreams?: RehearsalStream[];
   userName: string;
   tenancyName: string;
+  /** The emulated pool's identity domain (its SASL username has four parts), if any. */
+  domain?: string;
   nodes: number;
   overrides?: Partial<ReplicationArgs>;
 }): GeoReplicatedStreamArgs {
@@ -189,7 +192,10 @@ export function rehearsalDrArgs(options: {
     tenancyName: options.tenancyName,
     // Created after validation by the stack program; never used by the model.
     homeRegionProvider: undefined as unknown as ReplicationArgs["homeRegionProvider"],
-    credentials: { mode: "create", userName: options.userName },
+    // The tenancy kind follows the emulated pool's usernames: <tenancy>/<user>/<pool> is a classic
+    // tenancy; <tenancy>/Default/<user>/<pool> one with identity domains (the created user's domain).
+    identityDomains: options.domain !== undefined,
+    credentials: { mode: "create", userName: options.userName, email: "mm2-rehearsal@example.invalid" },
     ...rest,
     fleet: { ...fleet, size: options.nodes },
   };
@@ -309,9 +315,15 @@ export async function prepareRenderedMirrorMaker(
     targetStreams: options.targetStreams,
     userName: sourceId.userName,
     tenancyName: sourceId.tenancyName,
+    domain: sourceId.domain,
     nodes,
     overrides: options.overrides,
   });
+  if (sourceId.domain !== undefined && sourceId.domain !== DEFAULT_IDENTITY_DOMAIN) {
+    throw new Error(
+      `cluster ${source.name}: a created MirrorMaker user lives in the ${DEFAULT_IDENTITY_DOMAIN} domain, not ${sourceId.domain}`,
+    );
+  }
   const resolved = resolveArgs(args);
   const infra = resolveReplicationInfra(
     args.replication!,

@@ -10,7 +10,7 @@ import {
 import * as oci from "@pulumi/oci";
 import { GeoReplicatedStream } from "../../lib/geoReplicatedStream";
 import { GeoReplicatedStreamArgs } from "../../lib/config/args";
-import { INVALID_CASES, validDr } from "../support/cases";
+import { adoptedNetwork, INVALID_CASES, validDr } from "../support/cases";
 
 const COMPARTMENT = "ocid1.compartment.oc1..aaaaaaaa5x2rdkq4vfu6r3jgiqdjvnqwz7xq7fnv3xhm3f2tkl4yc3e6lmoa";
 const streams = [
@@ -168,16 +168,7 @@ describe("GeoReplicatedStream (mock engine)", () => {
   it("adopts an existing VCN and stream pool instead of creating them", async () => {
     const ams = new oci.Provider("ams", { region: "eu-amsterdam-1" });
     const args = validDr();
-    args.network = {
-      existing: {
-        vcnId: "ocid1.vcn.oc1.ams.existingvcn",
-        vcnCidr: "10.20.0.0/16",
-        streamSubnetId: "ocid1.subnet.oc1.ams.existingstreams",
-        streamSubnetCidr: "10.20.1.0/24",
-        mirrorMakerSubnetId: "ocid1.subnet.oc1.ams.existingmm",
-        mirrorMakerSubnetCidr: "10.20.2.0/24",
-      },
-    };
+    args.network = adoptedNetwork();
     args.streamPool = { existingStreamPoolId: "ocid1.streampool.oc1.ams.existingpool" };
     const dr = new GeoReplicatedStream("geo-dr", args, { provider: ams });
     expect((await outputOf(dr.streamPoolId)).value).to.equal("ocid1.streampool.oc1.ams.existingpool");

@@ -11,6 +11,7 @@ import {
   CLIENT_KEY_PEM,
   MM2_EMAIL,
   ONPREM_PASSWORD,
+  adoptedNetwork,
   validDr,
   withOnPremises,
 } from "../support/cases";
@@ -209,16 +210,7 @@ describe("on-premises Kafka (mock engine)", () => {
   it("an adopted VCN is told which routes it still needs: the peer VCN and the on-prem CIDRs, through the DRG", async () => {
     const ams = new oci.Provider("ams", { region: "eu-amsterdam-1" });
     const args = withOnPremises(validDr());
-    args.network = {
-      existing: {
-        vcnId: "ocid1.vcn.oc1.ams.existingvcn",
-        vcnCidr: "10.20.0.0/16",
-        streamSubnetId: "ocid1.subnet.oc1.ams.existingstreams",
-        streamSubnetCidr: "10.20.1.0/24",
-        mirrorMakerSubnetId: "ocid1.subnet.oc1.ams.existingmm",
-        mirrorMakerSubnetCidr: "10.20.2.0/24",
-      },
-    };
+    args.network = adoptedNetwork();
     const site = new GeoReplicatedStream("geo-dr", args, { provider: ams });
     const routes = (await outputOf(site.requiredRouteRules)).value as {
       destination: string;

@@ -7,7 +7,7 @@
 import { expect } from "chai";
 import * as oci from "@pulumi/oci";
 import { GeoReplicatedStream } from "../../lib/geoReplicatedStream";
-import { MM2_EMAIL, validDr, withOnPremises } from "../support/cases";
+import { adoptedNetwork, MM2_EMAIL, validDr, withOnPremises } from "../support/cases";
 import { byType, outputOf, registrationErrors, settle } from "../support/mockRuntime";
 
 const PRIMARY_FQDN = "prim4ry00000.streaming.eu-frankfurt-1.oci.oraclecloud.com";
@@ -93,16 +93,7 @@ describe("private DNS across regions and to on premises (mock engine)", () => {
 
   it("an adopted VCN's resolver is not taken over: its rules are reported in requiredDnsRules", async () => {
     const args = drArgs();
-    args.network = {
-      existing: {
-        vcnId: "ocid1.vcn.oc1.ams.existingvcn",
-        vcnCidr: "10.20.0.0/16",
-        streamSubnetId: "ocid1.subnet.oc1.ams.existingstreams",
-        streamSubnetCidr: "10.20.1.0/24",
-        mirrorMakerSubnetId: "ocid1.subnet.oc1.ams.existingmm",
-        mirrorMakerSubnetCidr: "10.20.2.0/24",
-      },
-    };
+    args.network = adoptedNetwork();
     const dr = new GeoReplicatedStream("geo-dr", args, { provider: ams() });
     const required = (await outputOf(dr.requiredDnsRules)).value;
     await settle();

@@ -1,11 +1,25 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ExternalKafkaArgs, GeoReplicatedStreamArgs } from "../../lib/config/args";
+import { ExternalKafkaArgs, GeoReplicatedStreamArgs, NetworkArgs } from "../../lib/config/args";
 
 /** Shared argument fixtures: a valid dr configuration and every way to break it. */
 const COMPARTMENT = "ocid1.compartment.oc1..aaaaaaaa5x2rdkq4vfu6r3jgiqdjvnqwz7xq7fnv3xhm3f2tkl4yc3e6lmoa";
 const PRIMARY_RPC = "ocid1.remotepeeringconnection.oc1.eu-frankfurt-1.aaaaaaaarpc";
 
 /** A valid dr configuration; each case below breaks one thing. */
+/** The dr network adopted instead of created (an existing VCN and subnets in eu-amsterdam-1). */
+export function adoptedNetwork(): NetworkArgs {
+  return {
+    existing: {
+      vcnId: "ocid1.vcn.oc1.ams.existingvcn",
+      vcnCidr: "10.20.0.0/16",
+      streamSubnetId: "ocid1.subnet.oc1.ams.existingstreams",
+      streamSubnetCidr: "10.20.1.0/24",
+      mirrorMakerSubnetId: "ocid1.subnet.oc1.ams.existingmm",
+      mirrorMakerSubnetCidr: "10.20.2.0/24",
+    },
+  };
+}
+
 /** The email a created MirrorMaker user needs in a tenancy with identity domains. */
 export const MM2_EMAIL = "mm2-service@example.com";
 

@@ -45,6 +45,9 @@ type Delivery =
   | { kind: "internet" }
   | { kind: "service"; label: string };
 
+/** A DRG route's next hop: a VCN attachment, a remote peering, or an on-premises link. */
+type DrgHop = { kind: "vcn" | "rpc" | "onprem"; id: string; name: string };
+
 type Step = { ok: true; delivery: Delivery; hops: string[] } | { ok: false; hops: string[]; missing: string };
 
 const cidrOf = (text: string): Cidr | undefined => {
@@ -336,74 +339,48 @@ export class Reachability {
     return String(link.kind === "ipsec" ? defaults?.ipsecTunnel : defaults?.virtualCircuit);
   }
 
-  /** Routes a DRG route table holds, as (cidr, next hop) pairs. */
-  private drgRoutes(
-    drgId: string,
-    tableId: string,
-  ): [string, { kind: "vcn" | "rpc" | "onprem"; id: string; name: string }][] {
-    const drg = this.g.get(drgId);
-    const defaults = (drg?.state.defaultDrgRouteTables as Record<string, string>[] | undefined)?.[0] ?? {};
-    const vcnAttachments = this.g
+  /** The CIDRs of the VCNs attached to a DRG, with their attachment. */
+  private attachedVcnCidrs(drgId: string): { cidr: string; attachment: { id: string; name: string } }[] {
+    return this.g
       .ofType("oci:Core/drgAttachment:DrgAttachment")
       .filter((a) => a.state.drgId === drgId)
-      .flatMap((a) =>
-        this.g
-          .vcnCidrs(this.attachedVcn(a) ?? "")
-          .map(
-            (c) =>
-              [c, { kind: "vcn" as const, id: a.id, name: a.name }] as [
-                string,
-                { kind: "vcn"; id: string; name: string },
-              ],
-          ),
-      );
+      .flatMap((a) => this.g.vcnCidrs(this.attachedVcn(a) ?? "").map((cidr) => ({ cidr, attachment: a })));
+  }
+
+  /** Routes a DRG route table holds, as (cidr, next hop) pairs. */
+  private drgRoutes(drgId: string, tableId: string): [string, DrgHop][] {
+    const drg = this.g.get(drgId);
+    const defaults = (drg?.state.defaultDrgRouteTables as Record<string, string>[] | undefined)?.[0] ?? {};
+    const vcnAttachments = this.attachedVcnCidrs(drgId).map(({ cidr, attachment: a }): [string, DrgHop] => [
+      cidr,
+      { kind: "vcn", id: a.id, name: a.name },
+    ]);
     const statics = this.g
       .ofType("oci:Core/drgRouteTableRouteRule:DrgRouteTableRouteRule")
       .filter((r) => r.state.drgRouteTableId === tableId)
-      .map((r) => {
-        const hop = this.g.get(r.state.nextHopDrgAttachmentId);
-        return [
-          String(r.state.destination),
-          {
-            kind: "vcn" as const,
-            id: String(r.state.nextHopDrgAttachmentId),
-            name: hop?.name ?? String(r.state.nextHopDrgAttachmentId),
-          },
-        ] as [string, { kind: "vcn" | "rpc" | "onprem"; id: string; name: string }];
+      .map((r): [string, DrgHop] => {
+        const id = String(r.state.nextHopDrgAttachmentId);
+        return [String(r.state.destination), { kind: "vcn", id, name: this.g.get(id)?.name ?? id }];
       });
     if (tableId === defaults.vcn) {
+      // The VCN attachments' default table imports every attachment: remote VCNs through a peered
+      // RPC (the remote DRG advertises its VCN attachments), on-premises CIDRs through IPSec/VC.
       const rpcs = this.g
         .ofType("oci:Core/remotePeeringConnection:RemotePeeringConnection")
         .filter((r) => r.state.drgId === drgId)
-        .flatMap((r) => {
+        .flatMap((r): [string, DrgHop][] => {
           const peer = this.peerOf(r.id);
-          if (!peer) return [];
-          const remoteDrg = String(peer.state.drgId);
-          return this.g
-            .ofType("oci:Core/drgAttachment:DrgAttachment")
-            .filter((a) => a.state.drgId === remoteDrg)
-            .flatMap((a) =>
-              this.g
-                .vcnCidrs(this.attachedVcn(a) ?? "")
-                .map(
-                  (c) =>
-                    [c, { kind: "rpc" as const, id: r.id, name: r.name }] as [
-                      string,
-                      { kind: "rpc"; id: string; name: string },
-                    ],
-                ),
-            );
+          return peer
+            ? this.attachedVcnCidrs(String(peer.state.drgId)).map(({ cidr }) => [
+                cidr,
+                { kind: "rpc", id: r.id, name: r.name },
+              ])
+            : [];
         });
       const onprem = this.g.onPrem
         .filter((l) => l.drgId === drgId)
         .flatMap((l) =>
-          l.cidrs.map(
-            (c) =>
-              [c, { kind: "onprem" as const, id: l.id, name: l.name }] as [
-                string,
-                { kind: "onprem"; id: string; name: string },
-              ],
-          ),
+          l.cidrs.map((c): [string, DrgHop] => [c, { kind: "onprem", id: l.id, name: l.name }]),
         );
       return [...statics, ...vcnAttachments, ...rpcs, ...onprem];
     }
