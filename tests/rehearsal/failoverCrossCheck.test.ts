@@ -366,7 +366,8 @@ describe("failover: offset translation cross-checked with Kafka, and commits on 
     for (const p of d.partitions) expect(onDr.get(p.topic)?.get(p.partition)).to.equal(p.offset);
 
     err.length = 0;
-    expect(await runFailoverCli(["--source", "fra", "--password", "x"], io)).to.equal(1);
+    // A password flag is a usage error (exit 2, one line), like every bad flag.
+    expect(await runFailoverCli(["--source", "fra", "--password", "x"], io)).to.equal(2);
     expect(err.join("\n")).to.match(/--password is not accepted/);
     // A named group without checkpoints: exit 3.
     out.length = 0;
