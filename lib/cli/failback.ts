@@ -21,6 +21,7 @@
  * order, a group refused or failed); 3 `wait` timed out; 4 a Pulumi stack update failed (see the
  * message; run the step again to resume).
  */
+import { CliError, clusterEnvName, clusterSettings, type Cluster } from "./clusters";
 import { KafkaCliIo, runAsMain } from "./kafkaCliIo";
 import { listValue, numberValue, parseCommand, USAGE_EXIT_CODE, UsageError, usageErrorLine } from "./args";
 
@@ -32,12 +33,7 @@ import {
   type PairWorkspace,
   type SetDirectionResult,
 } from "../automation";
-import {
-  connectionVariablesHelp,
-  describeSettings,
-  ENV,
-  resolveConnectionSettings,
-} from "../failover/connection";
+import { connectionVariablesHelp, describeSettings, ENV } from "../failover/connection";
 import { KafkaClient, type KafkaClientOptions } from "../kafka/client";
 import type { PolicyNames } from "../mm2/topics";
 import { regionAlias } from "../oci/regions";
@@ -66,12 +62,7 @@ import {
   type FailbackPlan,
 } from "../failback/translate";
 
-export type Cluster = "dr" | "primary";
-
-/** The environment variable for `cluster` of a lib/failover/connection.ts name (OCI_GEO_DR_KAFKA_…). */
-export function clusterEnvName(cluster: Cluster, name: string): string {
-  return name.replace(/^OCI_GEO_KAFKA_/, `OCI_GEO_${cluster.toUpperCase()}_KAFKA_`);
-}
+export { clusterEnvName, type Cluster };
 
 const envList = (cluster: Cluster): string =>
   connectionVariablesHelp((n) => clusterEnvName(cluster, n))
@@ -220,39 +211,18 @@ export interface FailbackCliIo extends KafkaCliIo {
   sleep?: (ms: number) => Promise<void>;
 }
 
-class CliError extends Error {
-  constructor(
-    message: string,
-    readonly code: number,
-  ) {
-    super(message);
-  }
-}
-
 /** The connection settings of one cluster, or undefined when none are given (env or file). */
-export function clusterSettings(
+export function failbackClusterSettings(
   cluster: Cluster,
   opts: Pick<FailbackCliOptions, "drConfig" | "primaryConfig">,
   io: Pick<FailbackCliIo, "env" | "readFile">,
 ): KafkaClientOptions | undefined {
-  const file = cluster === "dr" ? opts.drConfig : opts.primaryConfig;
-  const env: Record<string, string | undefined> = {};
-  for (const name of Object.values(ENV)) env[name] = io.env[clusterEnvName(cluster, name)];
-  if (file === undefined && !env[ENV.bootstrapServers]) return undefined;
-  try {
-    return resolveConnectionSettings({
-      env,
-      propertiesText: file !== undefined ? io.readFile(file) : undefined,
-      readFile: io.readFile,
-      clientId: "oci-geo-streaming-failback",
-    });
-  } catch (e) {
-    // The messages name the unprefixed variables: name this cluster's.
-    const msg = (e as Error).message
-      .replace(/OCI_GEO_KAFKA_/g, `OCI_GEO_${cluster.toUpperCase()}_KAFKA_`)
-      .replace(/--config/g, `--${cluster}-config`);
-    throw new CliError(`${cluster} connection: ${msg}`, 1);
-  }
+  return clusterSettings(
+    cluster,
+    cluster === "dr" ? opts.drConfig : opts.primaryConfig,
+    io,
+    "oci-geo-streaming-failback",
+  );
 }
 
 async function connectTo(
@@ -261,7 +231,7 @@ async function connectTo(
   io: FailbackCliIo,
   required: boolean,
 ): Promise<KafkaClient | undefined> {
-  const settings = clusterSettings(cluster, opts, io);
+  const settings = failbackClusterSettings(cluster, opts, io);
   if (!settings) {
     if (!required) return undefined;
     throw new CliError(

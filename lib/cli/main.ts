@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { USAGE_EXIT_CODE } from "./args";
 import { runFailbackCli } from "./failback";
 import { runFailoverCli } from "./failover";
+import { runStatusCli } from "./status";
 import { KafkaCliIo, runAsMain } from "./kafkaCliIo";
 
 export const PROGRAM = "oci-geo-streaming";
@@ -22,7 +23,10 @@ interface Command {
 export const COMMANDS: Record<string, Command> = {
   failover: { summary: "move consumer groups to dr (offsets from MM2's checkpoints)", run: runFailoverCli },
   failback: { summary: "return to the primary, one resumable step at a time", run: runFailbackCli },
-  // status: { summary: "where replication stands (lag, checkpoints)", run: runStatusCli },  ← next
+  status: {
+    summary: "replication health: lag, heartbeat, checkpoints, tasks, the RPO right now",
+    run: runStatusCli,
+  },
 };
 
 export const USAGE = `usage: ${PROGRAM} <command> [options]

@@ -252,6 +252,28 @@ export class KafkaClient {
   }
 
   /**
+   * For each partition, the first offset whose record's timestamp is at or after the given time
+   * (ListOffsets by timestamp, as Kafka's `offsetsForTimes`); undefined where no record is that late.
+   */
+  offsetsForTimes(topic: string, times: Map<number, number>): Promise<Map<number, number | undefined>> {
+    return this.run(`offsetsForTimes(${topic})`, async () => {
+      const listed = await this.admin.listOffsets({
+        topics: [
+          {
+            name: topic,
+            partitions: [...times].map(([partitionIndex, t]) => ({ partitionIndex, timestamp: BigInt(t) })),
+          },
+        ],
+      });
+      const out = new Map<number, number | undefined>();
+      for (const t of listed) {
+        for (const p of t.partitions) out.set(p.partitionIndex, p.offset < 0n ? undefined : Number(p.offset));
+      }
+      return out;
+    });
+  }
+
+  /**
    * Every record of `topic` from the earliest offsets up to the end offsets observed at the start,
    * grouped by partition in ascending order, each partition in offset order.
    */

@@ -8,7 +8,7 @@ import { generateKeyPairSync } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-import { clusterSettings } from "../../lib/cli/failback";
+import { failbackClusterSettings as clusterSettings } from "../../lib/cli/failback";
 import {
   describeSettings,
   ENV,
