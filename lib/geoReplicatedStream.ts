@@ -11,7 +11,12 @@ import { dnsPlan } from "./dns/dnsPlan";
 import { PrivateDns, RequiredDnsRule } from "./dns/privateDns";
 import { OnPremConnectivity } from "./network/onPremConnectivity";
 import { RegionalNetwork, RequiredSecurityListRule } from "./network/regionalNetwork";
-import { assertActiveActiveLoopFree, planReplicationStreams, PreCreatedStream } from "./replication/model";
+import {
+  assertActiveActiveLoopFree,
+  assertInstanceMetadataFits,
+  planReplicationStreams,
+  PreCreatedStream,
+} from "./replication/model";
 import { ReplicationLayer } from "./replication/replicationLayer";
 import { StreamingSite } from "./streaming/streamingSite";
 
@@ -33,7 +38,11 @@ export interface ValidatedArgs {
  */
 export function validateGeoReplicatedStreamArgs(
   args: GeoReplicatedStreamArgs,
-  options: { providersPending?: boolean } = {},
+  options: {
+    providersPending?: boolean;
+    /** The component's name, when known: a created IAM user's default name derives from it. */
+    componentName?: string;
+  } = {},
 ): ValidatedArgs {
   const resolved = resolveArgs(args);
   if (!args.replication) {
@@ -51,6 +60,9 @@ export function validateGeoReplicatedStreamArgs(
   }
   assertActiveActiveLoopFree(resolved, infra, args.replication);
   const mm2Streams = infra.enabled ? planReplicationStreams(resolved, infra, args.replication) : undefined;
+  if (infra.enabled) {
+    assertInstanceMetadataFits(resolved, infra, args.replication, options.componentName);
+  }
   return { resolved, infra, mm2Streams };
 }
 
@@ -121,7 +133,7 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
 
   constructor(name: string, args: GeoReplicatedStreamArgs, opts: pulumi.ComponentResourceOptions = {}) {
     // Validate first: a ValidationError here leaves nothing registered.
-    const { resolved, infra, mm2Streams } = validateGeoReplicatedStreamArgs(args);
+    const { resolved, infra, mm2Streams } = validateGeoReplicatedStreamArgs(args, { componentName: name });
     super(GEO_REPLICATED_STREAM_TYPE, name, {}, opts);
     this.resolved = resolved;
     this.infra = infra;
