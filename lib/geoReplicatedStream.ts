@@ -1,3 +1,4 @@
+import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
 import { GeoReplicatedStreamArgs, PeerArgs, PeeringBundle, PeerReplicationInfo, Role } from "./config/args";
 import { resolveArgs, ResolvedArgs } from "./config/validate";
@@ -6,10 +7,12 @@ import {
   ResolvedReplicationInfra,
   resolveReplicationInfra,
 } from "./config/validateReplication";
+import { checkRegionProvider } from "./config/providers";
 import { ValidationError } from "./errors";
 import { dnsPlan } from "./dns/dnsPlan";
 import { PrivateDns, RequiredDnsRule } from "./dns/privateDns";
 import { OnPremConnectivity } from "./network/onPremConnectivity";
+import { assertProviderRegion, gateCustomResources } from "./network/providerRegion";
 import { RegionalNetwork, RequiredSecurityListRule } from "./network/regionalNetwork";
 import {
   assertActiveActiveLoopFree,
@@ -134,14 +137,34 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
   constructor(name: string, args: GeoReplicatedStreamArgs, opts: pulumi.ComponentResourceOptions = {}) {
     // Validate first: a ValidationError here leaves nothing registered.
     const { resolved, infra, mm2Streams } = validateGeoReplicatedStreamArgs(args, { componentName: name });
-    super(GEO_REPLICATED_STREAM_TYPE, name, {}, opts);
+    checkRegionProvider(opts, resolved.region);
+    // Every resource below waits for the provider's region to be confirmed (see gate).
+    let gate: pulumi.Output<pulumi.Resource[]> | undefined;
+    super(
+      GEO_REPLICATED_STREAM_TYPE,
+      name,
+      {},
+      {
+        ...opts,
+        transformations: [...(opts.transformations ?? []), gateCustomResources(() => gate)],
+      },
+    );
     this.resolved = resolved;
     this.infra = infra;
     const child = { parent: this, provider: opts.provider };
 
+    // The region the provider answers for, read from OCI (a provider does not expose its inputs,
+    // and may take its region from ~/.oci/config): a mismatch fails the deployment before any
+    // resource of this component is created.
+    const services = oci.core.getServicesOutput({}, { parent: this, provider: opts.provider }).services;
+    gate = services.apply((list) => {
+      assertProviderRegion(list, resolved.region, "opts.provider");
+      return [];
+    });
+
     const network = new RegionalNetwork(
       `${name}-network`,
-      { resolved, bastion: infra?.enabled === true && infra.bastionClientCidrs.length > 0 },
+      { resolved, services, bastion: infra?.enabled === true && infra.bastionClientCidrs.length > 0 },
       child,
     );
     if (resolved.onPremises) {

@@ -9,6 +9,7 @@ import {
   Role,
 } from "./args";
 import { validateCidr } from "./primitives";
+import { checkHomeRegionProvider } from "./providers";
 import { DEFAULTS } from "./settings";
 
 /** The fleet with defaults applied. */
@@ -195,7 +196,8 @@ export function resolveReplicationInfra(
       "is required. Give the tenancy OCID (IAM lives at its root)",
     );
   }
-  if (!r.homeRegionProvider && !options.providersPending) {
+  checkHomeRegionProvider(r.homeRegionProvider);
+  if (r.homeRegionProvider === undefined && !options.providersPending) {
     throw new ValidationError(
       "replication.homeRegionProvider",
       "is required: IAM users, groups, dynamic groups and policies can only be written in the home region. Pass an oci.Provider for it",
