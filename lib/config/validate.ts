@@ -9,6 +9,7 @@ import {
   validateRegion,
   validateRetention,
 } from "./primitives";
+import { checkArgTypes } from "./argTypes";
 import { DEFAULTS } from "./settings";
 import {
   resolveExternalKafka,
@@ -251,10 +252,16 @@ function resolvePeer(role: Role, region: string, network: ResolvedNetwork, peer:
       "is required for the dr role, which requests the cross-region peering. Pass the primary's remote peering connection OCID",
     );
   }
-  if (peer.streams !== undefined) {
-    resolveStreams(peer.streams, Number.MAX_SAFE_INTEGER, "peer.streams");
-  }
-  return peer;
+  // The normalised text (trimmed CIDRs, streams with their defaults) is what the resources get.
+  return {
+    ...peer,
+    region: peerRegion,
+    vcnCidr: peerVcn.text,
+    mirrorMakerSubnetCidr: peerMm.text,
+    ...(peer.streams !== undefined
+      ? { streams: resolveStreams(peer.streams, Number.MAX_SAFE_INTEGER, "peer.streams") }
+      : {}),
+  };
 }
 
 /**
@@ -265,6 +272,7 @@ export function resolveArgs(args: GeoReplicatedStreamArgs): ResolvedArgs {
   if (!args || typeof args !== "object") {
     throw new ValidationError("args", "are required");
   }
+  checkArgTypes(args);
   if (args.role !== "primary" && args.role !== "dr") {
     throw new ValidationError("role", `${JSON.stringify(args.role)} is not a role. Use "primary" or "dr"`);
   }

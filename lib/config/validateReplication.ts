@@ -175,6 +175,7 @@ export function resolveReplicationInfra(
   hasPeerEndpoint: boolean,
   options: { providersPending?: boolean; hasExternalKafka?: boolean } = {},
 ): ResolvedReplicationInfra {
+  checkHomeRegionProvider(r.homeRegionProvider);
   const flow = r.flow ?? DEFAULTS.replicationFlow;
   if (!FLOWS.includes(flow)) {
     throw new ValidationError(
@@ -196,7 +197,6 @@ export function resolveReplicationInfra(
       "is required. Give the tenancy OCID (IAM lives at its root)",
     );
   }
-  checkHomeRegionProvider(r.homeRegionProvider);
   if (r.homeRegionProvider === undefined && !options.providersPending) {
     throw new ValidationError(
       "replication.homeRegionProvider",
@@ -239,14 +239,25 @@ export function resolveReplicationInfra(
       `"${r.kafkaDownloadBaseUrl}" is not an https URL. Give the mirror's base URL, e.g. https://mirror.example.com/kafka`,
     );
   }
-  if (r.kafkaDownloadCidr !== undefined) {
-    validateCidr("replication.kafkaDownloadCidr", r.kafkaDownloadCidr);
-  }
+  const kafkaDownloadCidr =
+    r.kafkaDownloadCidr !== undefined
+      ? validateCidr("replication.kafkaDownloadCidr", r.kafkaDownloadCidr).text
+      : undefined;
   if (r.identityDomains !== undefined && typeof r.identityDomains !== "boolean") {
     throw new ValidationError(
       "replication.identityDomains",
       `${JSON.stringify(r.identityDomains)} is not a boolean. Use true (tenancies with identity domains, the default) or false (classic tenancies)`,
     );
+  }
+  if (r.vault !== undefined) {
+    for (const key of ["vaultId", "keyId"] as const) {
+      if (r.vault[key] === undefined || r.vault[key] === "") {
+        throw new ValidationError(
+          `replication.vault.${key}`,
+          `is ${r.vault[key] === undefined ? "undefined" : "empty"}: an existing vault needs both vaultId and keyId (a variable read from an unset environment variable?). Give the OCID, or leave replication.vault out to have a vault and key created`,
+        );
+      }
+    }
   }
   const identityDomains = r.identityDomains ?? true;
   const credentials = resolveCredentials(r.credentials, identityDomains);
@@ -263,7 +274,7 @@ export function resolveReplicationInfra(
     replicationPolicy: policy,
     refreshIntervalSeconds: refresh,
     kafkaDownloadBaseUrl: r.kafkaDownloadBaseUrl,
-    kafkaDownloadCidr: r.kafkaDownloadCidr,
+    kafkaDownloadCidr,
   };
 }
 

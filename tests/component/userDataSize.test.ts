@@ -5,7 +5,6 @@
  * replication on, an oversized list is refused with nothing registered, naming the field.
  */
 import { expect } from "chai";
-import { createHash } from "node:crypto";
 import { gunzipSync } from "node:zlib";
 import * as oci from "@pulumi/oci";
 import { byType, expectNothingRegistered, outputOf, settle } from "../support/mockRuntime";
@@ -15,24 +14,9 @@ import { GeoReplicatedStreamArgs, StreamSpec } from "../../lib/config/args";
 import { encodeUserData, OCI_INSTANCE_METADATA_MAX_BYTES } from "../../lib/cloudinit";
 import { assertInstanceMetadataFits } from "../../lib/replication/model";
 import { parseProperties } from "../../lib/mm2";
-import { MM2_EMAIL, validDr } from "../support/cases";
+import { longNames, MM2_EMAIL, validDr } from "../support/cases";
 
 const TENANCY = "ocid1.tenancy.oc1..aaaaaaaaq3z5xqv4hn7fz2ob6a2fwq6jd4o7ryv7w3xk2pbrqazx5ny3gyja";
-const NAME_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789._-";
-
-/** `n` distinct stream names of `length` characters that gzip cannot shorten much (worst case). */
-export function longNames(n: number, length: number): string[] {
-  return Array.from({ length: n }, (_v, i) => {
-    let name = `t${i}-`;
-    for (let k = 0; name.length < length; k++) {
-      for (const byte of createHash("sha256").update(`${i}|${k}`).digest()) {
-        name += NAME_CHARS[byte % NAME_CHARS.length];
-      }
-    }
-    return name.slice(0, length);
-  });
-}
-
 /** A dr replicating `names` (one partition each) from its peer, with the partition quota raised. */
 function drReplicating(names: string[], home: oci.Provider): GeoReplicatedStreamArgs {
   const a = validDr();
