@@ -139,14 +139,14 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
     const { resolved, infra, mm2Streams } = validateGeoReplicatedStreamArgs(args, { componentName: name });
     checkRegionProvider(opts, resolved.region);
     // Every resource below waits for the provider's region to be confirmed (see gate).
-    let gate: pulumi.Output<pulumi.Resource[]> | undefined;
+    const gate: { checked?: pulumi.Output<pulumi.Resource[]> } = {};
     super(
       GEO_REPLICATED_STREAM_TYPE,
       name,
       {},
       {
         ...opts,
-        transformations: [...(opts.transformations ?? []), gateCustomResources(() => gate)],
+        transformations: [...(opts.transformations ?? []), gateCustomResources(() => gate.checked)],
       },
     );
     this.resolved = resolved;
@@ -157,7 +157,7 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
     // and may take its region from ~/.oci/config): a mismatch fails the deployment before any
     // resource of this component is created.
     const services = oci.core.getServicesOutput({}, { parent: this, provider: opts.provider }).services;
-    gate = services.apply((list) => {
+    gate.checked = services.apply((list) => {
       assertProviderRegion(list, resolved.region, "opts.provider");
       return [];
     });
