@@ -3,6 +3,7 @@ import { Cidr, contains, mustParseCidr, overlaps, subnet } from "../net/cidr";
 import { regionAlias } from "../oci/regions";
 import { GeoReplicatedStreamArgs, NetworkArgs, PeerArgs, Role, StreamPoolArgs } from "./args";
 import {
+  refuseUnsetModeKeys,
   ResolvedStream,
   resolveStreams,
   validateCidr,
@@ -181,6 +182,10 @@ export function resolveNetwork(network: NetworkArgs | undefined, role: Role): Re
 
 function resolveStreamPool(pool: StreamPoolArgs | undefined): ResolvedArgs["streamPool"] {
   const p = pool ?? {};
+  refuseUnsetModeKeys(p, "streamPool.", {
+    existingStreamPoolId: "creating a new stream pool",
+    kmsKeyId: "Oracle-managed encryption keys",
+  });
   if (p.existingStreamPoolId !== undefined) {
     for (const key of [
       "name",

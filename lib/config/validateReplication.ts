@@ -8,7 +8,7 @@ import {
   ReplicationFlow,
   Role,
 } from "./args";
-import { validateCidr } from "./primitives";
+import { refuseUnsetModeKeys, validateCidr } from "./primitives";
 import { checkHomeRegionProvider } from "./providers";
 import { DEFAULTS } from "./settings";
 
@@ -176,6 +176,13 @@ export function resolveReplicationInfra(
   options: { providersPending?: boolean; hasExternalKafka?: boolean } = {},
 ): ResolvedReplicationInfra {
   checkHomeRegionProvider(r.homeRegionProvider);
+  refuseUnsetModeKeys(r, "replication.", { tenancyName: "looking the tenancy name up" });
+  refuseUnsetModeKeys(r.credentials, "replication.credentials.", {
+    userName: "a created user named after the component",
+  });
+  refuseUnsetModeKeys(r.fleet, "replication.fleet.", {
+    imageId: "the newest Oracle Linux 8 image, changing with every release",
+  });
   const flow = r.flow ?? DEFAULTS.replicationFlow;
   if (!FLOWS.includes(flow)) {
     throw new ValidationError(

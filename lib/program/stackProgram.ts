@@ -245,7 +245,7 @@ function replicationArgs(s: StackSettings): ReplicationArgs | undefined {
   );
   const credentials: CredentialsArgs =
     s.mm2AuthToken !== undefined
-      ? {
+      ? definedOnly<CredentialsArgs>({
           mode: "existing",
           userName: required(
             s.mm2UserName,
@@ -254,8 +254,8 @@ function replicationArgs(s: StackSettings): ReplicationArgs | undefined {
           ),
           authToken: s.mm2AuthToken,
           domain: s.mm2UserDomain,
-        }
-      : { mode: "create", userName: s.mm2UserName, email: s.mm2UserEmail };
+        })
+      : definedOnly<CredentialsArgs>({ mode: "create", userName: s.mm2UserName, email: s.mm2UserEmail });
   return definedOnly<ReplicationArgs>({
     enabled: s.replicationEnabled,
     tenancyId: s.tenancyId,

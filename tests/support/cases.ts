@@ -241,6 +241,24 @@ function replicationCases(): Case[] {
       /is undefined: an existing vault needs both vaultId and keyId/,
     ],
     [
+      "a user name that is set but undefined (a created user named after the component instead)",
+      (a) => (withReplication(a).credentials = { mode: "create", userName: undefined, email: MM2_EMAIL }),
+      "replication.credentials.userName",
+      /is set but undefined .*silently mean a created user named after the component/,
+    ],
+    [
+      "an image id that is set but empty (the newest image instead of the pinned one)",
+      (a) => (withReplication(a).fleet = { imageId: "" }),
+      "replication.fleet.imageId",
+      /is set but empty/,
+    ],
+    [
+      "an adopted pool id that is set but undefined (a new pool instead)",
+      (a) => (a.streamPool = { existingStreamPoolId: undefined }),
+      "streamPool.existingStreamPoolId",
+      /silently mean creating a new stream pool/,
+    ],
+    [
       "streams whose names overflow the nodes' instance metadata (32,000 bytes)",
       (a) => {
         withReplication(a);
