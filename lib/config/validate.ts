@@ -31,7 +31,9 @@ const DNS_LABEL_PATTERN = /^[A-Za-z][A-Za-z0-9]{0,14}$/;
  * allowable VCN size range is /16 to /30"; a /30 subnet is the smallest).
  */
 const OCI_PREFIX = { min: 16, max: 30 };
-const OCID_PATTERN = /^ocid1\.[a-z0-9]+\.[a-z0-9-]*\.[a-z0-9-]*\.[A-Za-z0-9._-]+$/;
+/** What an OCID looks like, for hints: it passes {@link OCID_PATTERN} (a test checks). */
+export const EXAMPLE_COMPARTMENT_OCID = "ocid1.compartment.oc1..aaaaaaaaexamplecompartmentuniqueid";
+export const OCID_PATTERN = /^ocid1\.[a-z0-9]+\.[a-z0-9-]*\.[a-z0-9-]*\.[A-Za-z0-9._-]+$/;
 
 /** The network with defaults applied and CIDRs known. */
 export interface ResolvedNetwork {
@@ -288,7 +290,7 @@ export function resolveArgs(args: GeoReplicatedStreamArgs): ResolvedArgs {
   if (typeof args.compartmentId === "string" && !OCID_PATTERN.test(args.compartmentId)) {
     throw new ValidationError(
       "compartmentId",
-      `"${args.compartmentId}" is not an OCID. Give a compartment (or tenancy) OCID such as ocid1.compartment.oc1..aaaa…`,
+      `"${args.compartmentId}" is not an OCID. Give the compartment's (or tenancy's) OCID as the Console copies it, e.g. ${EXAMPLE_COMPARTMENT_OCID}`,
     );
   }
   const partitionQuota = args.partitionQuota ?? DEFAULTS.partitionQuota;

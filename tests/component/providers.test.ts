@@ -1,7 +1,7 @@
 /**
  * Finding: a missing `opts.provider` silently used the default provider, a provider of another
  * region was not caught, and a string as `replication.homeRegionProvider` failed with a TypeError
- * after 28 registrations.
+ * after 28 registrations. And the typed way to pass another stack's peering (peerFromStack).
  */
 import { expect } from "chai";
 import * as oci from "@pulumi/oci";
@@ -10,12 +10,14 @@ import * as random from "@pulumi/random";
 import {
   byType,
   expectNothingRegistered,
+  mocks,
   registrationErrors,
   resources,
   settle,
   withConfig,
 } from "../support/mockRuntime";
 import { GeoReplicatedStream } from "../../lib/geoReplicatedStream";
+import { peerFromStack } from "../../lib/program/peering";
 import { MM2_EMAIL, validDr } from "../support/cases";
 
 const TENANCY = "ocid1.tenancy.oc1..aaaaaaaaq3z5xqv4hn7fz2ob6a2fwq6jd4o7ryv7w3xk2pbrqazx5ny3gyja";
@@ -117,5 +119,50 @@ describe("providers: the region's provider is required and must answer for the r
     const cloud = cloudResources();
     expect(cloud.length).to.be.above(20);
     for (const r of cloud) expect(r.provider, r.name).to.match(/::pulumi:providers:oci::ams::/);
+  });
+});
+
+describe("peerFromStack: the other stack's peering, typed, as `peer`", () => {
+  const bundle = {
+    role: "primary",
+    region: "eu-frankfurt-1",
+    compartmentId: "ocid1.compartment.oc1..aaaaaaaaexamplecompartmentuniqueid",
+    vcnCidr: "10.10.0.0/16",
+    mirrorMakerSubnetCidr: "10.10.2.0/24",
+    remotePeeringConnectionId: "ocid1.remotepeeringconnection.oc1.fra.aaaaaaaarpc",
+    streamPoolId: "ocid1.streampool.oc1.fra.amaaaaaapool",
+    bootstrapServers: "pool.streaming.eu-frankfurt-1.oci.oraclecloud.com:9092",
+    endpointFqdn: "pool.streaming.eu-frankfurt-1.oci.oraclecloud.com",
+    dnsListenerIp: "10.10.2.53",
+    streams: [{ name: "orders", partitions: 6, retentionHours: 168 }],
+    replication: { enabled: false, replicationPolicy: "prefixed" },
+  };
+  afterEach(() => mocks.setStackOutputs({}));
+
+  it("reads the bundle as plain values; the dr instance built from it peers with the primary's RPC", async () => {
+    mocks.setStackOutputs({ primary: { peering: bundle } });
+    const peer = await peerFromStack(new pulumi.StackReference("acme/orders/primary"));
+    expect(peer).to.deep.equal(bundle);
+    const ams = new oci.Provider("ams", { region: "eu-amsterdam-1" });
+    const args = validDr();
+    args.peer = peer;
+    new GeoReplicatedStream("geo-dr", args, { provider: ams });
+    await settle();
+    expect(byType("oci:Core/remotePeeringConnection:RemotePeeringConnection")[0].inputs.peerId).to.equal(
+      bundle.remotePeeringConnectionId,
+    );
+  });
+
+  it("a stack without a peering output is refused, naming the field", async () => {
+    mocks.setStackOutputs({ primary: { other: 1 } });
+    const ref = new pulumi.StackReference("acme/orders/primary");
+    let error: unknown;
+    try {
+      await peerFromStack(ref);
+    } catch (e) {
+      error = e;
+    }
+    expect((error as { field?: string }).field).to.equal("peer");
+    expect((error as Error).message).to.match(/has no 'peering' output\. Deploy that stack first/);
   });
 });
