@@ -12,7 +12,7 @@ import { ValidationError } from "./errors";
 import { dnsPlan } from "./dns/dnsPlan";
 import { PrivateDns, RequiredDnsRule } from "./dns/privateDns";
 import { OnPremConnectivity } from "./network/onPremConnectivity";
-import { assertProviderRegion, gateCustomResources } from "./network/providerRegion";
+import { assertProviderRegion, gateResources } from "./network/providerRegion";
 import { RegionalNetwork, RequiredSecurityListRule } from "./network/regionalNetwork";
 import {
   assertActiveActiveLoopFree,
@@ -146,7 +146,7 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
       {},
       {
         ...opts,
-        transformations: [...(opts.transformations ?? []), gateCustomResources(() => gate.checked)],
+        transformations: [...(opts.transformations ?? []), gateResources(() => gate.checked)],
       },
     );
     this.resolved = resolved;

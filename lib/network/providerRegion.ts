@@ -51,7 +51,7 @@ export function assertProviderRegion(services: Service[], region: string, field:
  * is confirmed, and rejects otherwise, so that no registration is sent. `gate` is read when the
  * children are constructed, after the component itself.
  */
-export function gateCustomResources(
+export function gateResources(
   gate: () => pulumi.Output<pulumi.Resource[]> | undefined,
 ): pulumi.ResourceTransformation {
   return (t) => {
