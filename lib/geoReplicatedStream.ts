@@ -1,3 +1,4 @@
+import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
 import { GeoReplicatedStreamArgs, PeerArgs, PeeringBundle, PeerReplicationInfo, Role } from "./config/args";
 import { resolveArgs, ResolvedArgs } from "./config/validate";
@@ -6,12 +7,19 @@ import {
   ResolvedReplicationInfra,
   resolveReplicationInfra,
 } from "./config/validateReplication";
+import { checkRegionProvider } from "./config/providers";
 import { ValidationError } from "./errors";
 import { dnsPlan } from "./dns/dnsPlan";
 import { PrivateDns, RequiredDnsRule } from "./dns/privateDns";
 import { OnPremConnectivity } from "./network/onPremConnectivity";
+import { assertProviderRegion, gateResources } from "./network/providerRegion";
 import { RegionalNetwork, RequiredSecurityListRule } from "./network/regionalNetwork";
-import { assertActiveActiveLoopFree, planReplicationStreams, PreCreatedStream } from "./replication/model";
+import {
+  assertActiveActiveLoopFree,
+  assertInstanceMetadataFits,
+  planReplicationStreams,
+  PreCreatedStream,
+} from "./replication/model";
 import { ReplicationLayer } from "./replication/replicationLayer";
 import { StreamingSite } from "./streaming/streamingSite";
 
@@ -33,7 +41,11 @@ export interface ValidatedArgs {
  */
 export function validateGeoReplicatedStreamArgs(
   args: GeoReplicatedStreamArgs,
-  options: { providersPending?: boolean } = {},
+  options: {
+    providersPending?: boolean;
+    /** The component's name, when known: a created IAM user's default name derives from it. */
+    componentName?: string;
+  } = {},
 ): ValidatedArgs {
   const resolved = resolveArgs(args);
   if (!args.replication) {
@@ -51,6 +63,9 @@ export function validateGeoReplicatedStreamArgs(
   }
   assertActiveActiveLoopFree(resolved, infra, args.replication);
   const mm2Streams = infra.enabled ? planReplicationStreams(resolved, infra, args.replication) : undefined;
+  if (infra.enabled) {
+    assertInstanceMetadataFits(resolved, infra, args.replication, options.componentName);
+  }
   return { resolved, infra, mm2Streams };
 }
 
@@ -121,15 +136,35 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
 
   constructor(name: string, args: GeoReplicatedStreamArgs, opts: pulumi.ComponentResourceOptions = {}) {
     // Validate first: a ValidationError here leaves nothing registered.
-    const { resolved, infra, mm2Streams } = validateGeoReplicatedStreamArgs(args);
-    super(GEO_REPLICATED_STREAM_TYPE, name, {}, opts);
+    const { resolved, infra, mm2Streams } = validateGeoReplicatedStreamArgs(args, { componentName: name });
+    checkRegionProvider(opts, resolved.region);
+    // Every resource below waits for the provider's region to be confirmed (see gate).
+    const gate: { checked?: pulumi.Output<pulumi.Resource[]> } = {};
+    super(
+      GEO_REPLICATED_STREAM_TYPE,
+      name,
+      {},
+      {
+        ...opts,
+        transformations: [...(opts.transformations ?? []), gateResources(() => gate.checked)],
+      },
+    );
     this.resolved = resolved;
     this.infra = infra;
     const child = { parent: this, provider: opts.provider };
 
+    // The region the provider answers for, read from OCI (a provider does not expose its inputs,
+    // and may take its region from ~/.oci/config): a mismatch fails the deployment before any
+    // resource of this component is created.
+    const services = oci.core.getServicesOutput({}, { parent: this, provider: opts.provider }).services;
+    gate.checked = services.apply((list) => {
+      assertProviderRegion(list, resolved.region, "opts.provider");
+      return [];
+    });
+
     const network = new RegionalNetwork(
       `${name}-network`,
-      { resolved, bastion: infra?.enabled === true && infra.bastionClientCidrs.length > 0 },
+      { resolved, services, bastion: infra?.enabled === true && infra.bastionClientCidrs.length > 0 },
       child,
     );
     if (resolved.onPremises) {

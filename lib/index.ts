@@ -12,6 +12,7 @@ export { ValidationError } from "./errors";
 export { GeoReplicatedStream, validateGeoReplicatedStreamArgs } from "./geoReplicatedStream";
 export type { ValidatedArgs } from "./geoReplicatedStream";
 export { stackProgram } from "./program/stackProgram";
+export { peerFromStack } from "./program/peering";
 export { DEFAULTS, SETTINGS, readStackSettings } from "./config/settings";
 export type {
   Setting,

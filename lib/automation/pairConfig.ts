@@ -16,7 +16,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { GeoReplicatedStreamArgs, PeerArgs, Role, StreamSpec } from "../config/args";
 import { resolveNetwork } from "../config/validate";
-import { resolveStreams, validateRegion } from "../config/primitives";
+import { refuseUnsetModeKeys, resolveStreams, validateRegion } from "../config/primitives";
 import { ValidationError } from "../errors";
 import { validateGeoReplicatedStreamArgs, ValidatedArgs } from "../geoReplicatedStream";
 import {
@@ -278,6 +278,7 @@ export function stackConfigFor(
       `${JSON.stringify(direction)} is not a replication direction. Use "primary-to-dr" or "dr-to-primary"`,
     );
   }
+  refuseUnsetPairKeys(pair);
   const id = pairIdentity(pair);
   const site = pair[role];
   const out: StackConfigMap = {};
@@ -440,6 +441,7 @@ export function validatePair(
   if (!pair || typeof pair !== "object" || !pair.primary || !pair.dr) {
     throw new ValidationError("pair", "needs a primary and a dr site");
   }
+  refuseUnsetPairKeys(pair);
   pairIdentity(pair);
   for (const role of ["primary", "dr"] as const) {
     validateRegion(`${role}.region`, pair[role].region);
@@ -492,6 +494,29 @@ export function validatePair(
     );
   }
   return out;
+}
+
+/**
+ * The pair keys whose absence picks another mode, refused when present without a value: with
+ * `MM2_TOKEN` unset, `mirrorMaker: { userName: "mm2", authToken: process.env.MM2_TOKEN }` must not
+ * turn into "create an IAM user named mm2".
+ */
+function refuseUnsetPairKeys(pair: PairConfig): void {
+  for (const role of ["primary", "dr"] as const) {
+    refuseUnsetModeKeys(pair[role], `${role}.`, {
+      existingStreamPoolId: "creating a new stream pool",
+      kmsKeyId: "Oracle-managed encryption keys",
+    });
+    refuseUnsetModeKeys(pair[role].mirrorMaker, `${role}.mirrorMaker.`, {
+      authToken: "creating an IAM user and an auth token for MirrorMaker",
+      userName: "a created user named after the stack's role",
+      userDomain: "the Default identity domain",
+      vaultId: "creating a vault and a key",
+      vaultKeyId: "creating a vault and a key",
+      imageId: "the newest Oracle Linux 8 image, changing with every release",
+    });
+  }
+  refuseUnsetModeKeys(pair.replication, "replication.", { tenancyName: "looking the tenancy name up" });
 }
 
 /** Runs `fn`, re-raising a library ValidationError with its field prefixed by the stack's role. */

@@ -124,3 +124,27 @@ export function resolveStreams(
   }
   return resolved;
 }
+
+/**
+ * Keys whose absence picks another mode (a created pool instead of an adopted one, a created IAM
+ * user instead of an existing one, …), by what their absence means. A key that is present with no
+ * value (`undefined`, `null`, `""`, typically an unset environment variable) is refused rather than
+ * taken as absent: the mode must never change silently.
+ */
+export function refuseUnsetModeKeys(
+  obj: object | undefined,
+  prefix: string,
+  absentMeans: Readonly<Record<string, string>>,
+): void {
+  if (obj === undefined || obj === null) return;
+  for (const [key, meaning] of Object.entries(absentMeans)) {
+    if (!Object.prototype.hasOwnProperty.call(obj, key)) continue;
+    const value = (obj as Record<string, unknown>)[key];
+    if (value === undefined || value === null || value === "") {
+      throw new ValidationError(
+        `${prefix}${key}`,
+        `is set but ${value === "" ? "empty" : String(value)} (an unset environment variable?), which would silently mean ${meaning}. Give its value, or leave the key out if ${meaning} is what you want`,
+      );
+    }
+  }
+}

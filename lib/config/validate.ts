@@ -3,12 +3,14 @@ import { Cidr, contains, mustParseCidr, overlaps, subnet } from "../net/cidr";
 import { regionAlias } from "../oci/regions";
 import { GeoReplicatedStreamArgs, NetworkArgs, PeerArgs, Role, StreamPoolArgs } from "./args";
 import {
+  refuseUnsetModeKeys,
   ResolvedStream,
   resolveStreams,
   validateCidr,
   validateRegion,
   validateRetention,
 } from "./primitives";
+import { checkArgTypes } from "./argTypes";
 import { DEFAULTS } from "./settings";
 import {
   resolveExternalKafka,
@@ -29,7 +31,9 @@ const DNS_LABEL_PATTERN = /^[A-Za-z][A-Za-z0-9]{0,14}$/;
  * allowable VCN size range is /16 to /30"; a /30 subnet is the smallest).
  */
 const OCI_PREFIX = { min: 16, max: 30 };
-const OCID_PATTERN = /^ocid1\.[a-z0-9]+\.[a-z0-9-]*\.[a-z0-9-]*\.[A-Za-z0-9._-]+$/;
+/** What an OCID looks like, for hints: it passes {@link OCID_PATTERN} (a test checks). */
+export const EXAMPLE_COMPARTMENT_OCID = "ocid1.compartment.oc1..aaaaaaaaexamplecompartmentuniqueid";
+export const OCID_PATTERN = /^ocid1\.[a-z0-9]+\.[a-z0-9-]*\.[a-z0-9-]*\.[A-Za-z0-9._-]+$/;
 
 /** The network with defaults applied and CIDRs known. */
 export interface ResolvedNetwork {
@@ -180,6 +184,10 @@ export function resolveNetwork(network: NetworkArgs | undefined, role: Role): Re
 
 function resolveStreamPool(pool: StreamPoolArgs | undefined): ResolvedArgs["streamPool"] {
   const p = pool ?? {};
+  refuseUnsetModeKeys(p, "streamPool.", {
+    existingStreamPoolId: "creating a new stream pool",
+    kmsKeyId: "Oracle-managed encryption keys",
+  });
   if (p.existingStreamPoolId !== undefined) {
     for (const key of [
       "name",
@@ -251,10 +259,16 @@ function resolvePeer(role: Role, region: string, network: ResolvedNetwork, peer:
       "is required for the dr role, which requests the cross-region peering. Pass the primary's remote peering connection OCID",
     );
   }
-  if (peer.streams !== undefined) {
-    resolveStreams(peer.streams, Number.MAX_SAFE_INTEGER, "peer.streams");
-  }
-  return peer;
+  // The normalised text (trimmed CIDRs, streams with their defaults) is what the resources get.
+  return {
+    ...peer,
+    region: peerRegion,
+    vcnCidr: peerVcn.text,
+    mirrorMakerSubnetCidr: peerMm.text,
+    ...(peer.streams !== undefined
+      ? { streams: resolveStreams(peer.streams, Number.MAX_SAFE_INTEGER, "peer.streams") }
+      : {}),
+  };
 }
 
 /**
@@ -265,6 +279,7 @@ export function resolveArgs(args: GeoReplicatedStreamArgs): ResolvedArgs {
   if (!args || typeof args !== "object") {
     throw new ValidationError("args", "are required");
   }
+  checkArgTypes(args);
   if (args.role !== "primary" && args.role !== "dr") {
     throw new ValidationError("role", `${JSON.stringify(args.role)} is not a role. Use "primary" or "dr"`);
   }
@@ -275,7 +290,7 @@ export function resolveArgs(args: GeoReplicatedStreamArgs): ResolvedArgs {
   if (typeof args.compartmentId === "string" && !OCID_PATTERN.test(args.compartmentId)) {
     throw new ValidationError(
       "compartmentId",
-      `"${args.compartmentId}" is not an OCID. Give a compartment (or tenancy) OCID such as ocid1.compartment.oc1..aaaa…`,
+      `"${args.compartmentId}" is not an OCID. Give the compartment's (or tenancy's) OCID as the Console copies it, e.g. ${EXAMPLE_COMPARTMENT_OCID}`,
     );
   }
   const partitionQuota = args.partitionQuota ?? DEFAULTS.partitionQuota;

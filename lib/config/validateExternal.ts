@@ -419,6 +419,7 @@ export function resolveExternalKafka(
   );
   return {
     ...ext,
+    bootstrapServers: endpoints.join(","),
     securityProtocol: protocol,
     brokerCidrs: brokerCidrs.map((c) => c.text),
     brokerPorts,

@@ -8,7 +8,8 @@ import {
   ReplicationFlow,
   Role,
 } from "./args";
-import { validateCidr } from "./primitives";
+import { refuseUnsetModeKeys, validateCidr } from "./primitives";
+import { checkHomeRegionProvider } from "./providers";
 import { DEFAULTS } from "./settings";
 
 /** The fleet with defaults applied. */
@@ -174,6 +175,14 @@ export function resolveReplicationInfra(
   hasPeerEndpoint: boolean,
   options: { providersPending?: boolean; hasExternalKafka?: boolean } = {},
 ): ResolvedReplicationInfra {
+  checkHomeRegionProvider(r.homeRegionProvider);
+  refuseUnsetModeKeys(r, "replication.", { tenancyName: "looking the tenancy name up" });
+  refuseUnsetModeKeys(r.credentials, "replication.credentials.", {
+    userName: "a created user named after the component",
+  });
+  refuseUnsetModeKeys(r.fleet, "replication.fleet.", {
+    imageId: "the newest Oracle Linux 8 image, changing with every release",
+  });
   const flow = r.flow ?? DEFAULTS.replicationFlow;
   if (!FLOWS.includes(flow)) {
     throw new ValidationError(
@@ -195,7 +204,7 @@ export function resolveReplicationInfra(
       "is required. Give the tenancy OCID (IAM lives at its root)",
     );
   }
-  if (!r.homeRegionProvider && !options.providersPending) {
+  if (r.homeRegionProvider === undefined && !options.providersPending) {
     throw new ValidationError(
       "replication.homeRegionProvider",
       "is required: IAM users, groups, dynamic groups and policies can only be written in the home region. Pass an oci.Provider for it",
@@ -237,14 +246,25 @@ export function resolveReplicationInfra(
       `"${r.kafkaDownloadBaseUrl}" is not an https URL. Give the mirror's base URL, e.g. https://mirror.example.com/kafka`,
     );
   }
-  if (r.kafkaDownloadCidr !== undefined) {
-    validateCidr("replication.kafkaDownloadCidr", r.kafkaDownloadCidr);
-  }
+  const kafkaDownloadCidr =
+    r.kafkaDownloadCidr !== undefined
+      ? validateCidr("replication.kafkaDownloadCidr", r.kafkaDownloadCidr).text
+      : undefined;
   if (r.identityDomains !== undefined && typeof r.identityDomains !== "boolean") {
     throw new ValidationError(
       "replication.identityDomains",
       `${JSON.stringify(r.identityDomains)} is not a boolean. Use true (tenancies with identity domains, the default) or false (classic tenancies)`,
     );
+  }
+  if (r.vault !== undefined) {
+    for (const key of ["vaultId", "keyId"] as const) {
+      if (r.vault[key] === undefined || r.vault[key] === "") {
+        throw new ValidationError(
+          `replication.vault.${key}`,
+          `is ${r.vault[key] === undefined ? "undefined" : "empty"}: an existing vault needs both vaultId and keyId (a variable read from an unset environment variable?). Give the OCID, or leave replication.vault out to have a vault and key created`,
+        );
+      }
+    }
   }
   const identityDomains = r.identityDomains ?? true;
   const credentials = resolveCredentials(r.credentials, identityDomains);
@@ -261,7 +281,7 @@ export function resolveReplicationInfra(
     replicationPolicy: policy,
     refreshIntervalSeconds: refresh,
     kafkaDownloadBaseUrl: r.kafkaDownloadBaseUrl,
-    kafkaDownloadCidr: r.kafkaDownloadCidr,
+    kafkaDownloadCidr,
   };
 }
 

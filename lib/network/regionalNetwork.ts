@@ -1,11 +1,14 @@
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
 import { ResolvedArgs } from "../config/validate";
+import { allServicesOf } from "./providerRegion";
 import { streamPoolIngressRules } from "./rules";
 
 /** Arguments of {@link RegionalNetwork}: the validated arguments of the parent component. */
 export interface RegionalNetworkArgs {
   resolved: ResolvedArgs;
+  /** The region's Oracle services (`oci.core.getServices` through the region's provider). */
+  services: pulumi.Input<oci.core.GetServicesResult["services"]>;
   /**
    * An OCI Bastion will target the MirrorMaker subnet. Its private endpoint has no NSG: the
    * subnet's security list must let it open SSH to the nodes (egress 22 within the subnet).
@@ -64,14 +67,7 @@ export class RegionalNetwork extends pulumi.ComponentResource {
     const compartmentId = r.compartmentId;
     const freeformTags = r.freeformTags;
 
-    const services = oci.core.getServicesOutput({}, { parent: this, provider: opts.provider });
-    const allServices = services.services.apply((list) => {
-      const all = list.find((s) => /^all-.*-services-in-oracle-services-network$/.test(s.cidrBlock));
-      if (!all) {
-        throw new Error("this region lists no 'All Services in Oracle Services Network' service");
-      }
-      return all;
-    });
+    const allServices = pulumi.output(args.services).apply(allServicesOf);
     this.oracleServicesCidr = allServices.cidrBlock;
 
     const drg = new oci.core.Drg(

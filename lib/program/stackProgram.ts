@@ -12,7 +12,6 @@ import {
   NetworkArgs,
   OnPremisesArgs,
   PeerArgs,
-  PeeringBundle,
   ReplicationArgs,
   Role,
   StreamPoolArgs,
@@ -22,6 +21,7 @@ import { validateRegion } from "../config/primitives";
 import { ProgramConfigKey, readStackSettings, SETTINGS, StackSettings } from "../config/settings";
 import { ValidationError } from "../errors";
 import { GeoReplicatedStream, validateGeoReplicatedStreamArgs, ValidatedArgs } from "../geoReplicatedStream";
+import { peerFromStack } from "./peering";
 
 /**
  * Reads the stack's settings (namespace = the project name; the table is lib/config/settings.ts),
@@ -207,15 +207,7 @@ function onPremisesArgs(s: StackSettings): Pick<GeoReplicatedStreamArgs, "onPrem
  */
 async function peeringOf(field: string, stackName: string): Promise<PeerArgs> {
   const ref = new pulumi.StackReference(field === "primaryStack" ? "primary" : "peer", { name: stackName });
-  const details = await ref.getOutputDetails("peering");
-  const bundle = (details.value ?? details.secretValue) as PeeringBundle | undefined;
-  if (!bundle || typeof bundle.region !== "string") {
-    throw new ValidationError(
-      field,
-      `stack "${stackName}" has no 'peering' output. Deploy that stack first, or fix the stack name`,
-    );
-  }
-  return bundle;
+  return peerFromStack(ref, { field, stackName });
 }
 
 /** The primary's view of its dr peer: network facts from config (nothing is read from the dr stack). */
@@ -245,7 +237,7 @@ function replicationArgs(s: StackSettings): ReplicationArgs | undefined {
   );
   const credentials: CredentialsArgs =
     s.mm2AuthToken !== undefined
-      ? {
+      ? definedOnly<CredentialsArgs>({
           mode: "existing",
           userName: required(
             s.mm2UserName,
@@ -254,8 +246,8 @@ function replicationArgs(s: StackSettings): ReplicationArgs | undefined {
           ),
           authToken: s.mm2AuthToken,
           domain: s.mm2UserDomain,
-        }
-      : { mode: "create", userName: s.mm2UserName, email: s.mm2UserEmail };
+        })
+      : definedOnly<CredentialsArgs>({ mode: "create", userName: s.mm2UserName, email: s.mm2UserEmail });
   return definedOnly<ReplicationArgs>({
     enabled: s.replicationEnabled,
     tenancyId: s.tenancyId,

@@ -1,5 +1,6 @@
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
+import { instanceMetadata } from "../cloudinit";
 import { ResolvedFleet } from "../config/validateReplication";
 import { FleetRule, fleetRules, FleetRuleInputs } from "./fleetRules";
 import { policySubject } from "./identity";
@@ -116,16 +117,13 @@ export class MirrorMakerFleet extends pulumi.ComponentResource {
               }
               return images[0].id;
             });
-    const userDataB64 = pulumi.output(args.userData).apply((u) => Buffer.from(u, "utf8").toString("base64"));
+    // What each node gets: the user-data gzip-compressed and base64-encoded (sized at validation).
+    const metadata = pulumi.output(args.userData).apply((u) => instanceMetadata(u, f.sshAuthorizedKeys));
 
     const instances: oci.core.Instance[] = [];
     for (let i = 0; i < f.size; i++) {
       const adName = ads.availabilityDomains.apply((list) => list[placement(i, list.length).ad].name);
       const faultDomain = ads.availabilityDomains.apply((list) => placement(i, list.length).faultDomain);
-      const metadata: Record<string, pulumi.Input<string>> = { user_data: userDataB64 };
-      if (f.sshAuthorizedKeys) {
-        metadata.ssh_authorized_keys = f.sshAuthorizedKeys;
-      }
       instances.push(
         new oci.core.Instance(
           `${name}-${i}`,

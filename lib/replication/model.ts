@@ -1,3 +1,11 @@
+import { createHash } from "node:crypto";
+import {
+  instanceMetadata,
+  instanceMetadataBytes,
+  OCI_INSTANCE_METADATA_MAX_BYTES,
+  renderUserData,
+  UserDataInput,
+} from "../cloudinit";
 import { ReplicationArgs } from "../config/args";
 import { ResolvedArgs } from "../config/validate";
 import { ResolvedStream } from "../config/primitives";
@@ -288,4 +296,124 @@ export function planReplicationStreams(
     );
   }
   return streams;
+}
+
+/** What the user-data renderer takes for this region's fleet, from the validated arguments and the model. */
+export function fleetUserDataInput(
+  r: ResolvedArgs,
+  infra: ResolvedReplicationInfra,
+  model: ReplicationModelInput,
+): UserDataInput {
+  return {
+    model,
+    nodeMemoryGbs: infra.fleet.memoryInGbs,
+    kafkaDownloadBaseUrl: infra.kafkaDownloadBaseUrl,
+    fleetSubnetCidr: r.network.mirrorMakerSubnetCidr,
+    fieldPrefix: "replication",
+  };
+}
+
+/** Pseudo-random `[a-z0-9]` text (no repetition for gzip to exploit), the same for the same seed. */
+function filler(seed: string, length: number): string {
+  let out = "";
+  for (let i = 0; out.length < length; i++) {
+    out += BigInt(`0x${createHash("sha256").update(`${seed}|${i}`).digest("hex")}`).toString(36);
+  }
+  return out.slice(0, length);
+}
+
+/** Length of the unique part of an OCID: 60 characters in the OCIDs OCI issues; 4 more for safety. */
+const OCID_UNIQUE_CHARS = 64;
+/** The longest IAM user name (and the bound taken for a tenancy name looked up at deployment). */
+const IAM_NAME_MAX_CHARS = 100;
+/** The longest DNS name (RFC 1035). */
+const FQDN_MAX_CHARS = 253;
+
+function longestOcid(kind: string, region: string): string {
+  return `ocid1.${kind}.oc1.${region}.${filler(`${kind}|${region}`, OCID_UNIQUE_CHARS)}`;
+}
+
+function longestBootstrap(seed: string): string {
+  const labels = filler(seed, FQDN_MAX_CHARS).match(/.{1,62}/g)!;
+  return `${labels.join(".").slice(0, FQDN_MAX_CHARS)}:9092`;
+}
+
+/**
+ * The longest values the runtime ids and names can take, for sizing the user-data before any of
+ * them exists: what is already known as plain text (a given user, tenancy name, pool or peer
+ * endpoint) as it is, the rest at its maximum length in characters that do not compress.
+ */
+export function longestRuntimeValues(
+  r: ResolvedArgs,
+  args: ReplicationArgs,
+  componentName?: string,
+): ReplicationRuntimeValues {
+  const known = (v: unknown, otherwise: string): string =>
+    typeof v === "string" && v !== "" ? v : otherwise;
+  const userName = args.credentials?.userName;
+  const peerRegion = r.peer?.region ?? r.region;
+  const secret = (what: string) => longestOcid("vaultsecret", `${r.region}-${what}`);
+  return {
+    tenancyName: known(args.tenancyName, filler("tenancy", IAM_NAME_MAX_CHARS)),
+    userName: known(
+      userName,
+      componentName !== undefined
+        ? `${componentName}-replication-credentials-user`
+        : filler("user", IAM_NAME_MAX_CHARS),
+    ),
+    secretId: secret("token"),
+    localStreamPoolId: known(r.streamPool.existingStreamPoolId, longestOcid("streampool", r.region)),
+    localBootstrapServers: longestBootstrap("local"),
+    connectHarnessId: longestOcid("connectharness", r.region),
+    peerStreamPoolId: known(r.peer?.streamPoolId, longestOcid("streampool", peerRegion)),
+    peerBootstrapServers: known(r.peer?.bootstrapServers, longestBootstrap("peer")),
+    external: {
+      saslPassword: secret("sasl"),
+      caCertificate: secret("ca"),
+      keystore: secret("keystore"),
+      keyPassword: secret("keypassword"),
+    },
+  };
+}
+
+/**
+ * Room kept below OCI's limit for what the sizing render cannot foresee exactly: gzip's Huffman
+ * tables come out a few bytes different for the real ids than for the stand-ins.
+ */
+export const METADATA_SAFETY_BYTES = 256;
+
+/**
+ * Refuses, before anything is registered, a fleet whose instance metadata would not fit OCI's
+ * 32,000 bytes: it renders the user-data with {@link longestRuntimeValues} (the real ids can only
+ * be shorter) and measures what the instances get (gzip + base64, and the SSH keys). The error
+ * names the argument that makes it large: the topic patterns, or the streams they list.
+ */
+export function assertInstanceMetadataFits(
+  r: ResolvedArgs,
+  infra: ResolvedReplicationInfra,
+  args: ReplicationArgs,
+  componentName?: string,
+): number {
+  const model = buildReplicationModel(r, infra, args, longestRuntimeValues(r, args, componentName));
+  const document = renderUserData(fleetUserDataInput(r, infra, model));
+  const bytes = instanceMetadataBytes(instanceMetadata(document, infra.fleet.sshAuthorizedKeys));
+  const limit = OCI_INSTANCE_METADATA_MAX_BYTES - METADATA_SAFETY_BYTES;
+  if (bytes > limit) {
+    const listed =
+      args.topicsInclude !== undefined
+        ? "replication.topicsInclude"
+        : infra.flow === "peer-to-local"
+          ? "peer.streams"
+          : infra.flow === "external-to-local"
+            ? "externalKafka.topics"
+            : "streams";
+    const ssh = infra.fleet.sshAuthorizedKeys
+      ? `, or pass fewer keys in replication.fleet.sshAuthorizedKeys (${Buffer.byteLength(infra.fleet.sshAuthorizedKeys)} bytes)`
+      : "";
+    throw new ValidationError(
+      listed,
+      `makes the MirrorMaker nodes' instance metadata ${bytes} bytes (user-data gzip-compressed and base64-encoded${infra.fleet.sshAuthorizedKeys ? ", and the SSH keys" : ""}), above the ${limit} this package allows under OCI's ${OCI_INSTANCE_METADATA_MAX_BYTES}-byte limit: mm2.properties lists every topic it replicates. Replicate fewer topics from this region, or give replication.topicsInclude patterns that match many streams at once (e.g. "orders\\..*")${ssh}`,
+    );
+  }
+  return bytes;
 }

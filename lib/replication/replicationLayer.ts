@@ -13,6 +13,7 @@ import { checkTenancyIdentity } from "./identity";
 import {
   buildReplicationModel,
   ExternalSecretIds,
+  fleetUserDataInput,
   PLACEHOLDER_VALUES,
   PreCreatedStream,
   ReplicationRuntimeValues,
@@ -149,15 +150,7 @@ export class ReplicationLayer extends pulumi.ComponentResource {
       .apply(([v, external]) => ({ ...v, external }) as unknown as ReplicationRuntimeValues);
     const model = values.apply((v) => buildReplicationModel(r, infra, rep, v));
     this.mm2Properties = model.apply((m) => renderMm2Properties(m, { fieldPrefix: "replication" }));
-    this.userData = model.apply((m) =>
-      renderUserData({
-        model: m,
-        nodeMemoryGbs: infra.fleet.memoryInGbs,
-        kafkaDownloadBaseUrl: infra.kafkaDownloadBaseUrl,
-        fleetSubnetCidr: r.network.mirrorMakerSubnetCidr,
-        fieldPrefix: "replication",
-      }),
-    );
+    this.userData = model.apply((m) => renderUserData(fleetUserDataInput(r, infra, m)));
 
     const fleet = new MirrorMakerFleet(
       `${name}-fleet`,

@@ -191,12 +191,41 @@ describe("GeoReplicatedStream (mock engine)", () => {
     });
   });
 
+  it("a peer CIDR given with spaces reaches the route tables and NSG rules trimmed", async () => {
+    const ams = new oci.Provider("ams", { region: "eu-amsterdam-1" });
+    const args = validDr();
+    args.peer!.vcnCidr = "10.10.0.0/16 ";
+    args.peer!.mirrorMakerSubnetCidr = " 10.10.2.0/24";
+    new GeoReplicatedStream("geo-dr", args, { provider: ams });
+    await settle();
+    const destinations = byType("oci:Core/routeTable:RouteTable").flatMap((t) =>
+      (t.inputs.routeRules as Record<string, unknown>[]).map((r) => r.destination),
+    );
+    expect(destinations).to.include("10.10.0.0/16");
+    const sources = byType("oci:Core/networkSecurityGroupSecurityRule:NetworkSecurityGroupSecurityRule").map(
+      (r) => r.inputs.source,
+    );
+    expect(sources).to.include("10.10.2.0/24");
+    for (const v of [...destinations, ...sources]) expect(String(v)).to.equal(String(v).trim());
+  });
+
   describe("validation registers nothing", () => {
     for (const [title, mutate, field] of INVALID_CASES) {
       it(`${title} (${field})`, async () => {
+        // The region's provider (and the home region's, which the fixture leaves to each tier) exist
+        // before the component is tried: only what the component itself registers counts.
+        const ams = new oci.Provider("ams", { region: "eu-amsterdam-1" });
+        const home = new oci.Provider("home", { region: "eu-frankfurt-1" });
+        await settle();
         const args = validDr();
         mutate(args);
-        await expectNothingRegistered(() => new GeoReplicatedStream("geo-dr", args), field);
+        if (args.replication && args.replication.homeRegionProvider === undefined) {
+          args.replication.homeRegionProvider = home;
+        }
+        await expectNothingRegistered(
+          () => new GeoReplicatedStream("geo-dr", args, { provider: ams }),
+          field,
+        );
       });
     }
   });

@@ -348,6 +348,20 @@ describe("OCI mock engine (dev/oci-model/ociMocks)", () => {
         /assignPublicIp is true but the subnet prohibits public IPs/,
       ],
       [
+        "instance metadata over 32,000 bytes (user_data and SSH keys together)",
+        () =>
+          new oci.core.Instance("big", {
+            compartmentId: C,
+            availabilityDomain: "ad",
+            shape: "VM.Standard.E4.Flex",
+            metadata: {
+              user_data: "A".repeat(31_000),
+              ssh_authorized_keys: "ssh-ed25519 " + "B".repeat(1_000),
+            },
+          }),
+        /metadata and extendedMetadata are 320\d\d bytes together; OCI allows at most 32000/,
+      ],
+      [
         "a reference to a resource in another region",
         () => {
           const { subnet } = network("f", new oci.Provider("p", { region: "eu-frankfurt-1" }));
@@ -389,9 +403,15 @@ describe("OCI mock engine (dev/oci-model/ociMocks)", () => {
       });
     }
 
-    it("accepts the valid counterpart (a subnet inside its VCN, two tokens)", async () => {
+    it("accepts the valid counterpart (a subnet inside its VCN, two tokens, metadata within 32,000 bytes)", async () => {
       const errors = await registrationErrors(() => {
         network("ok", new oci.Provider("p", { region: "eu-frankfurt-1" }));
+        new oci.core.Instance("fits", {
+          compartmentId: C,
+          availabilityDomain: "ad",
+          shape: "VM.Standard.E4.Flex",
+          metadata: { user_data: "A".repeat(31_000) },
+        });
         for (const n of [1, 2]) {
           new oci.identity.AuthToken(`t${n}`, { userId: "ocid1.user.oc1..aaaaaaaau", description: `${n}` });
         }

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { gunzipSync } from "node:zlib";
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
 import {
@@ -136,7 +137,9 @@ describe("replication layer (mock engine)", () => {
     for (const i of instances) {
       expect((i.inputs.createVnicDetails as Record<string, unknown>).assignPublicIp).to.equal("false");
       const metadata = i.inputs.metadata as Record<string, string>;
-      expect(Buffer.from(metadata.user_data, "base64").toString("utf8")).to.match(/^#cloud-config\n/);
+      expect(gunzipSync(Buffer.from(metadata.user_data, "base64")).toString("utf8")).to.match(
+        /^#cloud-config\n/,
+      );
       expect((i.inputs.sourceDetails as Record<string, unknown>).sourceId).to.match(/^ocid1\.image\./);
     }
   });

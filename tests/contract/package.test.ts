@@ -40,6 +40,7 @@ describe("contract: the published package", function () {
       "automation",
       "failback",
       "failover",
+      "peerFromStack",
       "readStackSettings",
       "stackProgram",
       "validateGeoReplicatedStreamArgs",

@@ -15,6 +15,7 @@ import {
   removeInstalledPackage,
   ROOT,
 } from "../support/installedPackage";
+import { writeReadmeBlocks } from "../support/readmeBlocks";
 
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
   version: string;
@@ -91,11 +92,23 @@ describe("contract: the published tarball, installed", function () {
     expect(problems).to.include("lib/index.ts: not part of the package (package.json files)");
   });
 
-  it("compiles a strict consumer against the shipped types (no skipLibCheck); internals are not exported", () => {
+  /**
+   * One compiler run (the Pulumi types are large) over a strict consumer, README.md's ts blocks, and
+   * two negative controls: internal.ts (an internal import) and a README block broken on purpose.
+   */
+  let compiled: { errors: string[]; readme: string[] } | undefined;
+  function compileConsumers(): { errors: string[]; readme: string[] } {
+    if (compiled) return compiled;
     const tsc = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
-    const files = ["index.ts", "internal.ts"];
-    for (const f of files)
+    const fixtures = ["index.ts", "internal.ts", "readme-context.d.ts"];
+    for (const f of fixtures)
       fs.copyFileSync(path.join(ROOT, "tests", "fixtures", "consumer", f), path.join(p.dir, f));
+    const readme = writeReadmeBlocks(path.join(ROOT, "README.md"), p.dir);
+    const first = fs.readFileSync(path.join(p.dir, readme[0]), "utf8");
+    const broken = first.replace('role: "primary"', 'role: "primery"');
+    expect(broken, "the negative control needs a role to break").to.not.equal(first);
+    fs.writeFileSync(path.join(p.dir, "readme-broken.ts"), broken);
+    const files = [...fixtures, ...readme, "readme-broken.ts"];
     fs.writeFileSync(
       path.join(p.dir, "tsconfig.json"),
       JSON.stringify({
@@ -110,18 +123,33 @@ describe("contract: the published tarball, installed", function () {
         files,
       }),
     );
-    // One compiler run (the Pulumi types are large): index.ts must be clean, internal.ts must fail.
     const r = spawnSync(process.execPath, [tsc, "-p", ".", "--pretty", "false"], {
       cwd: p.dir,
       encoding: "utf8",
     });
     const errors = `${r.stdout}${r.stderr}`.split("\n").filter((l) => /error TS\d+/.test(l));
+    compiled = { errors, readme };
+    return compiled;
+  }
+
+  it("compiles a strict consumer against the shipped types (no skipLibCheck); internals are not exported", () => {
+    const { errors } = compileConsumers();
     expect(
-      errors.filter((l) => !l.startsWith("internal.ts")),
+      errors.filter((l) => l.startsWith("index.ts")),
       "the consumer does not type-check",
     ).to.deep.equal([]);
-    expect(errors).to.have.length(1);
-    expect(errors[0]).to.match(/^internal\.ts\(.*has no exported member '?resolveArgs'?/);
+    const internal = errors.filter((l) => l.startsWith("internal.ts"));
+    expect(internal).to.have.length(1);
+    expect(internal[0]).to.match(/^internal\.ts\(.*has no exported member '?resolveArgs'?/);
+  });
+
+  it("compiles every ts block of README.md, strict, as written (readme-<line>.ts); a broken copy fails", () => {
+    const { errors, readme } = compileConsumers();
+    expect(readme.length, "README.md's ts blocks").to.be.at.least(3);
+    expect(errors.filter((l) => /^readme-\d+\.ts/.test(l))).to.deep.equal([]);
+    const broken = errors.filter((l) => l.startsWith("readme-broken.ts"));
+    expect(broken.join("\n")).to.match(/error TS\d+: Type '"primery"' is not assignable to type 'Role'/);
+    expect(errors.filter((l) => !/^(internal|readme-broken)\.ts/.test(l))).to.deep.equal([]);
   });
 
   it("runs the bin with plain node: --help, --version, a command's --help, exit 2 on a bad flag", () => {

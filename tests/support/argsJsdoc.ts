@@ -17,13 +17,13 @@ export interface ArgDoc {
   defaultText: string | undefined;
 }
 
-export function argDocs(sourceText: string, root = "GeoReplicatedStreamArgs"): (argPath: string) => ArgDoc {
+/** The interfaces and type aliases of args.ts, and every member list a type (node) can mean. */
+function argsFile(sourceText: string) {
   const sf = ts.createSourceFile("args.ts", sourceText, ts.ScriptTarget.ES2022, true);
   const named = new Map<string, ts.Node>();
   for (const st of sf.statements) {
     if (ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st)) named.set(st.name.text, st);
   }
-  /** Every member list a type (node) can mean. */
   const membersOf = (node: ts.Node | undefined): Members[] => {
     if (node === undefined) return [];
     if (ts.isInterfaceDeclaration(node) || ts.isTypeLiteralNode(node)) return [node.members];
@@ -34,6 +34,34 @@ export function argDocs(sourceText: string, root = "GeoReplicatedStreamArgs"): (
       return membersOf(named.get(node.typeName.text));
     return [];
   };
+  return { sf, named, membersOf };
+}
+
+/**
+ * Every leaf argument of `root`: the paths of the properties whose type has no members of its own
+ * in args.ts (strings, numbers, booleans, unions of literals, lists of those, Inputs, providers,
+ * records). A list of objects contributes its element's members as `path[0].member`.
+ */
+export function argLeaves(sourceText: string, root = "GeoReplicatedStreamArgs"): string[] {
+  const { sf, named, membersOf } = argsFile(sourceText);
+  const out = new Set<string>();
+  const walk = (lists: Members[], prefix: string): void => {
+    for (const m of lists.flatMap((l) => [...l])) {
+      if (!ts.isPropertySignature(m)) continue;
+      const path = `${prefix}${m.name.getText(sf)}`;
+      const type = m.type;
+      const element = type && ts.isArrayTypeNode(type) ? type.elementType : undefined;
+      const nested = membersOf(element ?? type);
+      if (nested.length === 0) out.add(path);
+      else walk(nested, element ? `${path}[0].` : `${path}.`);
+    }
+  };
+  walk(membersOf(named.get(root)), "");
+  return [...out].sort();
+}
+
+export function argDocs(sourceText: string, root = "GeoReplicatedStreamArgs"): (argPath: string) => ArgDoc {
+  const { sf, named, membersOf } = argsFile(sourceText);
   return (argPath: string): ArgDoc => {
     let lists = membersOf(named.get(root));
     let found: ts.PropertySignature | undefined;

@@ -1,5 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ExternalKafkaArgs, GeoReplicatedStreamArgs, NetworkArgs } from "../../lib/config/args";
+import { createHash } from "node:crypto";
+import {
+  ExternalKafkaArgs,
+  GeoReplicatedStreamArgs,
+  NetworkArgs,
+  ReplicationArgs,
+} from "../../lib/config/args";
 
 /** Shared argument fixtures: a valid dr configuration and every way to break it. */
 const COMPARTMENT = "ocid1.compartment.oc1..aaaaaaaa5x2rdkq4vfu6r3jgiqdjvnqwz7xq7fnv3xhm3f2tkl4yc3e6lmoa";
@@ -50,8 +56,7 @@ export function validDr(): GeoReplicatedStreamArgs {
 
 type Case = [title: string, mutate: (a: GeoReplicatedStreamArgs) => void, field: string, message: RegExp];
 
-/** Every validation rule, with the field its error must name. */
-export const INVALID_CASES: Case[] = [
+const BASIC_CASES: Case[] = [
   ["malformed region", (a) => (a.region = "Frankfurt"), "region", /not an OCI region name/],
   ["region key instead of name", (a) => (a.region = "FRA"), "region", /not a region key/],
   ["unknown region", (a) => (a.region = "eu-atlantis-1"), "region", /not a known OCI commercial region/],
@@ -197,8 +202,236 @@ export const INVALID_CASES: Case[] = [
   ],
   ["unknown role", (a) => ((a as { role: string }).role = "secondary"), "role", /Use "primary" or "dr"/],
   ["compartment not an OCID", (a) => (a.compartmentId = "my-compartment"), "compartmentId", /not an OCID/],
-  ...externalCases(),
 ];
+
+const TENANCY = "ocid1.tenancy.oc1..aaaaaaaaq3z5xqv4hn7fz2ob6a2fwq6jd4o7ryv7w3xk2pbrqazx5ny3gyja";
+const NAME_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789._-";
+
+/** `n` distinct stream names of `length` characters that gzip cannot shorten much (the worst case). */
+export function longNames(n: number, length: number): string[] {
+  return Array.from({ length: n }, (_v, i) => {
+    let name = `t${i}-`;
+    for (let k = 0; name.length < length; k++) {
+      for (const byte of createHash("sha256").update(`${i}|${k}`).digest()) {
+        name += NAME_CHARS[byte % NAME_CHARS.length];
+      }
+    }
+    return name.slice(0, length);
+  });
+}
+
+/**
+ * The dr fixture replicating from its peer. `homeRegionProvider` is left for each tier to fill in:
+ * the pure tier validates with `providersPending`, the mock tier gives a mock provider.
+ */
+export function withReplication(
+  a: GeoReplicatedStreamArgs,
+  rep: Partial<ReplicationArgs> = {},
+): ReplicationArgs {
+  a.peer = {
+    ...a.peer!,
+    streamPoolId: "ocid1.streampool.oc1.fra.amaaaaaapeerpool",
+    bootstrapServers: "peer.streaming.eu-frankfurt-1.oci.oraclecloud.com:9092",
+    streams: [{ name: "orders", partitions: 6, retentionHours: 168 }],
+  };
+  a.replication = {
+    tenancyId: TENANCY,
+    homeRegionProvider: undefined as unknown as pulumi.ProviderResource,
+    credentials: { mode: "create", email: MM2_EMAIL },
+    ...rep,
+  };
+  return a.replication;
+}
+
+/** Replication rules that must hold before anything is registered. */
+function replicationCases(): Case[] {
+  return [
+    [
+      "a region name as homeRegionProvider",
+      (a) => (withReplication(a).homeRegionProvider = "eu-frankfurt-1" as unknown as pulumi.ProviderResource),
+      "replication.homeRegionProvider",
+      /is the string "eu-frankfurt-1", not an OCI provider/,
+    ],
+    [
+      "an existing vault whose id is undefined (an unset environment variable)",
+      (a) =>
+        (withReplication(a).vault = { vaultId: undefined as unknown as string, keyId: "ocid1.key.oc1..k" }),
+      "replication.vault.vaultId",
+      /is undefined: an existing vault needs both vaultId and keyId/,
+    ],
+    [
+      "a user name that is set but undefined (a created user named after the component instead)",
+      (a) => (withReplication(a).credentials = { mode: "create", userName: undefined, email: MM2_EMAIL }),
+      "replication.credentials.userName",
+      /is set but undefined .*silently mean a created user named after the component/,
+    ],
+    [
+      "an image id that is set but empty (the newest image instead of the pinned one)",
+      (a) => (withReplication(a).fleet = { imageId: "" }),
+      "replication.fleet.imageId",
+      /is set but empty/,
+    ],
+    [
+      "an adopted pool id that is set but undefined (a new pool instead)",
+      (a) => (a.streamPool = { existingStreamPoolId: undefined }),
+      "streamPool.existingStreamPoolId",
+      /silently mean creating a new stream pool/,
+    ],
+    [
+      "streams whose names overflow the nodes' instance metadata (32,000 bytes)",
+      (a) => {
+        withReplication(a);
+        a.partitionQuota = 1_000;
+        a.peer!.streams = longNames(450, 55).map((name) => ({ name }));
+      },
+      "peer.streams",
+      /instance metadata \d+ bytes .* above the \d+ this package allows under OCI's 32000-byte limit/,
+    ],
+  ];
+}
+
+/**
+ * Every argument of GeoReplicatedStreamArgs by the JavaScript type it must have (a test holds this
+ * list to lib/config/args.ts with the TypeScript compiler API). `[0]`: an element of a list.
+ */
+export const ARG_KINDS: Record<
+  string,
+  "string" | "boolean" | "number" | "input" | "list" | "provider" | "record"
+> = {
+  role: "string",
+  region: "string",
+  compartmentId: "input",
+  "network.vcnCidr": "string",
+  "network.streamSubnetCidr": "string",
+  "network.mirrorMakerSubnetCidr": "string",
+  "network.dnsLabel": "string",
+  "network.existing.vcnId": "input",
+  "network.existing.vcnCidr": "string",
+  "network.existing.streamSubnetId": "input",
+  "network.existing.streamSubnetCidr": "string",
+  "network.existing.mirrorMakerSubnetId": "input",
+  "network.existing.mirrorMakerSubnetCidr": "string",
+  "streamPool.name": "string",
+  "streamPool.existingStreamPoolId": "input",
+  "streamPool.kmsKeyId": "input",
+  "streamPool.autoCreateTopics": "boolean",
+  "streamPool.defaultPartitions": "number",
+  "streamPool.defaultRetentionHours": "number",
+  "streamPool.privateEndpointIp": "string",
+  "streams[0].name": "string",
+  "streams[0].partitions": "number",
+  "streams[0].retentionHours": "number",
+  "peer.region": "string",
+  "peer.vcnCidr": "string",
+  "peer.mirrorMakerSubnetCidr": "string",
+  "peer.remotePeeringConnectionId": "input",
+  "peer.compartmentId": "input",
+  "peer.streamPoolId": "input",
+  "peer.bootstrapServers": "input",
+  "peer.endpointFqdn": "input",
+  "peer.dnsListenerIp": "input",
+  "peer.streams[0].name": "string",
+  "peer.streams[0].partitions": "number",
+  "peer.streams[0].retentionHours": "number",
+  "peer.replication.enabled": "boolean",
+  "peer.replication.replicationPolicy": "string",
+  partitionQuota: "number",
+  "replication.enabled": "boolean",
+  "replication.flow": "string",
+  "replication.tenancyId": "input",
+  "replication.tenancyName": "input",
+  "replication.homeRegionProvider": "provider",
+  "replication.identityDomains": "boolean",
+  "replication.credentials.mode": "string",
+  "replication.credentials.userName": "string",
+  "replication.credentials.email": "string",
+  "replication.credentials.domain": "string",
+  "replication.credentials.authToken": "input",
+  "replication.vault.vaultId": "input",
+  "replication.vault.keyId": "input",
+  "replication.fleet.size": "number",
+  "replication.fleet.shape": "string",
+  "replication.fleet.ocpus": "number",
+  "replication.fleet.memoryInGbs": "number",
+  "replication.fleet.imageId": "input",
+  "replication.fleet.sshAuthorizedKeys": "string",
+  "replication.bastionClientCidrs": "list",
+  "replication.topicsInclude": "list",
+  "replication.topicsExclude": "list",
+  "replication.groupsInclude": "list",
+  "replication.groupsExclude": "list",
+  "replication.replicationPolicy": "string",
+  "replication.tasksMax": "number",
+  "replication.refreshIntervalSeconds": "number",
+  "replication.kafkaDownloadBaseUrl": "string",
+  "replication.kafkaDownloadCidr": "string",
+  freeformTags: "record",
+  "externalKafka.alias": "string",
+  "externalKafka.bootstrapServers": "string",
+  "externalKafka.brokerCidrs": "list",
+  "externalKafka.brokerPorts": "list",
+  "externalKafka.securityProtocol": "string",
+  "externalKafka.sasl.mechanism": "string",
+  "externalKafka.sasl.username": "string",
+  "externalKafka.sasl.password": "input",
+  "externalKafka.tls.caCertificatePem": "input",
+  "externalKafka.tls.clientCertificatePem": "input",
+  "externalKafka.tls.clientKeyPem": "input",
+  "externalKafka.tls.clientKeyPassword": "input",
+  "externalKafka.tls.endpointIdentification": "boolean",
+  "externalKafka.topics[0].name": "string",
+  "externalKafka.topics[0].partitions": "number",
+  "externalKafka.topics[0].retentionHours": "number",
+  "onPremises.cidrs": "list",
+  "onPremises.ipsec.cpeIpAddress": "string",
+  "onPremises.ipsec.cpeDeviceShapeId": "input",
+  "onPremises.ipsec.ikeVersion": "string",
+  "onPremises.ipsec.sharedSecrets": "list",
+  "onPremises.fastConnect.virtualCircuitId": "input",
+  "onPremises.dns.domains": "list",
+  "onPremises.dns.serverIp": "string",
+};
+
+/** A value of the wrong type for each kind, and what the refusal says. */
+const WRONG: Record<(typeof ARG_KINDS)[string], [value: unknown, message: RegExp]> = {
+  string: [42, /is the number 42; expected a string/],
+  boolean: ["yes", /is the string "yes"; expected a boolean: true or false, without quotes/],
+  number: ["6", /is the string "6"; expected a number, without quotes/],
+  input: [42, /is the number 42; expected a string \(or a Pulumi Output of one\)/],
+  list: ["10.0.0.0/24", /is the string "10\.0\.0\.0\/24"; expected a list/],
+  provider: ["eu-frankfurt-1", /is the string "eu-frankfurt-1", not an OCI provider/],
+  record: [{ team: 7 }, /is the number 7; expected a string/],
+};
+
+/** Sets `path` (`a.b[0].c`) in `target`, creating the objects and lists on the way. */
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.replace(/\[(\d+)\]/g, ".$1").split(".");
+  let at: Record<string, unknown> = target;
+  keys.slice(0, -1).forEach((k, i) => {
+    if (at[k] === undefined || at[k] === null || typeof at[k] !== "object") {
+      at[k] = /^\d+$/.test(keys[i + 1]) ? [] : {};
+    }
+    at = at[k] as Record<string, unknown>;
+  });
+  at[keys[keys.length - 1]] = value;
+}
+
+/** One case per argument: the wrong JavaScript type, refused naming exactly that argument. */
+function wrongTypeCases(): Case[] {
+  return Object.entries(ARG_KINDS).map(([path, kind]): Case => {
+    const [value, message] = WRONG[kind];
+    const field = kind === "record" ? `${path}.team` : path;
+    return [
+      `${path} of the wrong type (${JSON.stringify(value)})`,
+      (a) => {
+        if (path.startsWith("replication.")) withReplication(a);
+        setPath(a as unknown as Record<string, unknown>, path, value);
+      },
+      field,
+      message,
+    ];
+  });
+}
 
 /** A stand-in CA certificate (PEM framing is what validation checks). */
 export const CA_PEM =
@@ -450,3 +683,11 @@ function externalCases(): Case[] {
     ],
   ];
 }
+
+/** Every validation rule, with the field its error must name. */
+export const INVALID_CASES: Case[] = [
+  ...BASIC_CASES,
+  ...externalCases(),
+  ...replicationCases(),
+  ...wrongTypeCases(),
+];

@@ -1,18 +1,18 @@
+import { gunzipSync } from "node:zlib";
 import { isWireSecret } from "../../dev/oci-model/wire";
 import { resources } from "./mockRuntime";
 
 /**
  * Every place a string occurs in wire-form values that is not inside a secret. Secrets are
- * skipped; base64 strings are decoded and searched too (user_data, Vault secret content).
+ * skipped; base64 strings are decoded and searched too (Vault secret content), and gunzipped when
+ * they hold gzip (an instance's user_data).
  */
 export function unmaskedOccurrences(value: unknown, needles: string[], path = ""): string[] {
   if (isWireSecret(value)) {
     return [];
   }
   if (typeof value === "string") {
-    const decoded = /^[A-Za-z0-9+/]{16,}={0,2}$/.test(value)
-      ? Buffer.from(value, "base64").toString("utf8")
-      : "";
+    const decoded = /^[A-Za-z0-9+/]{16,}={0,2}$/.test(value) ? decodeBase64(value) : "";
     return needles.some((n) => value.includes(n) || decoded.includes(n)) ? [path] : [];
   }
   if (Array.isArray(value)) {
@@ -32,4 +32,9 @@ export function scanAll(needles: string[]): string[] {
     ...unmaskedOccurrences(r.wireInputs, needles, `${r.name} inputs`),
     ...unmaskedOccurrences(r.wireOutputs, needles, `${r.name} outputs`),
   ]);
+}
+
+function decodeBase64(value: string): string {
+  const raw = Buffer.from(value, "base64");
+  return (raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw) : raw).toString("utf8");
 }

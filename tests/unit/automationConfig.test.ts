@@ -335,6 +335,34 @@ describe("automation: validation before any stack is touched", () => {
       },
     },
     {
+      // With MM2_TOKEN unset this used to switch the pair to creating an IAM user named "mm2".
+      name: "an auth token read from an unset environment variable",
+      field: "dr.mirrorMaker.authToken",
+      change: (p) =>
+        (p.dr.mirrorMaker = { userName: "mm2", authToken: process.env.OCI_GEO_TEST_UNSET_TOKEN }),
+    },
+    {
+      name: "an empty auth token",
+      field: "dr.mirrorMaker.authToken",
+      change: (p) => (p.dr.mirrorMaker = { userName: "mm2", authToken: "" }),
+    },
+    {
+      name: "a vault id read from an unset environment variable",
+      field: "dr.mirrorMaker.vaultId",
+      change: (p) =>
+        (p.dr.mirrorMaker = { vaultId: undefined, vaultKeyId: VAULT_KEY, userEmail: "m@example.com" }),
+    },
+    {
+      name: "an adopted pool id that is undefined (a new pool would be created)",
+      field: "primary.existingStreamPoolId",
+      change: (p) => (p.primary.existingStreamPoolId = undefined),
+    },
+    {
+      name: "a tenancy name that is empty",
+      field: "replication.tenancyName",
+      change: (p) => (p.replication!.tenancyName = ""),
+    },
+    {
       name: "a bad home region",
       field: "replication.homeRegion",
       change: (p) => (p.replication!.homeRegion = "frankfurt"),
@@ -355,6 +383,20 @@ describe("automation: validation before any stack is touched", () => {
       expect(e.message.startsWith(`${c.field}: `), e.message).to.equal(true);
     });
   }
+
+  it("an unset auth token never reaches a stack's config as 'create a user', and leaving the key out still does", () => {
+    const pair = repoPair();
+    pair.dr.mirrorMaker = { userName: "mm2", authToken: undefined, userEmail: "mm2-dr@example.com" };
+    const e = validationError(() => stackConfigFor(pair, "dr", "primary-to-dr"));
+    expect(e.field).to.equal("dr.mirrorMaker.authToken");
+    expect(e.message).to.match(/unset environment variable\?.*silently mean creating an IAM user/);
+    // Negative control: without the key, creating the user named mm2 is what was asked for.
+    pair.dr.mirrorMaker = { userName: "mm2", userEmail: "mm2-dr@example.com" };
+    const config = stackConfigFor(pair, "dr", "primary-to-dr");
+    expect(config["oci-geo-streaming:mm2UserName"]).to.deep.equal({ value: "mm2" });
+    expect(config["oci-geo-streaming:mm2AuthToken"]).to.equal(undefined);
+    expect(() => validatePair(pair)).to.not.throw();
+  });
 
   it("checks the failback fleet only for the direction that runs it", () => {
     const pair = repoPair();

@@ -1,7 +1,11 @@
 import { expect } from "chai";
+import { gunzipSync } from "node:zlib";
 import {
+  encodeUserData,
+  instanceMetadata,
+  instanceMetadataBytes,
   NodeFile,
-  USER_DATA_MAX_BASE64_BYTES,
+  OCI_INSTANCE_METADATA_MAX_BYTES,
   UserDataInput,
   heapMbFor,
   kafkaDownloadUrl,
@@ -321,18 +325,50 @@ describe("cloud-init user-data", () => {
         errorOf(() => renderUserData({ ...oneNode, nodeMemoryGbs: 0, fieldPrefix: "mirrorMaker" })).field,
       ).to.equal("mirrorMaker.nodeMemoryGbs");
     });
-    it(`stays below OCI's metadata limit (${USER_DATA_MAX_BASE64_BYTES} base64 bytes) and refuses to exceed it`, () => {
-      for (const input of [threeNodes, { model: onpremToOciModel(), nodeMemoryGbs: 4 }]) {
-        expect(Buffer.from(renderUserData(input)).toString("base64").length).to.be.below(
-          USER_DATA_MAX_BASE64_BYTES,
-        );
+  });
+
+  describe("what the instance gets: gzip + base64", () => {
+    it("decompresses (any gunzip: Node's zlib here, cloud-init's in the contract test) to exactly the document", () => {
+      for (const input of [oneNode, threeNodes, { model: onpremToOciModel(), nodeMemoryGbs: 4 }]) {
+        const document = renderUserData(input);
+        const encoded = encodeUserData(document);
+        expect(encoded).to.match(/^[A-Za-z0-9+/]+=*$/);
+        const raw = Buffer.from(encoded, "base64");
+        expect([raw[0], raw[1]], "gzip magic").to.deep.equal([0x1f, 0x8b]);
+        expect(gunzipSync(raw).toString("utf8")).to.equal(document);
       }
-      const many = Array.from({ length: 900 }, (_v, i) => `team-${i}-topic-name-.*`);
-      const huge = drModel({
-        fleet: { nodes: 1, coresPerNode: 1 },
-        flows: [{ source: "primary", target: "dr", topics: { include: many } }],
-      });
-      expect(errorOf(() => renderUserData({ model: huge, nodeMemoryGbs: 4 })).field).to.equal("userData");
+    });
+
+    it("is byte-identical for the same document: no timestamp, no file name, one pinned compressor", () => {
+      // OCI cannot update user_data in place (a change replaces the instance): these bytes must not
+      // drift with the machine, the Node.js version or the time. The golden value pins the
+      // compressor; a new fflate that compresses differently fails here (and would replace fleets).
+      const fixed =
+        '#cloud-config\n# oci-geo-streaming: the compressor is pinned\nruncmd:\n  - ["/usr/local/libexec/mm2/provision.sh"]\n';
+      expect(encodeUserData(fixed)).to.equal(
+        "H4sIAAAAAAACAwUAQQ6DMOjeVxA9d0129CvLDo6ySlKgAWt8vlmx26wZTf/c0gqGnBtZjtNpF9a2wXkQoMlwijAHDhisSjX5VJS6JYAMn6XM8NIN9146/+gmLCLvMtwuDjZ9xbF80wNr3e3lcAAAAA==",
+      );
+      const raw = Buffer.from(encodeUserData(renderUserData(threeNodes)), "base64");
+      expect(raw.readUInt32LE(4), "MTIME").to.equal(0);
+      expect(raw[3] & 0x08, "FNAME flag").to.equal(0);
+      expect(encodeUserData(renderUserData(threeNodes))).to.equal(encodeUserData(renderUserData(threeNodes)));
+    });
+
+    it("takes well under half of the plain base64 (about a third)", () => {
+      const document = renderUserData(threeNodes);
+      const plain = Buffer.from(document).toString("base64").length;
+      expect(encodeUserData(document).length).to.be.below(plain * 0.4);
+    });
+
+    it("the metadata holds the encoded user-data and the SSH keys; its size is its JSON text", () => {
+      const document = renderUserData(oneNode);
+      expect(instanceMetadata(document)).to.deep.equal({ user_data: encodeUserData(document) });
+      const keys = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyForTestsOnly000000000000000000 ops";
+      const m = instanceMetadata(document, keys);
+      expect(m).to.deep.equal({ user_data: encodeUserData(document), ssh_authorized_keys: keys });
+      expect(instanceMetadataBytes(m)).to.equal(Buffer.byteLength(JSON.stringify(m)));
+      expect(instanceMetadataBytes(m)).to.be.above(m.user_data.length + keys.length);
+      expect(OCI_INSTANCE_METADATA_MAX_BYTES).to.equal(32_000);
     });
   });
 

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { resolveArgs } from "../../lib/config/validate";
+import { validateGeoReplicatedStreamArgs } from "../../lib/geoReplicatedStream";
 import { ValidationError } from "../../lib/errors";
 import { INVALID_CASES, validDr } from "../support/cases";
 
@@ -51,7 +52,8 @@ describe("resolveArgs validation", () => {
       mutate(a);
       let error: unknown;
       try {
-        resolveArgs(a);
+        // Everything the component checks before registering; its providers are the mock tier's.
+        validateGeoReplicatedStreamArgs(a, { providersPending: true });
       } catch (e) {
         error = e;
       }

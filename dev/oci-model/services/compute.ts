@@ -4,8 +4,22 @@ import { hostInCidr } from "../ipv4";
 import { isArmShape } from "../ociCatalog";
 import { hashHex } from "../ocid";
 
+/**
+ * OCI: "The combined size of these two attributes [metadata and extendedMetadata] can be a maximum
+ * of 32,000 bytes" (Compute, Updating Instance Metadata). Measured here as their JSON text.
+ */
+export const INSTANCE_METADATA_MAX_BYTES = 32_000;
+
 function instance(ctx: ResourceContext): Obj {
   const { name, inputs: inp, region, seed, common, reject, sameRegion } = ctx;
+  const metadataBytes = ["metadata", "extendedMetadata"]
+    .map((k) => (inp[k] === undefined ? 0 : Buffer.byteLength(JSON.stringify(inp[k]), "utf8")))
+    .reduce((a, b) => a + b, 0);
+  if (metadataBytes > INSTANCE_METADATA_MAX_BYTES) {
+    reject(
+      `metadata and extendedMetadata are ${metadataBytes} bytes together; OCI allows at most ${INSTANCE_METADATA_MAX_BYTES}`,
+    );
+  }
   const vnic = (inp.createVnicDetails as Obj | undefined) ?? {};
   const subnetId = vnic.subnetId ?? inp.subnetId;
   const subnet = sameRegion("createVnicDetails.subnetId", subnetId);

@@ -1,0 +1,50 @@
+/**
+ * README.md's ts blocks are compiled against the published types by tests/contract/tarball.test.ts;
+ * here: the extraction itself, and the README's placeholder OCIDs and the validator's own hint are
+ * OCIDs the validator accepts (a user copying them gets past validation, not a new error).
+ */
+import { expect } from "chai";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { EXAMPLE_COMPARTMENT_OCID, OCID_PATTERN, resolveArgs } from "../../lib/config/validate";
+import { ValidationError } from "../../lib/errors";
+import { validDr } from "../support/cases";
+import { asModule, tsBlocks } from "../support/readmeBlocks";
+
+const README = fs.readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
+
+describe("README.md examples", () => {
+  it("extracts exactly the ts blocks, with their lines; an unclosed block is an error", () => {
+    const md = "text\n```ts\nconst a = 1;\n```\n```bash\nls\n```\n\n```ts\nimport x from 'y';\n```\n";
+    expect(tsBlocks(md)).to.deep.equal([
+      { line: 3, code: "const a = 1;\n" },
+      { line: 10, code: "import x from 'y';\n" },
+    ]);
+    expect(() => tsBlocks("```ts\nconst a = 1;\n")).to.throw(/never closed/);
+    expect(asModule("const a = 1;\n")).to.match(/export \{\};\n$/);
+    expect(asModule("import x from 'y';\n")).to.equal("import x from 'y';\n");
+    expect(tsBlocks(README).length).to.be.at.least(3);
+  });
+
+  it("its placeholder OCIDs are ones the validator accepts (the old '…aaaa…' was not)", () => {
+    const ocids = tsBlocks(README).flatMap((b) => [...b.code.matchAll(/"(ocid1\.[^"]*)"/g)].map((m) => m[1]));
+    expect(ocids.length).to.be.at.least(3);
+    for (const id of ocids) expect(OCID_PATTERN.test(id), id).to.equal(true);
+    expect(OCID_PATTERN.test("ocid1.compartment.oc1..aaaa…"), "negative control").to.equal(false);
+  });
+
+  it("the validator's hint shows an OCID the validator accepts", () => {
+    const a = validDr();
+    a.compartmentId = "my-compartment";
+    let error: unknown;
+    try {
+      resolveArgs(a);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).to.be.instanceOf(ValidationError);
+    expect((error as Error).message).to.contain(EXAMPLE_COMPARTMENT_OCID);
+    a.compartmentId = EXAMPLE_COMPARTMENT_OCID;
+    expect(() => resolveArgs(a)).to.not.throw();
+  });
+});
