@@ -355,6 +355,12 @@ export function packageSchema(pkg: EmulatedPackage): Obj {
     description:
       "The OCI emulator (dev/emulator): the project's OCI model behind the Pulumi provider protocol.",
     config: { variables: inputs },
+    // As the real package names its SDKs: generated SDKs that use the provider import these.
+    language: {
+      nodejs: { packageName: "@pulumi/oci" },
+      python: { packageName: "pulumi_oci" },
+      go: { importBasePath: "github.com/pulumi/pulumi-oci/sdk/v4/go/oci" },
+    },
     provider: { description: "The oci provider (emulated).", inputProperties: inputs, properties: inputs },
     resources: {},
     functions: {},

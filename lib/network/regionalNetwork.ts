@@ -18,8 +18,11 @@ export interface RequiredSecurityListRule {
   subnet: "mirrorMaker";
   direction: "EGRESS";
   protocol: "TCP";
+  /** Destination port. */
   port: number;
+  /** Destination CIDR. */
   destination: string;
+  /** What needs it. */
   reason: string;
 }
 
