@@ -58,7 +58,10 @@ function tsFiles(dir: string): string[] {
 /** Relative imports of a file, resolved to files (`x` → `x.ts` or `x/index.ts`). */
 function relativeImports(file: string): string[] {
   const text = fs.readFileSync(file, "utf8");
-  const specs = [...text.matchAll(/(?:from|import)\s*["'](\.{1,2}\/[^"']+)["']/g)].map((m) => m[1]);
+  // JSON modules (the component's schema) are data, not a layer.
+  const specs = [...text.matchAll(/(?:from|import)\s*["'](\.{1,2}\/[^"']+)["']/g)]
+    .map((m) => m[1])
+    .filter((spec) => !spec.endsWith(".json"));
   return specs.map((spec) => {
     const base = path.resolve(path.dirname(file), spec);
     const hit = [`${base}.ts`, path.join(base, "index.ts")].find((c) => fs.existsSync(c));
