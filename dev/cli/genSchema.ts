@@ -19,8 +19,8 @@ export async function main(argv: string[], root = path.resolve(__dirname, "..", 
     console.log(USAGE);
     return 0;
   }
-  const generated = schemaText(generateSchema({ root }));
   const file = path.join(root, SCHEMA_FILE);
+  const generated = await schemaText(generateSchema({ root }), file);
   const current = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
   if (generated === current) {
     console.log(`${SCHEMA_FILE}: up to date`);

@@ -19,6 +19,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as prettier from "prettier";
 import * as ts from "typescript";
 
 export const SCHEMA_FILE = path.join("lib", "provider", "schema.json");
@@ -57,7 +58,8 @@ const OUTPUT_DOCS: Record<string, string> = {
   streamIds: "Stream OCIDs by name.",
   onPremises:
     "With `onPremises`: `kind`, `cidrs`, the DNS server and domains, and `cpeId`, `ipsecConnectionId`, `vpnTunnels` (secret: each tunnel's OCI headend IP, CPE IP, routing, IKE version, pre-shared key, status) or `virtualCircuitId`, `virtualCircuitState`, `virtualCircuitGatewayId`.",
-  externalKafka: "With `externalKafka`: its alias, bootstrap servers, broker CIDRs and ports (no credential).",
+  externalKafka:
+    "With `externalKafka`: its alias, bootstrap servers, broker CIDRs and ports (no credential).",
   connectHarnessId: "OCID of the Connect harness (MM2's worker storage), when replication runs here.",
   mm2InstanceIds: "OCIDs of the MirrorMaker instances, when replication runs here.",
   mm2PrivateIps: "Private IPs of the MirrorMaker instances, when replication runs here.",
@@ -68,7 +70,8 @@ const OUTPUT_DOCS: Record<string, string> = {
 const OUTPUT_FIELD_DOCS: Record<string, string> = {
   "GeoReplicatedStreamRequiredRouteRule.destination": "Destination CIDR (the peer VCN).",
   "GeoReplicatedStreamRequiredRouteRule.target": "The route's target (this region's DRG).",
-  "ExternalKafkaOutput.brokerCidrs": "CIDRs of every broker: the fleet's only egress to the external cluster.",
+  "ExternalKafkaOutput.brokerCidrs":
+    "CIDRs of every broker: the fleet's only egress to the external cluster.",
   "ExternalKafkaOutput.brokerPorts": "Ports of the brokers' listeners.",
 };
 
@@ -102,10 +105,16 @@ export function generateSchema({ root }: SchemaInputs): Json {
   const checker = program.getTypeChecker();
   const gen = new Generator(checker, `/oci/v${ociVersion}/schema.json#/provider`);
 
-  const args = findDeclaration(program, path.join(root, "lib", "config", "args.ts"), "GeoReplicatedStreamArgs");
+  const args = findDeclaration(
+    program,
+    path.join(root, "lib", "config", "args.ts"),
+    "GeoReplicatedStreamArgs",
+  );
   const cls = findDeclaration(program, componentFile, "GeoReplicatedStream");
   if (!args || !ts.isInterfaceDeclaration(args) || !cls || !ts.isClassDeclaration(cls)) {
-    throw new Error("lib/config/args.ts GeoReplicatedStreamArgs or lib/geoReplicatedStream.ts GeoReplicatedStream not found");
+    throw new Error(
+      "lib/config/args.ts GeoReplicatedStreamArgs or lib/geoReplicatedStream.ts GeoReplicatedStream not found",
+    );
   }
   const inputs = gen.objectProperties(args.members, "GeoReplicatedStream", "input");
   const outputs = gen.componentOutputs(cls);
@@ -244,7 +253,9 @@ class Generator {
       return { spec: { type: "array", items: this.itemOf(item, flavor) }, plain: true, optional: false };
     }
     if (ts.isTupleTypeNode(node)) {
-      const elements = node.elements.map((e) => this.convert(ts.isNamedTupleMember(e) ? e.type : e, hint, flavor));
+      const elements = node.elements.map((e) =>
+        this.convert(ts.isNamedTupleMember(e) ? e.type : e, hint, flavor),
+      );
       return {
         spec: { type: "array", items: this.itemOf(elements[0], flavor) },
         plain: true,
@@ -295,11 +306,18 @@ class Generator {
       const value = this.convert(node.typeArguments![1], hint, flavor);
       return { spec: { type: "object", additionalProperties: value.spec }, plain: true, optional: false };
     }
-    const symbol = this.checker.getSymbolAtLocation(ts.isIdentifier(node.typeName) ? node.typeName : node.typeName.right);
-    const target = symbol && symbol.flags & ts.SymbolFlags.Alias ? this.checker.getAliasedSymbol(symbol) : symbol;
+    const symbol = this.checker.getSymbolAtLocation(
+      ts.isIdentifier(node.typeName) ? node.typeName : node.typeName.right,
+    );
+    const target =
+      symbol && symbol.flags & ts.SymbolFlags.Alias ? this.checker.getAliasedSymbol(symbol) : symbol;
     const decl = target?.declarations?.[0];
     if (decl && ts.isInterfaceDeclaration(decl)) {
-      return { spec: this.objectRef(decl.name.text, decl.members, flavor, docOf(decl)), plain: true, optional: false };
+      return {
+        spec: this.objectRef(decl.name.text, decl.members, flavor, docOf(decl)),
+        plain: true,
+        optional: false,
+      };
     }
     if (decl && ts.isTypeAliasDeclaration(decl)) {
       return this.convert(decl.type, decl.name.text, flavor);
@@ -331,7 +349,9 @@ class Generator {
   private membersOf(t: ts.TypeNode): ts.TypeElement[] | undefined {
     if (ts.isTypeLiteralNode(t)) return [...t.members];
     if (ts.isTypeReferenceNode(t)) {
-      const symbol = this.checker.getSymbolAtLocation(ts.isIdentifier(t.typeName) ? t.typeName : t.typeName.right);
+      const symbol = this.checker.getSymbolAtLocation(
+        ts.isIdentifier(t.typeName) ? t.typeName : t.typeName.right,
+      );
       const decl = symbol?.declarations?.[0];
       if (decl && ts.isInterfaceDeclaration(decl)) return [...decl.members];
     }
@@ -341,7 +361,11 @@ class Generator {
   /** A single string literal is a plain string; several are an enum type. */
   private enumOf(values: string[], hint: string): Converted {
     if (values.length === 1) {
-      return { spec: { type: "string", description: `Always \`${values[0]}\`.` }, plain: true, optional: false };
+      return {
+        spec: { type: "string", description: `Always \`${values[0]}\`.` },
+        plain: true,
+        optional: false,
+      };
     }
     const name = ENUM_NAMES[[...values].sort().join("|")] ?? hint;
     const token = `${PACKAGE}:index:${name}`;
@@ -390,14 +414,17 @@ class Generator {
       .find((n) =>
         variants.every((v) =>
           props(v).some(
-            (p) => p.name.getText() === n && ts.isLiteralTypeNode(p.type!) && ts.isStringLiteral(p.type.literal),
+            (p) =>
+              p.name.getText() === n && ts.isLiteralTypeNode(p.type!) && ts.isStringLiteral(p.type.literal),
           ),
         ),
       );
     if (!discriminant) throw new Error(`schema generator: the union ${name} has no discriminant`);
     const tag = (v: ts.TypeElement[]) =>
-      ((props(v).find((p) => p.name.getText() === discriminant)!.type as ts.LiteralTypeNode).literal as ts.StringLiteral)
-        .text;
+      (
+        (props(v).find((p) => p.name.getText() === discriminant)!.type as ts.LiteralTypeNode)
+          .literal as ts.StringLiteral
+      ).text;
     const properties: Json = {};
     const enumRef = this.enumOf(variants.map(tag), `${name}${pascal(discriminant)}`).spec;
     const discriminantDocs = variants.map((v) => {
@@ -464,7 +491,11 @@ class Generator {
         }
         const name = p.name?.getText();
         if (!name) continue;
-        const init = ts.isPropertyAssignment(p) ? p.initializer : ts.isShorthandPropertyAssignment(p) ? p.name : undefined;
+        const init = ts.isPropertyAssignment(p)
+          ? p.initializer
+          : ts.isShorthandPropertyAssignment(p)
+            ? p.name
+            : undefined;
         if (!init) continue;
         const { c, doc } = this.outputOf(init, `GeoReplicatedStream${pascal(name)}`);
         properties[name] = this.property(c, doc || OUTPUT_DOCS[name] || "", "output");
@@ -512,7 +543,8 @@ class Generator {
   }
 }
 
-/** The schema as the file holds it (2-space JSON, final newline). */
-export function schemaText(schema: Json): string {
-  return `${JSON.stringify(schema, null, 2)}\n`;
+/** The schema as the file holds it: JSON as prettier formats it (the repository's style). */
+export async function schemaText(schema: Json, file: string): Promise<string> {
+  const options = (await prettier.resolveConfig(file)) ?? {};
+  return prettier.format(JSON.stringify(schema), { ...options, parser: "json", filepath: file });
 }

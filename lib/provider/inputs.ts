@@ -27,12 +27,18 @@ export interface SchemaLike {
 export const CREDENTIALS_FIELDS = {
   create: ["userName", "email"],
   existing: ["userName", "domain", "authToken"],
-} as const satisfies { [M in CredentialsArgs["mode"]]: readonly (keyof Extract<CredentialsArgs, { mode: M }>)[] };
+} as const satisfies {
+  [M in CredentialsArgs["mode"]]: readonly (keyof Extract<CredentialsArgs, { mode: M }>)[];
+};
 
 // Every field of each mode is listed: a field added to CredentialsArgs fails to compile here.
 type Listed<M extends CredentialsArgs["mode"]> = (typeof CREDENTIALS_FIELDS)[M][number] | "mode";
-type Unlisted<M extends CredentialsArgs["mode"]> = Exclude<keyof Extract<CredentialsArgs, { mode: M }>, Listed<M>>;
-const everyFieldListed: [Unlisted<"create">, Unlisted<"existing">] extends [never, never] ? true : never = true;
+type Unlisted<M extends CredentialsArgs["mode"]> = Exclude<
+  keyof Extract<CredentialsArgs, { mode: M }>,
+  Listed<M>
+>;
+const everyFieldListed: [Unlisted<"create">, Unlisted<"existing">] extends [never, never] ? true : never =
+  true;
 void everyFieldListed;
 
 /**
@@ -40,7 +46,11 @@ void everyFieldListed;
  * secret Output (then only an object or a list may be plain: what it holds that may be an Input is
  * made secret again).
  */
-async function known(value: unknown, field: string, scalar: boolean): Promise<{ v: unknown; secret: boolean }> {
+async function known(
+  value: unknown,
+  field: string,
+  scalar: boolean,
+): Promise<{ v: unknown; secret: boolean }> {
   if (!pulumi.Output.isInstance(value)) {
     return { v: value, secret: false };
   }
@@ -130,7 +140,10 @@ async function resolve(
 function credentialsOf(c: Json, field: string): CredentialsArgs {
   const mode = c.mode ?? "create";
   if (mode !== "create" && mode !== "existing") {
-    throw new ValidationError(`${field}.mode`, `${JSON.stringify(mode)} is not a mode. Use "create" or "existing"`);
+    throw new ValidationError(
+      `${field}.mode`,
+      `${JSON.stringify(mode)} is not a mode. Use "create" or "existing"`,
+    );
   }
   const own: readonly string[] = CREDENTIALS_FIELDS[mode];
   for (const k of Object.keys(c)) {
@@ -158,7 +171,10 @@ export async function argsFromInputs(
   for (const [k, v] of Object.entries(inputs)) {
     const spec = props[k];
     if (spec === undefined) {
-      throw new ValidationError(k, `is not an argument of GeoReplicatedStream (it has ${Object.keys(props).join(", ")})`);
+      throw new ValidationError(
+        k,
+        `is not an argument of GeoReplicatedStream (it has ${Object.keys(props).join(", ")})`,
+      );
     }
     const r = await resolve(v, spec, k, schema);
     if (r !== undefined) args[k] = r;
@@ -167,8 +183,13 @@ export async function argsFromInputs(
   if (replication?.credentials !== undefined) {
     replication.credentials = credentialsOf(replication.credentials as Json, "replication.credentials");
   }
-  if (replication?.homeRegionProvider !== undefined && pulumi.Output.isInstance(replication.homeRegionProvider)) {
-    replication.homeRegionProvider = (await known(replication.homeRegionProvider, "replication.homeRegionProvider", false)).v;
+  if (
+    replication?.homeRegionProvider !== undefined &&
+    pulumi.Output.isInstance(replication.homeRegionProvider)
+  ) {
+    replication.homeRegionProvider = (
+      await known(replication.homeRegionProvider, "replication.homeRegionProvider", false)
+    ).v;
   }
   const ipsec = (args.onPremises as Json | undefined)?.ipsec as Json | undefined;
   const keys = ipsec?.sharedSecrets;

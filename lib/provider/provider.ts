@@ -35,7 +35,9 @@ export function componentProvider(): provider.Provider {
       } catch (e) {
         // The engine prints an input property error with the property's path.
         if (e instanceof ValidationError) {
-          const reason = e.message.startsWith(`${e.field}: `) ? e.message.slice(e.field.length + 2) : e.message;
+          const reason = e.message.startsWith(`${e.field}: `)
+            ? e.message.slice(e.field.length + 2)
+            : e.message;
           throw new pulumi.InputPropertyError({ propertyPath: e.field, reason });
         }
         throw e;
