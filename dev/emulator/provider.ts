@@ -168,7 +168,7 @@ function outputsOf(type: string, wireInputs: Obj, computed: Obj): Obj {
 
 /** A refusal as the engine shows it: `OCI would reject <type> '<name>': <detail>`. */
 function failureProperty(message: string, inputs: Obj): string {
-  const detail = message.replace(/^OCI would reject [^:]*: /, "");
+  const detail = message.replace(/^OCI would reject \S+ '[^']*': /, "");
   const first = /^([A-Za-z][A-Za-z0-9]*)/.exec(detail)?.[1];
   return first !== undefined && first in inputs ? first : "";
 }
