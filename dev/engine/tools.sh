@@ -7,6 +7,7 @@
 # The CLI and sdkgen build from dev/go (go.mod and go.sum pin pulumi/pkg v3.274.1 and every
 # dependency); the YAML host with `go install …@v1.25.0` (its own go.mod). The Pulumi releases'
 # binaries are not reachable here; the Go module proxy is. Needs Go 1.26 (`go` on PATH, or GO=…).
+# Usage: bash dev/engine/tools.sh [cli] [yaml] [sdkgen]   (default: all three)
 # Prints one line per step and a heartbeat while Go compiles (the CLI takes ~3 min on 2 cores).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -34,8 +35,8 @@ EOF
   fi
 }
 
-# build <what> <dir> <command…>: runs the command with a heartbeat every 20 s; its output goes
-# to <dir>/build.log, shown when it fails.
+# build <what> <dir> <command…>: runs the command with a heartbeat every 20 s; its output (go -v:
+# one line per package compiled) goes to <dir>/build.log, whose tail is shown when it fails.
 build() {
   local what=$1 dir=$2
   shift 2
@@ -47,7 +48,7 @@ build() {
   while kill -0 "$pid" 2>/dev/null; do
     sleep 5
     if kill -0 "$pid" 2>/dev/null && (((SECONDS - start) % 20 < 5)); then
-      say "  … still building $what ($((SECONDS - start)) s; $(wc -l <"$log") log lines)"
+      say "  … still building $what ($((SECONDS - start)) s, $(grep -c . "$log" || true) packages compiled)"
     fi
   done
   if ! wait "$pid"; then
@@ -60,29 +61,39 @@ build() {
 
 export GOFLAGS="${GOFLAGS:--buildvcs=false}"
 
-if [ -x "$pulumi_bin/pulumi" ] && "$pulumi_bin/pulumi" version 2>/dev/null | grep -qx "$PULUMI_VERSION"; then
+# Which tools: all by default, or the ones named (cli, yaml, sdkgen).
+wanted=("$@")
+only() { [ "${#wanted[@]}" -eq 0 ] || [[ " ${wanted[*]} " == *" $1 "* ]]; }
+
+if ! only cli; then
+  :
+elif [ -x "$pulumi_bin/pulumi" ] && "$pulumi_bin/pulumi" version 2>/dev/null | grep -qx "$PULUMI_VERSION"; then
   say "Pulumi CLI $PULUMI_VERSION: present (${pulumi_bin#"$root"/}/pulumi)"
 else
   need_go "the Pulumi CLI $PULUMI_VERSION"
   # Without the version stamp the CLI reports v0.0.0 and the Automation API refuses it.
   build "the Pulumi CLI $PULUMI_VERSION" "$pulumi_bin" \
-    bash -c "cd dev/go && '$GO' build -ldflags '-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_VERSION' -o '$pulumi_bin/pulumi.part' github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"
+    bash -c "cd dev/go && '$GO' build -v -ldflags '-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_VERSION' -o '$pulumi_bin/pulumi.part' github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"
   mv "$pulumi_bin/pulumi.part" "$pulumi_bin/pulumi"
 fi
 
-if [ -x "$yaml_bin/pulumi-language-yaml" ]; then
+if ! only yaml; then
+  :
+elif [ -x "$yaml_bin/pulumi-language-yaml" ]; then
   say "Pulumi YAML language host $YAML_VERSION: present (${yaml_bin#"$root"/}/pulumi-language-yaml)"
 else
   need_go "the Pulumi YAML language host $YAML_VERSION"
   build "the Pulumi YAML language host $YAML_VERSION" "$yaml_bin" \
-    env GOBIN="$yaml_bin/.part" "$GO" install "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml@$YAML_VERSION"
+    env GOBIN="$yaml_bin/.part" "$GO" install -v "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml@$YAML_VERSION"
   mv "$yaml_bin/.part/pulumi-language-yaml" "$yaml_bin/pulumi-language-yaml"
   rmdir "$yaml_bin/.part"
 fi
 
-if [ -x "$sdkgen_bin/sdkgen" ] && [ "$sdkgen_bin/sdkgen" -nt dev/go/sdkgen/main.go ] && [ "$sdkgen_bin/sdkgen" -nt dev/go/go.sum ]; then
+if ! only sdkgen; then
+  :
+elif [ -x "$sdkgen_bin/sdkgen" ] && [ "$sdkgen_bin/sdkgen" -nt dev/go/sdkgen/main.go ] && [ "$sdkgen_bin/sdkgen" -nt dev/go/go.sum ]; then
   say "sdkgen: present (${sdkgen_bin#"$root"/}/sdkgen)"
 else
   need_go "dev/go/sdkgen"
-  build "dev/go/sdkgen" "$sdkgen_bin" bash -c "cd dev/go && '$GO' build -o '$sdkgen_bin/sdkgen' ./sdkgen"
+  build "dev/go/sdkgen" "$sdkgen_bin" bash -c "cd dev/go && '$GO' build -v -o '$sdkgen_bin/sdkgen' ./sdkgen"
 fi

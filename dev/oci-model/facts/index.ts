@@ -13,36 +13,26 @@ import type { ResourceFacts } from "./terraformSchema";
 export type { ResourceFacts } from "./terraformSchema";
 export { TERRAFORM_OCI_SOURCE } from "./terraformOci";
 
+/** The arguments random_password and random_string share (every one replaces). */
+const RANDOM_STRING_ARGS = [
+  "keepers",
+  "length",
+  "lower",
+  "minLower",
+  "minNumeric",
+  "minSpecial",
+  "minUpper",
+  "number",
+  "numeric",
+  "overrideSpecial",
+  "special",
+  "upper",
+];
+
 const RANDOM_ARGS: Record<string, string[]> = {
   "random:index/randomId:RandomId": ["byteLength", "keepers", "prefix"],
-  "random:index/randomPassword:RandomPassword": [
-    "keepers",
-    "length",
-    "lower",
-    "minLower",
-    "minNumeric",
-    "minSpecial",
-    "minUpper",
-    "number",
-    "numeric",
-    "overrideSpecial",
-    "special",
-    "upper",
-  ],
-  "random:index/randomString:RandomString": [
-    "keepers",
-    "length",
-    "lower",
-    "minLower",
-    "minNumeric",
-    "minSpecial",
-    "minUpper",
-    "number",
-    "numeric",
-    "overrideSpecial",
-    "special",
-    "upper",
-  ],
+  "random:index/randomPassword:RandomPassword": RANDOM_STRING_ARGS,
+  "random:index/randomString:RandomString": RANDOM_STRING_ARGS,
   "random:index/randomInteger:RandomInteger": ["keepers", "max", "min", "seed"],
   "random:index/randomUuid:RandomUuid": ["keepers"],
   "random:index/randomPet:RandomPet": ["keepers", "length", "prefix", "separator"],
