@@ -92,7 +92,20 @@ export interface CliResult {
   stderr: string;
 }
 
-/** One sandbox: its own tenancy, backend and PULUMI_HOME. */
+const RUNS = path.join(ROOT, ".cache", "engine-runs");
+let pruned = false;
+
+/** Removes the sandboxes of earlier runs (kept until then, to look into a failure). */
+function pruneEarlierRuns(): void {
+  if (pruned) return;
+  pruned = true;
+  if (!fs.existsSync(RUNS)) return;
+  for (const d of fs.readdirSync(RUNS)) {
+    if (!d.includes(`-${process.pid}-`)) fs.rmSync(path.join(RUNS, d), { recursive: true, force: true });
+  }
+}
+
+/** One sandbox: its own tenancy, backend and PULUMI_HOME (under .cache/engine-runs/, kept until the next run). */
 export class Sandbox {
   readonly dir: string;
   readonly backend: string;
@@ -102,7 +115,8 @@ export class Sandbox {
   readonly env: Record<string, string>;
 
   constructor(name: string, extraEnv: Record<string, string> = {}) {
-    this.dir = path.join(ROOT, ".cache", "engine-runs", `${name}-${process.pid}-${Date.now()}`);
+    pruneEarlierRuns();
+    this.dir = path.join(RUNS, `${name}-${process.pid}-${Date.now()}`);
     this.backend = path.join(this.dir, "backend");
     this.stateFile = path.join(this.dir, "tenancy.json");
     this.home = path.join(this.dir, "pulumi-home");
