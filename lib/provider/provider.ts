@@ -19,6 +19,19 @@ import schema from "./schema.json";
 /** The package schema the plugin serves (lib/provider/schema.json). */
 export const PACKAGE_SCHEMA = schema;
 
+/**
+ * The engine hands a remote component its program's `provider:`/`providers:` options as the
+ * `providers` map keyed by package; the component takes its region's OCI provider as
+ * `opts.provider` (lib/config/providers.ts refuses a missing one), so the map's `oci` entry is it.
+ */
+export function componentOptions(options: pulumi.ComponentResourceOptions): pulumi.ComponentResourceOptions {
+  if (options.provider !== undefined || options.providers === undefined || Array.isArray(options.providers)) {
+    return options;
+  }
+  const oci = (options.providers as Record<string, pulumi.ProviderResource>).oci;
+  return oci === undefined ? options : { ...options, provider: oci };
+}
+
 /** The component provider (what `pulumi-resource-oci-geo-streaming` serves). */
 export function componentProvider(): provider.Provider {
   return {
@@ -30,7 +43,7 @@ export function componentProvider(): provider.Provider {
       }
       try {
         const args = await argsFromInputs(inputs, schema as unknown as SchemaLike, type);
-        const component = new GeoReplicatedStream(name, args, options);
+        const component = new GeoReplicatedStream(name, args, componentOptions(options));
         return { urn: component.urn, state: component.outputs() };
       } catch (e) {
         // The engine prints an input property error with the property's path.

@@ -70,6 +70,9 @@ describe("engine: the component from Pulumi YAML, and its generated SDKs", funct
     for (const line of r.stdout.split("\n"))
       if (/Resources:|^\s+\+ \d+ |Duration:|error/.test(line)) say(line.trim());
     expect(r.code, r.stdout + r.stderr).to.equal(0);
+    // The YAML host warns about what it ignores in the program (a config declaration's unknown
+    // field, say): the example is written so that it has nothing to ignore.
+    expect(r.stdout + r.stderr).not.to.match(/does not exist on Object/);
     const e = await sandbox.exportStack(`organization/yaml-pair/${STACK}`);
     const components = ofType(e, COMPONENT);
     expect(components.map((c) => nameOf(c.urn)).sort()).to.deep.equal(["dr", "primary"]);

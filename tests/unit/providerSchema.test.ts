@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { generateSchema, schemaText, SCHEMA_FILE } from "../../dev/schema/generate";
 import { ValidationError } from "../../lib/errors";
 import { argsFromInputs, CREDENTIALS_FIELDS, SchemaLike } from "../../lib/provider/inputs";
-import { componentProvider } from "../../lib/provider/provider";
+import { componentOptions, componentProvider } from "../../lib/provider/provider";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const TOKEN = "oci-geo-streaming:index:GeoReplicatedStream";
@@ -209,4 +209,33 @@ describe("provider construct inputs: the schema's forms back to GeoReplicatedStr
     e = await refusal(argsFromInputs({ ...base, bogus: 1 }, schema(), TOKEN));
     expect(e.field).to.equal("bogus");
   });
+});
+
+describe("provider construct options: the program's provider reaches the component as opts.provider", () => {
+  // Stand-ins: componentOptions only moves references, it never looks inside them.
+  const fra = { name: "fra" } as unknown as pulumi.ProviderResource;
+  const other = { name: "other" } as unknown as pulumi.ProviderResource;
+  const cases: { name: string; options: pulumi.ComponentResourceOptions; provider: unknown }[] = [
+    {
+      name: "YAML's provider: arrives as providers.oci",
+      options: { providers: { oci: fra } },
+      provider: fra,
+    },
+    {
+      name: "an explicit provider is kept",
+      options: { provider: other, providers: { oci: fra } },
+      provider: other,
+    },
+    {
+      name: "no oci entry: none (the component refuses it)",
+      options: { providers: { random: fra } },
+      provider: undefined,
+    },
+    { name: "no providers at all: none", options: {}, provider: undefined },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      expect(componentOptions(c.options).provider).to.equal(c.provider);
+    });
+  }
 });
