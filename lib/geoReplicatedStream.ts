@@ -9,6 +9,7 @@ import {
 } from "./config/validateReplication";
 import { checkRegionProvider } from "./config/providers";
 import { ValidationError } from "./errors";
+import { DEFAULTS } from "./config/settings";
 import { dnsPlan } from "./dns/dnsPlan";
 import { PrivateDns, RequiredDnsRule } from "./dns/privateDns";
 import { OnPremConnectivity } from "./network/onPremConnectivity";
@@ -62,11 +63,33 @@ export function validateGeoReplicatedStreamArgs(
     requirePeerDnsListener(resolved.peer?.dnsListenerIp);
   }
   assertActiveActiveLoopFree(resolved, infra, args.replication);
+  if (infra.enabled && resolved.monitoring.enabled) {
+    requireMirroredDownloads(infra);
+  }
   const mm2Streams = infra.enabled ? planReplicationStreams(resolved, infra, args.replication) : undefined;
   if (infra.enabled) {
     assertInstanceMetadataFits(resolved, infra, args.replication, options.componentName);
   }
   return { resolved, infra, mm2Streams };
+}
+
+/**
+ * With the fleet's HTTPS egress narrowed to a mirror (`kafkaDownloadCidr`), the Node.js and JMX
+ * exporter downloads must come from mirrors there too: the public defaults would be unreachable.
+ */
+function requireMirroredDownloads(infra: ResolvedReplicationInfra): void {
+  if (infra.kafkaDownloadCidr === undefined || infra.kafkaDownloadCidr === "0.0.0.0/0") return;
+  for (const [key, fallback] of [
+    ["nodeDownloadBaseUrl", DEFAULTS.nodeDownloadBaseUrl],
+    ["jmxExporterDownloadBaseUrl", DEFAULTS.jmxExporterDownloadBaseUrl],
+  ] as const) {
+    if (infra[key] === fallback) {
+      throw new ValidationError(
+        `replication.${key}`,
+        `is the public ${fallback}, but replication.kafkaDownloadCidr narrows the nodes' HTTPS egress to ${infra.kafkaDownloadCidr}: the nodes could not reach it. Give a mirror inside that CIDR, or set monitoring.enabled to false`,
+      );
+    }
+  }
 }
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
