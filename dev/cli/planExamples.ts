@@ -16,14 +16,23 @@ import { main as plan } from "./plan";
 export function listExamples(dir: string): string[] {
   return fs
     .readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && fs.existsSync(path.join(dir, e.name, "Pulumi.yaml")))
+    .filter((e) => e.isDirectory() && isTypeScriptProject(path.join(dir, e.name, "Pulumi.yaml")))
     .map((e) => e.name)
     .sort();
 }
 
+/**
+ * A project the offline plan runs: a Node.js (TypeScript) program. Other runtimes (the Pulumi YAML
+ * example) run under the real engine only (tests/engine).
+ */
+function isTypeScriptProject(file: string): boolean {
+  if (!fs.existsSync(file)) return false;
+  return /^runtime:\s*(?:nodejs\b|\n\s+name:\s*nodejs\b)/m.test(fs.readFileSync(file, "utf8"));
+}
+
 const USAGE = `usage: npm run plan:examples -- [example ...]
 
-Plans every example in examples/ (or the ones named) offline, as npm run plan does for this repo's
+Plans every TypeScript example in examples/ (or the ones named) offline, as npm run plan does for this repo's
 stacks, and writes out/examples/<example>/<stack>.json.`;
 
 /** Plans the named examples (default: all); returns the process exit code. */

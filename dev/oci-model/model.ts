@@ -33,6 +33,18 @@ export class MockRejection extends Error {
   }
 }
 
+/** The tenancy's state as plain JSON ({@link OciModel.snapshot}). */
+export interface ModelSnapshot {
+  known: [string, Known][];
+  regionsSeen: string[];
+  ipCursor: [string, number][];
+  ipOwners: [string, string][];
+  reservedSecretNames: string[];
+  resolvers: [string, { vcnId: string; region?: string }][];
+  existing: Record<string, Obj>;
+  identityDomains?: boolean;
+}
+
 /** A resource the model knows: created in this run, or pre-existing. */
 export interface Known {
   type: string;
@@ -110,6 +122,9 @@ const RESOURCES: Record<string, ResourceHandler> = {
   ...RANDOM,
 };
 
+/** Resource types the model knows the facts of. */
+export const RESOURCE_TYPES: readonly string[] = Object.keys(RESOURCES);
+
 /** Invokes the model answers. */
 export const ANSWERED_INVOKES: readonly string[] = Object.keys(INVOKES);
 
@@ -147,8 +162,8 @@ export class OciModel {
   /** Regions of every resource and provider seen (the tenancy is subscribed to them). */
   readonly regionsSeen = new Set<string>();
   private readonly ipCursor = new Map<string, number>();
-  /** Auth tokens per user (OCI allows two). */
-  readonly tokensPerUser = new Map<string, number>();
+  /** Addresses handed out, by `<subnetId>|<owner seed>`: a resource keeps its address when asked again. */
+  private readonly ipOwners = new Map<string, string>();
   /**
    * Secret names still reserved in their vault (`<vaultId>|<name>`): a deleted secret is pending
    * deletion (30 days by default) and keeps its name until then.
@@ -168,14 +183,53 @@ export class OciModel {
     this.known.clear();
     this.regionsSeen.clear();
     this.ipCursor.clear();
-    this.tokensPerUser.clear();
+    this.ipOwners.clear();
     this.resolvers.clear();
     this.reservedSecretNames.clear();
+    this.tenancyIdentityDomains = undefined;
+  }
+
+  /**
+   * Everything the tenancy keeps between requests, as plain JSON: what the emulator provider
+   * persists so that every plugin process (one per provider instance, new ones per `pulumi up`)
+   * sees the same tenancy — a deleted secret's reserved name, a user's tokens, a VCN's resolver.
+   */
+  snapshot(): ModelSnapshot {
+    return {
+      known: [...this.known.entries()],
+      regionsSeen: [...this.regionsSeen],
+      ipCursor: [...this.ipCursor.entries()],
+      ipOwners: [...this.ipOwners.entries()],
+      reservedSecretNames: [...this.reservedSecretNames],
+      resolvers: [...this.resolvers.entries()],
+      existing: this.existing,
+      identityDomains: this.tenancyIdentityDomains,
+    };
+  }
+
+  /** Replaces all state with a {@link snapshot}'s. */
+  restore(s: ModelSnapshot): void {
+    this.reset();
+    for (const [k, v] of s.known) this.known.set(k, v);
+    for (const r of s.regionsSeen) this.regionsSeen.add(r);
+    for (const [k, v] of s.ipCursor) this.ipCursor.set(k, v);
+    for (const [k, v] of s.ipOwners) this.ipOwners.set(k, v);
+    for (const n of s.reservedSecretNames) this.reservedSecretNames.add(n);
+    for (const [k, v] of s.resolvers) this.resolvers.set(k, v);
+    this.existing = { ...s.existing };
+    this.tenancyIdentityDomains = s.identityDomains;
+  }
+
+  /** The auth tokens `userId` has, other than `exceptId` (OCI allows two per user). */
+  tokensOf(userId: string, exceptId?: string): string[] {
+    return this.ofType("oci:Identity/authToken:AuthToken")
+      .filter(([id, k]) => id !== exceptId && String(k.outputs.userId ?? "") === userId)
+      .map(([id]) => id);
   }
 
   /**
    * A resource is deleted: what OCI keeps of it afterwards stays (a secret's name stays reserved
-   * while it is pending deletion; a user's token count drops when a token goes).
+   * while it is pending deletion).
    */
   delete(id: string): void {
     const k = this.known.get(id);
@@ -185,10 +239,6 @@ export class OciModel {
     this.known.delete(id);
     if (k.type === "oci:Vault/secret:Secret") {
       this.reservedSecretNames.add(`${String(k.outputs.vaultId)}|${String(k.outputs.secretName)}`);
-    }
-    if (k.type === "oci:Identity/authToken:AuthToken") {
-      const user = String(k.outputs.userId ?? "");
-      this.tokensPerUser.set(user, Math.max(0, (this.tokensPerUser.get(user) ?? 1) - 1));
     }
   }
 
@@ -291,8 +341,12 @@ export class OciModel {
     return [...this.known.entries()].filter(([, k]) => k.type === type);
   }
 
-  /** Allocates the next free host address in a subnet (OCI reserves .0, .1 and the last). */
-  allocateIp(subnetId: unknown, requested?: unknown): string | undefined {
+  /**
+   * Allocates the next free host address in a subnet (OCI reserves .0, .1 and the last). With
+   * `owner` (the resource's seed) the same owner gets the same address again, as a resource keeps
+   * its address across updates.
+   */
+  allocateIp(subnetId: unknown, requested?: unknown, owner?: string): string | undefined {
     if (typeof requested === "string" && requested !== "") {
       return requested;
     }
@@ -301,9 +355,46 @@ export class OciModel {
     if (typeof cidr !== "string") {
       return undefined;
     }
+    const key = owner !== undefined ? `${String(subnetId)}|${owner}` : undefined;
+    const had = key !== undefined ? this.ipOwners.get(key) : undefined;
+    if (had !== undefined) {
+      return had;
+    }
     const next = (this.ipCursor.get(subnetId as string) ?? 1) + 1;
     this.ipCursor.set(subnetId as string, next);
-    return hostInCidr(cidr, next + 8);
+    const ip = hostInCidr(cidr, next + 8);
+    if (key !== undefined && ip !== undefined) {
+      this.ipOwners.set(key, ip);
+    }
+    return ip;
+  }
+
+  /**
+   * The id OCI gives a new resource of `type` in `region`, derived from `seed` (stable for the
+   * same seed): an OCID of the type's kind, or the short id formats of the resources whose ids are
+   * not OCIDs (NSG rules, DRG route rules, route table attachments, random values). A `Default*`
+   * resource's id is the one it manages.
+   */
+  newResourceId(type: string, name: string, region: string, seed: string, inputs: Obj = {}): string {
+    const managed = DEFAULT_RESOURCE_KINDS[type] ? inputs.manageDefaultResourceId : undefined;
+    if (typeof managed === "string" && managed !== "") {
+      return managed;
+    }
+    switch (type) {
+      case "oci:Core/networkSecurityGroupSecurityRule:NetworkSecurityGroupSecurityRule":
+        return hashHex(seed, 6).toUpperCase();
+      case "oci:Core/drgRouteTableRouteRule:DrgRouteTableRouteRule":
+        return hashHex(seed, 12);
+      case "oci:Core/routeTableAttachment:RouteTableAttachment":
+        return hashHex(seed, 16);
+    }
+    if (type.startsWith("random:")) {
+      return hashHex(seed, 16);
+    }
+    if (!type.startsWith("oci:")) {
+      return `${name}-${hashHex(seed, 8)}`;
+    }
+    return makeOcid(ociKind(type), region, seed);
   }
 
   tenancyId(): string {

@@ -12,15 +12,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { isKnownRegion } from "../../lib/oci/regions";
-import {
-  DEFAULT_RESOURCE_KINDS,
-  MockRejection,
-  ociKind,
-  OciModel,
-  type OciModelOptions,
-  type Obj,
-} from "./model";
-import { hashHex, hashUuid, makeOcid, parseOcid } from "./ocid";
+import { DEFAULT_RESOURCE_KINDS, MockRejection, OciModel, type OciModelOptions, type Obj } from "./model";
+import { hashUuid, parseOcid } from "./ocid";
 import { isWireSecret, secretPathsOf, unwrapWire, wireSecret } from "./wire";
 
 export { ANSWERED_INVOKES, MOCK_TIME_CREATED, MockRejection, ociKind } from "./model";
@@ -407,21 +400,7 @@ export class OciMocks implements pulumi.runtime.Mocks {
   private newId(type: string, name: string, region: string, generation = 0): string {
     // A resource created again after a deletion gets new ids and values, as in OCI.
     const seed = generation === 0 ? this.seed(type, name) : `${this.seed(type, name)}|g${generation}`;
-    switch (type) {
-      case "oci:Core/networkSecurityGroupSecurityRule:NetworkSecurityGroupSecurityRule":
-        return hashHex(seed, 6).toUpperCase();
-      case "oci:Core/drgRouteTableRouteRule:DrgRouteTableRouteRule":
-        return hashHex(seed, 12);
-      case "oci:Core/routeTableAttachment:RouteTableAttachment":
-        return hashHex(seed, 16);
-    }
-    if (type.startsWith("random:")) {
-      return hashHex(seed, 16);
-    }
-    if (!type.startsWith("oci:")) {
-      return `${name}-${hashHex(seed, 8)}`;
-    }
-    return makeOcid(ociKind(type), region, seed);
+    return this.model.newResourceId(type, name, region, seed);
   }
 
   // ------------------------------------------------------------------ invokes

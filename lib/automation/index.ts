@@ -26,7 +26,7 @@ export type {
   StackConfigMap,
   StackConfigValue,
 } from "./pairConfig";
-export { DEFAULT_PROGRAM, localPairWorkspace } from "./workspace";
+export { DEFAULT_PROGRAM, localPairWorkspace, PulumiCliNotFoundError } from "./workspace";
 export type {
   LocalPairWorkspaceOptions,
   OutputCallback,

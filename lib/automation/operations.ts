@@ -156,6 +156,26 @@ function begin(pair: PairConfig, opts: PairOperationOptions, id: PairIdentity): 
 }
 
 /**
+ * Runs one pair operation: `fn` with a fresh {@link Run}; a workspace the run created for itself
+ * is closed afterwards (its temporary directory removed), whatever happened.
+ */
+async function withRun<T>(
+  pair: PairConfig,
+  opts: PairOperationOptions,
+  id: PairIdentity,
+  fn: (run: Run) => Promise<T>,
+): Promise<T> {
+  const run = begin(pair, opts, id);
+  try {
+    return await fn(run);
+  } finally {
+    if (opts.workspace === undefined) {
+      await run.ws.close?.();
+    }
+  }
+}
+
+/**
  * A failure with every secret value replaced by `[secret]`: the error itself when it holds none,
  * otherwise a new Error with the cleaned message (the original, which holds them, is dropped).
  */
@@ -216,14 +236,15 @@ export async function deployPair(pair: PairConfig, opts: DeployPairOptions = {})
     primary: stackConfigFor(pair, "primary", direction),
     dr: stackConfigFor(pair, "dr", direction),
   };
-  const run = begin(pair, opts, pairIdentity(pair));
-  const steps = {} as Record<Role, StackStep<StackUpResult>>;
-  for (const role of ["primary", "dr"] as const) {
-    await select(run, role, true);
-    await applyConfig(run, role, config[role]);
-    steps[role] = await up(run, role);
-  }
-  return { direction, primary: steps.primary, dr: steps.dr };
+  return withRun(pair, opts, pairIdentity(pair), async (run) => {
+    const steps = {} as Record<Role, StackStep<StackUpResult>>;
+    for (const role of ["primary", "dr"] as const) {
+      await select(run, role, true);
+      await applyConfig(run, role, config[role]);
+      steps[role] = await up(run, role);
+    }
+    return { direction, primary: steps.primary, dr: steps.dr };
+  });
 }
 
 /**
@@ -241,27 +262,30 @@ export async function previewPair(
     primary: stackConfigFor(pair, "primary", direction),
     dr: stackConfigFor(pair, "dr", direction),
   };
-  const run = begin(pair, opts, pairIdentity(pair));
-  const preview = async (role: Role): Promise<StackStep<StackPreviewResult>> => {
-    await select(run, role, true);
-    await applyConfig(run, role, config[role]);
-    run.say(role, "preview");
-    const stack = run.id.qualified[role];
-    const result = await run.step("preview", role, () =>
-      run.ws.preview(stack, { onOutput: run.onOutput(role) }),
+  return withRun(pair, opts, pairIdentity(pair), async (run) => {
+    const preview = async (role: Role): Promise<StackStep<StackPreviewResult>> => {
+      await select(run, role, true);
+      await applyConfig(run, role, config[role]);
+      run.say(role, "preview");
+      const stack = run.id.qualified[role];
+      const result = await run.step("preview", role, () =>
+        run.ws.preview(stack, { onOutput: run.onOutput(role) }),
+      );
+      const step = { role, stack, result };
+      run.completed.push(step);
+      return step;
+    };
+    const primary = await preview("primary");
+    const primaryOutputs = await run.step("outputs", "primary", () =>
+      run.ws.outputs(run.id.qualified.primary),
     );
-    const step = { role, stack, result };
-    run.completed.push(step);
-    return step;
-  };
-  const primary = await preview("primary");
-  const primaryOutputs = await run.step("outputs", "primary", () => run.ws.outputs(run.id.qualified.primary));
-  if (!("peering" in primaryOutputs)) {
-    const drSkipped = `the primary stack '${run.id.qualified.primary}' has no 'peering' output yet (not deployed); the dr program reads it, so dr can be previewed only after the primary is deployed`;
-    run.say("dr", `preview skipped: ${drSkipped}`);
-    return { direction, primary, drSkipped };
-  }
-  return { direction, primary, dr: await preview("dr") };
+    if (!("peering" in primaryOutputs)) {
+      const drSkipped = `the primary stack '${run.id.qualified.primary}' has no 'peering' output yet (not deployed); the dr program reads it, so dr can be previewed only after the primary is deployed`;
+      run.say("dr", `preview skipped: ${drSkipped}`);
+      return { direction, primary, drSkipped };
+    }
+    return { direction, primary, dr: await preview("dr") };
+  });
 }
 
 /**
@@ -273,36 +297,38 @@ export async function destroyPair(
   pair: PairConfig,
   opts: PairOperationOptions = {},
 ): Promise<DestroyPairResult> {
-  const run = begin(pair, opts, pairIdentity(pair));
-  const steps: StackStep<StackUpdateResult | undefined>[] = [];
-  for (const role of ["dr", "primary"] as const) {
-    const stack = run.id.qualified[role];
-    if (!(await select(run, role, false))) {
-      run.say(role, "does not exist, skipped");
-      steps.push({ role, stack, result: undefined });
-      continue;
+  return withRun(pair, opts, pairIdentity(pair), async (run) => {
+    const steps: StackStep<StackUpdateResult | undefined>[] = [];
+    for (const role of ["dr", "primary"] as const) {
+      const stack = run.id.qualified[role];
+      if (!(await select(run, role, false))) {
+        run.say(role, "does not exist, skipped");
+        steps.push({ role, stack, result: undefined });
+        continue;
+      }
+      run.say(role, "destroy");
+      const result = await run.step("destroy", role, () =>
+        run.ws.destroy(stack, { onOutput: run.onOutput(role) }),
+      );
+      const step = { role, stack, result };
+      run.completed.push(step);
+      steps.push(step);
     }
-    run.say(role, "destroy");
-    const result = await run.step("destroy", role, () =>
-      run.ws.destroy(stack, { onOutput: run.onOutput(role) }),
-    );
-    const step = { role, stack, result };
-    run.completed.push(step);
-    steps.push(step);
-  }
-  return { steps };
+    return { steps };
+  });
 }
 
 /** The outputs of both stacks (undefined for a stack that does not exist). Changes nothing. */
 export async function readOutputs(pair: PairConfig, opts: PairOperationOptions = {}): Promise<PairOutputs> {
-  const run = begin(pair, opts, pairIdentity(pair));
-  const out: PairOutputs = {};
-  for (const role of ["primary", "dr"] as const) {
-    if (await select(run, role, false)) {
-      out[role] = await run.step("outputs", role, () => run.ws.outputs(run.id.qualified[role]));
+  return withRun(pair, opts, pairIdentity(pair), async (run) => {
+    const out: PairOutputs = {};
+    for (const role of ["primary", "dr"] as const) {
+      if (await select(run, role, false)) {
+        out[role] = await run.step("outputs", role, () => run.ws.outputs(run.id.qualified[role]));
+      }
     }
-  }
-  return out;
+    return out;
+  });
 }
 
 /**
@@ -364,25 +390,26 @@ export async function setReplicationDirection(
     dr: stackConfigFor(pair, "dr", direction),
   };
   const order = directionSwitchOrder(pair, direction);
-  const run = begin(pair, opts, pairIdentity(pair));
-  for (const role of ["primary", "dr"] as const) {
-    if (!(await select(run, role, false))) {
-      throw new PairStepError(
-        "select",
-        role,
-        run.id.qualified[role],
-        [],
-        new Error("the stack does not exist. Deploy the pair first (deployPair)"),
-      );
+  return withRun(pair, opts, pairIdentity(pair), async (run) => {
+    for (const role of ["primary", "dr"] as const) {
+      if (!(await select(run, role, false))) {
+        throw new PairStepError(
+          "select",
+          role,
+          run.id.qualified[role],
+          [],
+          new Error("the stack does not exist. Deploy the pair first (deployPair)"),
+        );
+      }
     }
-  }
-  const steps: DirectionStep[] = [];
-  for (const { role, action } of order) {
-    run.say(role, `${action} replication (${direction})`);
-    await applyConfig(run, role, config[role]);
-    steps.push({ ...(await up(run, role)), action });
-  }
-  return { direction, steps };
+    const steps: DirectionStep[] = [];
+    for (const { role, action } of order) {
+      run.say(role, `${action} replication (${direction})`);
+      await applyConfig(run, role, config[role]);
+      steps.push({ ...(await up(run, role)), action });
+    }
+    return { direction, steps };
+  });
 }
 
 /** Failback, first half: MirrorMaker pulls from dr into the primary (see {@link setReplicationDirection}). */

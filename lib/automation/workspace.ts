@@ -3,6 +3,9 @@
  * the Pulumi Automation API's `LocalWorkspace` with the stack program inline. Tests pass a
  * recording fake instead (the Pulumi CLI is not needed to check what would be done, and in which order).
  */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import {
   LocalWorkspace,
   OpMap,
@@ -60,6 +63,47 @@ export interface PairWorkspace {
   destroy(stackName: string, opts: WorkspaceOperationOptions): Promise<StackUpdateResult>;
   /** The outputs of the stack's last update (empty when it was never deployed). */
   outputs(stackName: string): Promise<OutputMap>;
+  /**
+   * Releases what the workspace holds (the temporary directory it made). The pair operations call
+   * it when they are done with a workspace they created.
+   */
+  close?(): Promise<void>;
+}
+
+/** The Pulumi CLI is not installed, or not where the workspace looks for it. */
+export class PulumiCliNotFoundError extends Error {
+  constructor(detail: string) {
+    super(
+      `the Pulumi CLI was not found (${detail}). Install it (https://www.pulumi.com/docs/iac/download-install/) ` +
+        "and put its folder on this process's PATH, or pass its location: " +
+        'local: { pulumiCommand: await PulumiCommand.get({ root: "<folder holding bin/pulumi>" }) } ' +
+        "(PulumiCommand from @pulumi/pulumi/automation)",
+    );
+    this.name = "PulumiCliNotFoundError";
+  }
+}
+
+/**
+ * The CLI the workspace runs: the given one, or `pulumi` on this process's PATH (as the SDK looks
+ * it up). A missing CLI says what to install or pass, once, instead of the SDK's ENOENT.
+ */
+async function resolvePulumiCommand(options: LocalPairWorkspaceOptions): Promise<PulumiCommand> {
+  if (options.pulumiCommand) {
+    return options.pulumiCommand;
+  }
+  const skipVersionCheck = Boolean(
+    options.envVars?.PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK ??
+    process.env.PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK,
+  );
+  try {
+    return await PulumiCommand.get({ skipVersionCheck });
+  } catch (e) {
+    const text = e instanceof Error ? e.message : String(e);
+    if (/ENOENT/.test(text)) {
+      throw new PulumiCliNotFoundError("no 'pulumi' on the PATH");
+    }
+    throw e;
+  }
 }
 
 /** Settings of the default {@link PairWorkspace}. */
@@ -73,7 +117,8 @@ export interface LocalPairWorkspaceOptions {
   /**
    * A directory dedicated to this workspace: the workspace writes its own `Pulumi.yaml` there
    * (never point it at a project such as this repository) and keeps `Pulumi.<stack>.yaml` (config,
-   * passphrase salt) between runs. Default: a new temporary directory per workspace.
+   * passphrase salt) between runs. Default: a new temporary directory per workspace, removed by
+   * {@link PairWorkspace.close}.
    */
   workDir?: string;
   /** PULUMI_HOME for the CLI. */
@@ -82,7 +127,11 @@ export interface LocalPairWorkspaceOptions {
   envVars?: Record<string, string>;
   /** Secrets provider for stacks created here (`passphrase`, `awskms://…`, …). */
   secretsProvider?: string;
-  /** A specific Pulumi CLI (`PulumiCommand.get({ root })`). Default: `pulumi` on the PATH. */
+  /**
+   * A specific Pulumi CLI (`PulumiCommand.get({ root })`). Default: `pulumi` on this process's PATH
+   * (not `envVars.PATH`, which only the CLI's own commands see); missing, a
+   * {@link PulumiCliNotFoundError} says so.
+   */
   pulumiCommand?: PulumiCommand;
 }
 
@@ -96,22 +145,32 @@ export const DEFAULT_PROGRAM: PulumiFn = stackProgram;
  */
 export function localPairWorkspace(options: LocalPairWorkspaceOptions): PairWorkspace {
   let workspace: Promise<LocalWorkspace> | undefined;
+  /** The temporary directory this workspace made (and removes on close). */
+  let tempDir: string | undefined;
   const stacks = new Map<string, Stack>();
   // Created on first use, so that nothing starts the CLI before the pair is validated.
   const open = () =>
-    (workspace ??= LocalWorkspace.create({
-      program: options.program ?? DEFAULT_PROGRAM,
-      projectSettings: {
-        name: options.projectName,
-        runtime: "nodejs",
-        ...(options.backendUrl !== undefined ? { backend: { url: options.backendUrl } } : {}),
-      },
-      workDir: options.workDir,
-      pulumiHome: options.pulumiHome,
-      envVars: options.envVars,
-      secretsProvider: options.secretsProvider,
-      pulumiCommand: options.pulumiCommand,
-    }));
+    (workspace ??= (async () => {
+      const pulumiCommand = await resolvePulumiCommand(options);
+      let workDir = options.workDir;
+      if (workDir === undefined) {
+        tempDir = fs.mkdtempSync(path.join(os.tmpdir(), "automation-"));
+        workDir = tempDir;
+      }
+      return LocalWorkspace.create({
+        program: options.program ?? DEFAULT_PROGRAM,
+        projectSettings: {
+          name: options.projectName,
+          runtime: "nodejs",
+          ...(options.backendUrl !== undefined ? { backend: { url: options.backendUrl } } : {}),
+        },
+        workDir,
+        pulumiHome: options.pulumiHome,
+        envVars: options.envVars,
+        secretsProvider: options.secretsProvider,
+        pulumiCommand,
+      });
+    })());
   const selected = (name: string): Stack => {
     const s = stacks.get(name);
     if (!s) {
@@ -158,6 +217,16 @@ export function localPairWorkspace(options: LocalPairWorkspaceOptions): PairWork
     },
     async outputs(name) {
       return selected(name).outputs();
+    },
+    async close() {
+      // Let a workspace still being created finish first (its directory exists then).
+      await workspace?.catch(() => undefined);
+      if (tempDir !== undefined) {
+        fs.rmSync(tempDir, { recursive: true, force: true });
+        tempDir = undefined;
+      }
+      workspace = undefined;
+      stacks.clear();
     },
   };
 }

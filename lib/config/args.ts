@@ -111,7 +111,9 @@ export interface PeerArgs {
 
 /** How a region replicates from its peer, as published in its `peering` bundle. */
 export interface PeerReplicationInfo {
+  /** The region runs MirrorMaker pulling from its peer. */
   enabled: boolean;
+  /** Its replication policy: `prefixed` (remote topics are `<sourceAlias>.<topic>`) or `identity`. */
   replicationPolicy: "prefixed" | "identity";
 }
 
@@ -186,6 +188,7 @@ export interface MonitoringArgs {
 export interface ExternalSaslArgs {
   /** `PLAIN`, `SCRAM-SHA-256` or `SCRAM-SHA-512`. */
   mechanism: "PLAIN" | "SCRAM-SHA-256" | "SCRAM-SHA-512";
+  /** The SASL username MirrorMaker authenticates as on the external cluster. */
   username: string;
   /** Must be a Pulumi secret (`config.requireSecret`, `pulumi.secret`); stored in OCI Vault. */
   password: pulumi.Input<string>;
@@ -277,7 +280,9 @@ export interface OnPremisesDnsArgs {
 export interface OnPremisesArgs {
   /** On-premises CIDRs routed through the DRG (the IPSec static routes). */
   cidrs: string[];
+  /** A site-to-site IPSec VPN from this region's DRG (exactly one of `ipsec` and `fastConnect`). */
   ipsec?: IpsecArgs;
+  /** An existing private FastConnect virtual circuit ending on this region's DRG (exactly one of `ipsec` and `fastConnect`). */
   fastConnect?: FastConnectArgs;
   /**
    * DNS forwarding both ways. Required when `externalKafka.bootstrapServers` names hosts rather
@@ -288,18 +293,27 @@ export interface OnPremisesArgs {
 
 /** Everything the other region's instance needs, exported as the `peering` output. */
 export interface PeeringBundle {
+  /** The exporting region's role. */
   role: Role;
+  /** Its OCI region name. */
   region: string;
+  /** Its compartment OCID. */
   compartmentId: string;
+  /** Its VCN's CIDR. */
   vcnCidr: string;
+  /** Its MirrorMaker subnet's CIDR. */
   mirrorMakerSubnetCidr: string;
+  /** Its remote peering connection OCID (the dr side peers to it). */
   remotePeeringConnectionId: string;
+  /** Its stream pool OCID. */
   streamPoolId: string;
+  /** Its pool's Kafka bootstrap servers (`<endpointFqdn>:9092`). */
   bootstrapServers: string;
   /** The pool's private endpoint FQDN (resolvable only inside this VCN, and through its listener). */
   endpointFqdn: string;
   /** The private IP of this region's DNS listening endpoint, where the peer resolves the FQDN. */
   dnsListenerIp?: string;
+  /** Its declared streams. */
   streams: StreamSpec[];
   /** Whether this region runs MirrorMaker pulling from its peer, and its policy. */
   replication: PeerReplicationInfo;
@@ -386,7 +400,12 @@ export interface ReplicationArgs {
   /** Credentials. Default: `{ mode: "create" }`. */
   credentials?: CredentialsArgs;
   /** Existing Vault and key for the token secret. Default: a vault and an AES-256 key are created. */
-  vault?: { vaultId: pulumi.Input<string>; keyId: pulumi.Input<string> };
+  vault?: {
+    /** OCID of the existing vault. */
+    vaultId: pulumi.Input<string>;
+    /** OCID of the key in that vault that encrypts the secrets. */
+    keyId: pulumi.Input<string>;
+  };
   /** Fleet compute. */
   fleet?: FleetArgs;
   /** Client CIDRs allowed to use the OCI Bastion that targets the fleet's subnet. Default: no bastion. */

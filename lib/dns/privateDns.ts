@@ -5,8 +5,11 @@ import { DnsPlan } from "./dnsPlan";
 /** A resolver rule an adopted VCN's resolver must gain (the component does not take it over). */
 export interface RequiredDnsRule {
   action: "FORWARD";
+  /** The names the rule forwards (a query matches a name or a subdomain of it). */
   qnameCoverConditions: string[];
+  /** The one address it forwards them to. */
   destinationAddresses: string[];
+  /** The forwarding endpoint the queries leave from. */
   sourceEndpointName: string;
 }
 

@@ -21,8 +21,11 @@ export interface RequiredSecurityListRule {
   subnet: "mirrorMaker";
   direction: "EGRESS";
   protocol: "TCP";
+  /** Destination port. */
   port: number;
+  /** Destination CIDR. */
   destination: string;
+  /** What needs it. */
   reason: string;
 }
 

@@ -74,7 +74,12 @@ export class ReplicationLayer extends pulumi.ComponentResource {
   /** Ids of the streams created for MM2, by name. */
   public readonly mm2StreamIds: pulumi.Output<Record<string, string>>;
   /** Where the nodes download Kafka (the verified release), and the CIDR their NSG allows for it. */
-  public readonly kafkaDownload: { url: string; cidr: string };
+  public readonly kafkaDownload: {
+    /** The release archive's URL. */
+    url: string;
+    /** The CIDR the fleet's NSG allows HTTPS to for it. */
+    cidr: string;
+  };
 
   constructor(name: string, args: ReplicationLayerArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("oci-geo-streaming:replication:ReplicationLayer", name, {}, opts);

@@ -23,8 +23,17 @@ describe("contract: the published package", function () {
     expect(pkg.main).to.equal("dist/index.js");
     expect(pkg.types).to.equal("dist/index.d.ts");
     expect(pkg.exports["."]).to.deep.equal({ types: "./dist/index.d.ts", default: "./dist/index.js" });
-    expect(pkg.bin).to.deep.equal({ "oci-geo-streaming": "dist/cli/main.js" });
-    expect(pkg.files).to.deep.equal(["dist/**/*.js", "dist/**/*.d.ts", "README.md"]);
+    expect(pkg.bin).to.deep.equal({
+      "oci-geo-streaming": "dist/cli/main.js",
+      // The multi-language component's plugin (Pulumi finds pulumi-resource-<package> on the PATH).
+      "pulumi-resource-oci-geo-streaming": "dist/provider/main.js",
+    });
+    expect(pkg.files).to.deep.equal([
+      "dist/**/*.js",
+      "dist/**/*.d.ts",
+      "dist/provider/schema.json",
+      "README.md",
+    ]);
     expect(pkg.peerDependencies).to.have.keys("@pulumi/pulumi", "@pulumi/oci");
     expect(pkg.dependencies ?? {}).to.not.have.any.keys("@pulumi/pulumi", "@pulumi/oci");
   });

@@ -38,7 +38,10 @@ const NOT_SHIPPED = /(^|\/)(dev|tests?|rehearsal|oci-model|bench|plan)(\/|$)|moc
 export function tarballProblems(files: string[], read: (f: string) => string): string[] {
   const problems: string[] = [];
   for (const f of files) {
-    if (!/^dist\/.+\.(js|d\.ts)$/.test(f) && f !== "package.json" && f !== "README.md") {
+    if (
+      !/^dist\/.+\.(js|d\.ts)$/.test(f) &&
+      !["package.json", "README.md", "dist/provider/schema.json"].includes(f)
+    ) {
       problems.push(`${f}: not part of the package (package.json files)`);
     }
     if (NOT_SHIPPED.test(f)) problems.push(`${f}: development or test code`);
@@ -67,6 +70,23 @@ describe("contract: the published tarball, installed", function () {
   });
 
   after(() => removeInstalledPackage());
+
+  it("ships the component plugin: it loads with the peer dependencies and serves the checked-in schema", () => {
+    expect(p.files).to.include.members(["dist/provider/main.js", "dist/provider/schema.json"]);
+    const plugin = path.join(p.dir, "node_modules", ".bin", "pulumi-resource-oci-geo-streaming");
+    expect(fs.existsSync(plugin), "npm links the plugin's bin").to.equal(true);
+    const served = execFileSync(
+      process.execPath,
+      [
+        "-e",
+        'process.stdout.write(require("oci-geo-streaming/package.json") && require(require.resolve("oci-geo-streaming").replace(/index\\.js$/, "provider/provider.js")).componentProvider().schema)',
+      ],
+      { cwd: p.dir, encoding: "utf8" },
+    );
+    expect(JSON.parse(served)).to.deep.equal(
+      JSON.parse(fs.readFileSync(path.join(ROOT, "lib", "provider", "schema.json"), "utf8")),
+    );
+  });
 
   it("ships exactly the built lib/ (one .js and .d.ts per module), package.json and the README", () => {
     const js = p.files

@@ -4,6 +4,7 @@
  * `GeoReplicatedStreamArgs` through the interfaces, type aliases, unions and type literals of the file.
  */
 import * as ts from "typescript";
+import { docOf as jsdocOf } from "../../dev/schema/generate";
 
 type Members = ts.NodeArray<ts.TypeElement>;
 
@@ -83,16 +84,7 @@ export function argDocs(sourceText: string, root = "GeoReplicatedStreamArgs"): (
   };
 }
 
-function docOf(node: ts.Node, sf: ts.SourceFile): string {
-  const text = sf.getFullText();
-  const ranges = ts.getLeadingCommentRanges(text, node.getFullStart()) ?? [];
-  const last = ranges.filter((r) => text.startsWith("/**", r.pos)).pop();
-  if (!last) return "";
-  return text
-    .slice(last.pos + 3, last.end - 2)
-    .split("\n")
-    .map((l) => l.replace(/^\s*\*?\s?/, ""))
-    .join(" ")
-    .replace(/\s+/g, " ")
-    .trim();
+/** The JSDoc of a declaration on one line (the schema generator's reading, paragraphs folded). */
+function docOf(node: ts.Node, _sf: ts.SourceFile): string {
+  return jsdocOf(node).replace(/\s+/g, " ");
 }

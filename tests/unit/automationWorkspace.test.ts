@@ -5,9 +5,11 @@ import * as os from "os";
 import * as path from "path";
 import {
   deployPair,
+  destroyPair,
   localPairWorkspace,
   managedConfigKeys,
   PairStepError,
+  PulumiCliNotFoundError,
   readOutputs,
   stackConfigFor,
 } from "../../lib/automation";
@@ -182,5 +184,81 @@ describe("automation: the default workspace over LocalWorkspace (stand-in CLI)",
     }
     expect(e.message).to.contain("oci-geo-streaming:mm2AuthToken=[secret]");
     expect(e.message).to.contain("could not save the stack settings");
+  });
+});
+
+describe("automation: a missing CLI, and the workspace's temporary directory", function () {
+  this.timeout(30_000);
+  let dir: string;
+  let saved: { PATH?: string; TMPDIR?: string };
+  let pulumiCommand: PulumiCommand;
+  let env: Record<string, string>;
+
+  /** The `automation-*` directories in this test's own temporary directory. */
+  const leftovers = () => fs.readdirSync(path.join(dir, "tmp")).filter((n) => n.startsWith("automation-"));
+
+  beforeEach(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "automation-cli-"));
+    fs.mkdirSync(path.join(dir, "bin"));
+    fs.mkdirSync(path.join(dir, "tmp"));
+    fs.writeFileSync(path.join(dir, "bin", "pulumi"), `#!${process.execPath}\n${FAKE_CLI}`, { mode: 0o755 });
+    env = { FAKE_PULUMI_LOG: path.join(dir, "calls.log"), FAKE_PULUMI_STATE: path.join(dir, "state.json") };
+    pulumiCommand = await PulumiCommand.get({ root: dir, skipVersionCheck: true });
+    saved = { PATH: process.env.PATH, TMPDIR: process.env.TMPDIR };
+    // os.tmpdir() reads TMPDIR on every call: this test's directories land here only.
+    process.env.TMPDIR = path.join(dir, "tmp");
+  });
+
+  afterEach(() => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("says what to install or pass when no pulumi is on the PATH, once, instead of 'ENOENT: pulumi version' twice", async () => {
+    // A PATH with node but without pulumi.
+    process.env.PATH = path.dirname(process.execPath);
+    let err: unknown;
+    try {
+      await readOutputs(richPair(), { local: { envVars: env } });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).to.be.instanceOf(PairStepError);
+    expect((err as PairStepError).cause).to.be.instanceOf(PulumiCliNotFoundError);
+    const message = (err as Error).message;
+    expect(message).to.contain("the Pulumi CLI was not found (no 'pulumi' on the PATH)");
+    expect(message).to.contain("https://www.pulumi.com/docs/iac/download-install/");
+    expect(message).to.contain('PulumiCommand.get({ root: "<folder holding bin/pulumi>" })');
+    expect(message).to.not.contain("ENOENT");
+    expect(message.split("not found").length - 1).to.equal(1);
+    expect(leftovers()).to.deep.equal([]);
+    // Control: with the CLI on the PATH the same call gets past the lookup.
+    process.env.PATH = `${path.join(dir, "bin")}:${path.dirname(process.execPath)}`;
+    fs.writeFileSync(env.FAKE_PULUMI_STATE, JSON.stringify({ stacks: [] }));
+    fs.writeFileSync(env.FAKE_PULUMI_LOG, "");
+    expect(await readOutputs(richPair(), { local: { envVars: env } })).to.deep.equal({});
+  });
+
+  it("removes the temporary workspace directory after each call, failed ones too", async () => {
+    fs.writeFileSync(env.FAKE_PULUMI_LOG, "");
+    fs.writeFileSync(env.FAKE_PULUMI_STATE, JSON.stringify({ stacks: ["acme/oci-geo-streaming/dr"] }));
+    await readOutputs(richPair(), { local: { envVars: env, pulumiCommand } });
+    expect(leftovers()).to.deep.equal([]);
+    await destroyPair(richPair(), {
+      local: { envVars: { ...env, FAKE_PULUMI_FAIL: "destroy" }, pulumiCommand },
+    }).then(
+      () => expect.fail("destroy should fail"),
+      (e: unknown) => expect(e).to.be.instanceOf(PairStepError),
+    );
+    expect(leftovers()).to.deep.equal([]);
+    // Control: a workspace that is not closed keeps its directory (the check sees one).
+    const ws = localPairWorkspace({ projectName: "oci-geo-streaming", envVars: env, pulumiCommand });
+    await ws.selectStack("acme/oci-geo-streaming/dr", { create: false });
+    expect(leftovers()).to.have.length(1);
+    await ws.close?.();
+    expect(leftovers()).to.deep.equal([]);
   });
 });

@@ -28,6 +28,7 @@ const LAYER: Record<string, string> = {
   geoReplicatedStream: "components",
   program: "program",
   automation: "automation",
+  provider: "provider",
   kafka: "tools",
   failover: "tools",
   failback: "tools",
@@ -42,6 +43,7 @@ const MAY_IMPORT: Record<string, string[]> = {
   components: ["core", "components"],
   program: ["core", "components", "program"],
   automation: ["core", "components", "program", "automation"],
+  provider: ["core", "components", "provider"],
   tools: ["core", "tools"],
   cli: ["core", "tools", "automation", "cli"],
   entry: ["core", "components", "program", "automation", "tools", "entry"],
@@ -57,7 +59,10 @@ function tsFiles(dir: string): string[] {
 /** Relative imports of a file, resolved to files (`x` → `x.ts` or `x/index.ts`). */
 function relativeImports(file: string): string[] {
   const text = fs.readFileSync(file, "utf8");
-  const specs = [...text.matchAll(/(?:from|import)\s*["'](\.{1,2}\/[^"']+)["']/g)].map((m) => m[1]);
+  // JSON modules (the component's schema) are data, not a layer.
+  const specs = [...text.matchAll(/(?:from|import)\s*["'](\.{1,2}\/[^"']+)["']/g)]
+    .map((m) => m[1])
+    .filter((spec) => !spec.endsWith(".json"));
   return specs.map((spec) => {
     const base = path.resolve(path.dirname(file), spec);
     const hit = [`${base}.ts`, path.join(base, "index.ts")].find((c) => fs.existsSync(c));

@@ -29,7 +29,7 @@ function instance(ctx: ResourceContext): Obj {
   if (wantsPublic && prohibited) {
     reject("createVnicDetails.assignPublicIp is true but the subnet prohibits public IPs");
   }
-  const privateIp = ctx.model.allocateIp(subnetId, vnic.privateIp);
+  const privateIp = ctx.model.allocateIp(subnetId, vnic.privateIp, seed);
   const shapeConfig = (inp.shapeConfig as Obj | undefined) ?? {};
   const ocpus = (shapeConfig.ocpus as number | undefined) ?? 1;
   const source = (inp.sourceDetails as Obj | undefined) ?? {};
@@ -68,7 +68,7 @@ function bastion(ctx: ResourceContext): Obj {
     name: inp.name ?? name.replace(/[^A-Za-z0-9]/g, ""),
     bastionType: inp.bastionType ?? "STANDARD",
     targetVcnId: subnet?.outputs.vcnId,
-    privateEndpointIpAddress: ctx.model.allocateIp(inp.targetSubnetId),
+    privateEndpointIpAddress: ctx.model.allocateIp(inp.targetSubnetId, undefined, ctx.seed),
     maxSessionsAllowed: 20,
     maxSessionTtlInSeconds: inp.maxSessionTtlInSeconds ?? 10800,
     dnsProxyStatus: inp.dnsProxyStatus ?? "DISABLED",

@@ -86,7 +86,7 @@ function resolverEndpoint(ctx: ResourceContext): Obj {
   }
   const siblings = model
     .ofType("oci:Dns/resolverEndpoint:ResolverEndpoint")
-    .filter(([, e]) => e.outputs.resolverId === inp.resolverId);
+    .filter(([other, e]) => other !== ctx.id && e.outputs.resolverId === inp.resolverId);
   if (
     !read &&
     siblings.some(([, e]) => String(e.outputs.name).toLowerCase() === String(endpointName).toLowerCase())
@@ -107,7 +107,7 @@ function resolverEndpoint(ctx: ResourceContext): Obj {
       `${forwarding ? "forwardingAddress" : "listeningAddress"} ${requested} is not in subnet ${String(inp.subnetId)} (${cidr})`,
     );
   }
-  const address = model.allocateIp(inp.subnetId, requested);
+  const address = model.allocateIp(inp.subnetId, requested, ctx.seed);
   return {
     ...common,
     compartmentId: inp.compartmentId ?? owner?.[1].outputs.compartmentId,
@@ -131,7 +131,7 @@ function resolver(ctx: ResourceContext): Obj {
   }
   const managers = model
     .ofType("oci:Dns/resolver:Resolver")
-    .filter(([, r]) => r.outputs.resolverId === inp.resolverId);
+    .filter(([other, r]) => other !== ctx.id && r.outputs.resolverId === inp.resolverId);
   if (!read && managers.length > 0) {
     reject(
       `resolver ${String(inp.resolverId)} is already managed by another resource; its rules and views are replaced as a whole, so two managers would undo each other. Keep every rule of a VCN in one resource`,

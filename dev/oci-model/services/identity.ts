@@ -61,13 +61,11 @@ function dynamicGroup(ctx: ResourceContext): Obj {
 }
 
 function authToken(ctx: ResourceContext): Obj {
-  const { inputs: inp, seed, common, reject } = ctx;
+  const { inputs: inp, id, read, seed, common, reject } = ctx;
   const user = String(inp.userId ?? "");
-  const n = (ctx.model.tokensPerUser.get(user) ?? 0) + 1;
-  if (n > 2) {
+  if (!read && ctx.model.tokensOf(user, id).length >= 2) {
     reject(`user ${user} already has 2 auth tokens (the OCI limit)`);
   }
-  ctx.model.tokensPerUser.set(user, n);
   // Not marked secret: the OCI provider does not mark it either; callers must wrap it.
   return {
     ...common,

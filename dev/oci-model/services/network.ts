@@ -52,6 +52,7 @@ function subnet(ctx: ResourceContext): Obj {
     }
     for (const [otherId, other] of ctx.model.known) {
       if (
+        otherId !== ctx.id &&
         other.type === type &&
         other.outputs.vcnId === inp.vcnId &&
         typeof other.outputs.cidrBlock === "string" &&
@@ -212,8 +213,9 @@ function internetGateway(ctx: ResourceContext): Obj {
 
 function defaultRouteTable(ctx: ResourceContext): Obj {
   const { name, inputs: inp, region, common, reject } = ctx;
-  const vcn = [...ctx.model.known.entries()].find(([, k]) =>
-    Object.values(k.outputs).some((v) => v === inp.manageDefaultResourceId),
+  const vcn = [...ctx.model.known.entries()].find(
+    ([otherId, k]) =>
+      otherId !== ctx.id && Object.values(k.outputs).some((v) => v === inp.manageDefaultResourceId),
   );
   if (vcn && vcn[1].region !== region) {
     reject(

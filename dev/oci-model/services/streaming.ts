@@ -18,7 +18,7 @@ function streamPool(ctx: ResourceContext): Obj {
     privateEndpointSettings = {
       subnetId: pe?.subnetId,
       nsgIds: pe?.nsgIds ?? [],
-      privateEndpointIp: ctx.model.allocateIp(pe?.subnetId, pe?.privateEndpointIp),
+      privateEndpointIp: ctx.model.allocateIp(pe?.subnetId, pe?.privateEndpointIp, seed),
     };
   }
   const endpointFqdn = isPrivate
