@@ -20,8 +20,10 @@ import {
   assertInstanceMetadataFits,
   planReplicationStreams,
   PreCreatedStream,
+  replicationLayerName,
 } from "./replication/model";
 import { ReplicationLayer } from "./replication/replicationLayer";
+import { Monitoring } from "./monitoring/monitoring";
 import { StreamingSite } from "./streaming/streamingSite";
 
 /** Pulumi type token of the component. */
@@ -150,6 +152,8 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
   public readonly peering: pulumi.Output<PeeringBundle>;
   /** The replication layer, when this region runs MirrorMaker (`replication.enabled`). */
   public readonly replication?: ReplicationLayer;
+  /** The Notifications topic, alarms and (with MirrorMaker) logs and policies, unless `monitoring.enabled` is false. */
+  public readonly monitoring?: Monitoring;
   /** The IPSec VPN or FastConnect link to the on-premises networks, when `onPremises` is set. */
   public readonly onPremises?: OnPremConnectivity;
 
@@ -180,7 +184,12 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
     // and may take its region from ~/.oci/config): a mismatch fails the deployment before any
     // resource of this component is created.
     const services = oci.core.getServicesOutput({}, { parent: this, provider: opts.provider }).services;
-    gate.checked = services.apply((list) => {
+    // The subscription URLs are secrets, checked once known (validateMonitoring): a bad one, like a
+    // wrong region, stops every registration of the component.
+    const urlsChecked = resolved.monitoring.enabled
+      ? resolved.monitoring.subscriptions.map((s) => pulumi.output(s.endpoint).apply(() => true))
+      : [];
+    gate.checked = pulumi.all([services, pulumi.all(urlsChecked)]).apply(([list]) => {
       assertProviderRegion(list, resolved.region, "opts.provider");
       return [];
     });
@@ -227,7 +236,7 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
 
     if (infra && mm2Streams) {
       this.replication = new ReplicationLayer(
-        `${name}-replication`,
+        replicationLayerName(name),
         {
           resolved,
           infra,
@@ -238,6 +247,32 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
           oracleServicesCidr: network.oracleServicesCidr,
           localStreamPoolId: site.streamPoolId,
           localBootstrapServers: site.bootstrapServers,
+        },
+        child,
+      );
+    }
+
+    if (resolved.monitoring.enabled) {
+      const layer = this.replication;
+      this.monitoring = new Monitoring(
+        `${name}-monitoring`,
+        {
+          monitoring: resolved.monitoring,
+          compartmentId: resolved.compartmentId,
+          poolLabel: `${name} (${resolved.region})`,
+          freeformTags: resolved.freeformTags,
+          fleet:
+            layer && infra?.enabled
+              ? {
+                  deployment: replicationLayerName(name),
+                  tenancyId: args.replication!.tenancyId,
+                  homeRegionProvider: args.replication!.homeRegionProvider,
+                  identityDomains: infra.identityDomains,
+                  dynamicGroupId: layer.dynamicGroupId,
+                  dynamicGroupName: layer.dynamicGroupName,
+                  toolsBucketName: layer.toolsBucketName as pulumi.Output<string>,
+                }
+              : undefined,
         },
         child,
       );
@@ -302,6 +337,16 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
       requiredSecurityListRules: this.requiredSecurityListRules,
       dnsListenerIp: this.dnsListenerIp,
       peering: this.peering,
+      ...(this.monitoring
+        ? {
+            monitoring: {
+              topicId: this.monitoring.topicId,
+              alarmIds: this.monitoring.alarmIds,
+              logId: this.monitoring.logId,
+              toolsBucketName: this.monitoring.toolsBucketName,
+            },
+          }
+        : {}),
       ...(this.onPremises ? { onPremises: this.onPremisesOutput(this.onPremises) } : {}),
       ...(this.resolved.externalKafka
         ? {

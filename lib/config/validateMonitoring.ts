@@ -17,7 +17,7 @@ export interface ResolvedMonitoring {
   lagAlarmMinutes: number;
   heartbeatMaxAgeSeconds: number;
   notificationTopicId?: pulumi.Input<string>;
-  subscriptions: { protocol: "EMAIL" | "PAGERDUTY" | "SLACK" | "CUSTOM_HTTPS"; endpoint: pulumi.Input<string> }[];
+  subscriptions: { protocol: SubscriptionProtocol; endpoint: pulumi.Input<string>; field: string }[];
   operatorGroup?: string;
 }
 
@@ -30,6 +30,34 @@ function wholeNumber(field: string, value: unknown, min: number, max: number, fi
     throw new ValidationError(field, `${String(value)} is not a whole number from ${min} to ${max}. ${fix}`);
   }
   return value;
+}
+
+/** The host a subscription of each URL protocol must name (ONS delivers to these services only). */
+export const SUBSCRIPTION_HOSTS: Partial<Record<SubscriptionProtocol, RegExp>> = {
+  // PagerDuty's Events API integration URL: https://events.pagerduty.com/integration/<key>/enqueue
+  PAGERDUTY: /^events\.(eu\.)?pagerduty\.com$/,
+  // Slack incoming webhooks: https://hooks.slack.com/services/T…/B…/…
+  SLACK: /^hooks\.slack\.com$/,
+};
+
+export type SubscriptionProtocol = "EMAIL" | "PAGERDUTY" | "SLACK" | "CUSTOM_HTTPS";
+
+/**
+ * Why ONS would not deliver to `url` as a `protocol` subscription (never the URL itself in the
+ * message: it is the credential); undefined when it is fine.
+ */
+export function endpointProblem(protocol: SubscriptionProtocol, url: string): string | undefined {
+  if (typeof url !== "string" || !HTTPS.test(url)) {
+    return "is not an https URL (https://host/path, no spaces or quotes). Give the service's https endpoint";
+  }
+  const host = new URL(url).hostname;
+  const want = SUBSCRIPTION_HOSTS[protocol];
+  if (want !== undefined && !want.test(host)) {
+    return protocol === "SLACK"
+      ? `names the host ${host}, not hooks.slack.com: give the Slack incoming-webhook URL (https://hooks.slack.com/services/…)`
+      : `names the host ${host}, not events.pagerduty.com: give the PagerDuty Events API integration URL (https://events.pagerduty.com/integration/<key>/enqueue)`;
+  }
+  return undefined;
 }
 
 /** Validates `monitoring` and applies its defaults. */
@@ -71,9 +99,12 @@ export function resolveMonitoring(m: MonitoringArgs | undefined): ResolvedMonito
     if (!EMAIL.test(e)) {
       throw new ValidationError(`monitoring.emails[${i}]`, `${JSON.stringify(e)} is not an email address`);
     }
-    subscriptions.push({ protocol: "EMAIL", endpoint: e });
+    subscriptions.push({ protocol: "EMAIL", endpoint: e, field: `monitoring.emails[${i}]` });
   });
-  const secretUrls = (key: "pagerDutyUrls" | "slackWebhookUrls" | "httpsUrls", protocol: ResolvedMonitoring["subscriptions"][number]["protocol"]) => {
+  const secretUrls = (
+    key: "pagerDutyUrls" | "slackWebhookUrls" | "httpsUrls",
+    protocol: SubscriptionProtocol,
+  ) => {
     (a[key] ?? []).forEach((u, i) => {
       const field = `monitoring.${key}[${i}]`;
       if (typeof u === "string") {
@@ -84,8 +115,10 @@ export function resolveMonitoring(m: MonitoringArgs | undefined): ResolvedMonito
       }
       subscriptions.push({
         protocol,
+        field,
         endpoint: pulumi.output(u).apply((v) => {
-          if (!HTTPS.test(v)) throw new ValidationError(field, "is not an https URL");
+          const problem = endpointProblem(protocol, v);
+          if (problem !== undefined) throw new ValidationError(field, problem);
           return v;
         }),
       });

@@ -250,7 +250,10 @@ export function resolveReplicationInfra(
   }
   for (const key of ["nodeDownloadBaseUrl", "jmxExporterDownloadBaseUrl"] as const) {
     const url = r[key];
-    if (url !== undefined && !/^https:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?(\/[A-Za-z0-9._~%+=@:/-]*)?$/.test(url)) {
+    if (
+      url !== undefined &&
+      !/^https:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?(\/[A-Za-z0-9._~%+=@:/-]*)?$/.test(url)
+    ) {
       throw new ValidationError(
         `replication.${key}`,
         `"${url}" is not an https URL without quotes, spaces or query string. Give the mirror's base URL, e.g. https://mirror.example.com/${key === "nodeDownloadBaseUrl" ? "node" : "maven2"}`,

@@ -28,7 +28,9 @@ export function operatorBundle(root = PACKAGE_ROOT): OperatorBundle {
     );
   }
   const sha256 = createHash("sha256").update(fs.readFileSync(file)).digest("hex");
-  const version = (JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { version: string }).version;
+  const version = (
+    JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { version: string }
+  ).version;
   return { file, sha256, version, objectName: toolsObjectName(version, sha256) };
 }
 
@@ -49,11 +51,18 @@ export interface ToolsDelivery {
  */
 export function createToolsDelivery(
   name: string,
-  args: { compartmentId: pulumi.Input<string>; suffix: pulumi.Input<string>; freeformTags: Record<string, string> },
+  args: {
+    compartmentId: pulumi.Input<string>;
+    suffix: pulumi.Input<string>;
+    freeformTags: Record<string, string>;
+  },
   opts: pulumi.CustomResourceOptions,
 ): ToolsDelivery {
   const bundle = operatorBundle();
-  const namespace = oci.objectstorage.getNamespaceOutput({ compartmentId: args.compartmentId }, opts).namespace;
+  const namespace = oci.objectstorage.getNamespaceOutput(
+    { compartmentId: args.compartmentId },
+    opts,
+  ).namespace;
   const bucket = new oci.objectstorage.Bucket(
     `${name}-tools`,
     {
