@@ -13,6 +13,7 @@
  * back to the WASM CRC when the native one cannot be loaded. No source map (the nodes need none).
  */
 import * as esbuild from "esbuild";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { TOOLS_BUNDLE_FILE } from "../../lib/telemetry/artifacts";
@@ -79,6 +80,26 @@ export async function buildNodeBundle(
       `bundle: ${path.relative(ROOT, outFile)} (${(bytes / 1024).toFixed(0)} KiB, version ${version})\n`,
     );
   return { file: outFile, bytes };
+}
+
+/**
+ * Builds the bundle when it is missing (a fresh clone): the component hashes and uploads it, so the
+ * plan, the mock-engine tests and the engine tier need it. Synchronous (a child process), so that it
+ * can run while mocha loads the specs.
+ */
+export function ensureNodeBundle(root = ROOT): string {
+  const file = bundleFile(root);
+  if (!fs.existsSync(file)) {
+    execFileSync(
+      process.execPath,
+      ["-r", "ts-node/register/transpile-only", path.join(root, "dev", "build", "bundle.ts")],
+      {
+        cwd: root,
+        stdio: ["ignore", "ignore", "inherit"],
+      },
+    );
+  }
+  return file;
 }
 
 if (require.main === module) {

@@ -139,9 +139,11 @@ const STATISTICS = new Set([
 /**
  * Reads an MQL query of the shape alarms use, or says why it is not one: a metric, an interval of
  * 1 minute to 60 minutes (or hours, days), equality dimension filters, `groupBy` and a statistic,
- * then a comparison — or `absent()` as the last call, without one.
+ * then a comparison — or `absent()` as the last call, without one. With `alarm: false` (a
+ * dashboard's query) the comparison is optional.
  */
-export function parseMql(query: string): ParsedMql | string {
+export function parseMql(query: string, options: { alarm?: boolean } = {}): ParsedMql | string {
+  const alarm = options.alarm ?? true;
   const m = MQL.exec(query.trim());
   if (!m) {
     return `${JSON.stringify(query)} is not MQL of the form metric[1m]{dim = "value"}.groupBy(dim).max() > 0`;
@@ -160,7 +162,7 @@ export function parseMql(query: string): ParsedMql | string {
   const last = calls[calls.length - 1];
   if (!STATISTICS.has(last.name))
     return `the query must end with a statistic (max(), sum(), absent(), …), not ${last.name}()`;
-  if (last.name === "absent" ? op !== undefined : op === undefined) {
+  if (last.name === "absent" ? op !== undefined : alarm && op === undefined) {
     return last.name === "absent"
       ? "absent() takes no comparison"
       : "an alarm query needs a comparison (> 0)";
