@@ -343,7 +343,10 @@ export function operationsEndpoints(region: string): [string, string][] {
     [`objectstorage.${region}.oraclecloud.com`, "Object Storage, the operator bundle"],
     [`telemetry-ingestion.${region}.oraclecloud.com`, "Monitoring, PostMetricData"],
     [`ingestion.logging.${region}.oci.oraclecloud.com`, "Logging, MM2's log"],
-    [`iaas.${region}.oraclecloud.com`, "Run Command, the agent's commands"],
+    [
+      `iaas.${region}.oraclecloud.com`,
+      "Run Command (assumed: the agent fetches commands from the Compute API)",
+    ],
   ];
 }
 
