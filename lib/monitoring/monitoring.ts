@@ -6,7 +6,6 @@
  */
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 import { MM2_LOG_FILE } from "../cloudinit/userData";
 import { ResolvedMonitoring } from "../config/validateMonitoring";
 import { alarmSpecs, AlarmSpec } from "../telemetry/alarms";
@@ -48,13 +47,26 @@ export function mm2LogServiceConfiguration(
   };
 }
 
+/**
+ * The topic's name. ONS topic names are unique across the tenancy (letters, digits, `-` and `_`, at
+ * most 256): the project and stack make one deployment's topic its own, next to another
+ * project's or stack's component of the same name.
+ */
+export function topicName(project: string, stack: string, component: string): string {
+  return `${project}-${stack}-${component}-alarms`.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 256);
+}
+
 /** See the module comment. */
 export class Monitoring extends pulumi.ComponentResource {
+  /** The Notifications topic the alarms notify (created, or `monitoring.notificationTopicId`). */
   public readonly topicId: pulumi.Output<string>;
   /** Alarm OCIDs by key (alarmSpecs' keys). */
   public readonly alarmIds: pulumi.Output<Record<string, string>>;
+  /** The log group of MM2's log, when MirrorMaker runs here. */
   public readonly logGroupId: pulumi.Output<string | undefined>;
+  /** The custom log MM2's log lines go to, when MirrorMaker runs here. */
   public readonly logId: pulumi.Output<string | undefined>;
+  /** The bucket the nodes fetch the operator bundle from, when MirrorMaker runs here. */
   public readonly toolsBucketName: pulumi.Output<string | undefined>;
   /** The alarms as created (their specs). */
   public readonly specs: AlarmSpec[];
@@ -69,14 +81,11 @@ export class Monitoring extends pulumi.ComponentResource {
     if (m.notificationTopicId !== undefined) {
       topicId = pulumi.output(m.notificationTopicId);
     } else {
-      // Topic names are unique in the tenancy: a suffix made with the topic keeps two deployments
-      // (or two incarnations of one) apart.
-      const suffix = new random.RandomId(`${name}-topic-suffix`, { byteLength: 3 }, { parent: this }).hex;
       const topic = new oci.ons.NotificationTopic(
         `${name}-topic`,
         {
           compartmentId: args.compartmentId,
-          name: pulumi.interpolate`${name}-alarms-${suffix}`,
+          name: topicName(pulumi.getProject(), pulumi.getStack(), name),
           description: `Alarms of ${args.poolLabel} (oci-geo-streaming)`,
           freeformTags: tags,
         },

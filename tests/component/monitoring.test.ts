@@ -84,7 +84,7 @@ describe("monitoring (mock engine)", () => {
     const dr = await build(drArgs(full));
     const topics = byType(T.topic);
     expect(topics).to.have.length(1);
-    expect(topics[0].inputs.name).to.match(/^geo-dr-monitoring-alarms-[0-9a-f]{6}$/);
+    expect(topics[0].inputs.name).to.equal("oci-geo-streaming-test-geo-dr-monitoring-alarms");
     const topicId = topics[0].id;
 
     const subs = byType(T.sub);
