@@ -184,11 +184,17 @@ describe("monitoring (mock engine)", () => {
         .every((p) => /::home::/.test(p.provider ?? "")),
     ).to.equal(true);
 
-    const outputs = await outputOf(dr.outputs().monitoring as pulumi.Output<Record<string, unknown>>);
-    expect((outputs.value as { topicId: string }).topicId).to.equal(topicId);
-    expect(Object.keys((outputs.value as { alarmIds: object }).alarmIds)).to.have.length(7);
-    expect((outputs.value as { logId: string }).logId).to.equal(log.id);
-    expect((outputs.value as { toolsBucketName: string }).toolsBucketName).to.equal(bucket.inputs.name);
+    type MonitoringOutput = {
+      topicId: string;
+      alarmIds: Record<string, string>;
+      logId: string;
+      toolsBucketName: string;
+    };
+    const outputs = (await outputOf(dr.outputs().monitoring)).value as unknown as MonitoringOutput;
+    expect(outputs.topicId).to.equal(topicId);
+    expect(Object.keys(outputs.alarmIds)).to.have.length(7);
+    expect(outputs.logId).to.equal(log.id);
+    expect(outputs.toolsBucketName).to.equal(bucket.inputs.name);
   });
 
   it("webhook URLs are never in plaintext: inputs, outputs, user-data (the email address, not a secret, is found: the control)", async () => {
