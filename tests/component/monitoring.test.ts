@@ -210,6 +210,12 @@ describe("monitoring (mock engine)", () => {
     }
   });
 
+  it("a URL given as a plain (non-secret) Output is made secret by the component", async () => {
+    await build(drArgs({ slackWebhookUrls: [pulumi.output(SLACK)] }));
+    expect(byType(T.sub)).to.have.length(1);
+    expect(scanAll([SLACK, "slack-secret-token"])).to.deep.equal([]);
+  });
+
   it("a region without MirrorMaker has only the topic and the two throttling alarms", async () => {
     await build(drArgs(undefined, false));
     expect(byType(T.topic)).to.have.length(1);
