@@ -9,6 +9,7 @@ import {
 } from "./config/validateReplication";
 import { checkRegionProvider } from "./config/providers";
 import { ValidationError } from "./errors";
+import { DEFAULTS } from "./config/settings";
 import { dnsPlan } from "./dns/dnsPlan";
 import { PrivateDns, RequiredDnsRule } from "./dns/privateDns";
 import { OnPremConnectivity } from "./network/onPremConnectivity";
@@ -19,8 +20,10 @@ import {
   assertInstanceMetadataFits,
   planReplicationStreams,
   PreCreatedStream,
+  replicationLayerName,
 } from "./replication/model";
 import { ReplicationLayer } from "./replication/replicationLayer";
+import { Monitoring } from "./monitoring/monitoring";
 import { StreamingSite } from "./streaming/streamingSite";
 
 /** Pulumi type token of the component. */
@@ -62,11 +65,33 @@ export function validateGeoReplicatedStreamArgs(
     requirePeerDnsListener(resolved.peer?.dnsListenerIp);
   }
   assertActiveActiveLoopFree(resolved, infra, args.replication);
+  if (infra.enabled && resolved.monitoring.enabled) {
+    requireMirroredDownloads(infra);
+  }
   const mm2Streams = infra.enabled ? planReplicationStreams(resolved, infra, args.replication) : undefined;
   if (infra.enabled) {
     assertInstanceMetadataFits(resolved, infra, args.replication, options.componentName);
   }
   return { resolved, infra, mm2Streams };
+}
+
+/**
+ * With the fleet's HTTPS egress narrowed to a mirror (`kafkaDownloadCidr`), the Node.js and JMX
+ * exporter downloads must come from mirrors there too: the public defaults would be unreachable.
+ */
+function requireMirroredDownloads(infra: ResolvedReplicationInfra): void {
+  if (infra.kafkaDownloadCidr === undefined || infra.kafkaDownloadCidr === "0.0.0.0/0") return;
+  for (const [key, fallback] of [
+    ["nodeDownloadBaseUrl", DEFAULTS.nodeDownloadBaseUrl],
+    ["jmxExporterDownloadBaseUrl", DEFAULTS.jmxExporterDownloadBaseUrl],
+  ] as const) {
+    if (infra[key] === fallback) {
+      throw new ValidationError(
+        `replication.${key}`,
+        `is the public ${fallback}, but replication.kafkaDownloadCidr narrows the nodes' HTTPS egress to ${infra.kafkaDownloadCidr}: the nodes could not reach it. Give a mirror inside that CIDR, or set monitoring.enabled to false`,
+      );
+    }
+  }
 }
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
@@ -127,6 +152,8 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
   public readonly peering: pulumi.Output<PeeringBundle>;
   /** The replication layer, when this region runs MirrorMaker (`replication.enabled`). */
   public readonly replication?: ReplicationLayer;
+  /** The Notifications topic, alarms and (with MirrorMaker) logs and policies, unless `monitoring.enabled` is false. */
+  public readonly monitoring?: Monitoring;
   /** The IPSec VPN or FastConnect link to the on-premises networks, when `onPremises` is set. */
   public readonly onPremises?: OnPremConnectivity;
 
@@ -157,7 +184,12 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
     // and may take its region from ~/.oci/config): a mismatch fails the deployment before any
     // resource of this component is created.
     const services = oci.core.getServicesOutput({}, { parent: this, provider: opts.provider }).services;
-    gate.checked = services.apply((list) => {
+    // The subscription URLs are secrets, checked once known (validateMonitoring): a bad one, like a
+    // wrong region, stops every registration of the component.
+    const urlsChecked = resolved.monitoring.enabled
+      ? resolved.monitoring.subscriptions.map((s) => pulumi.output(s.endpoint).apply(() => true))
+      : [];
+    gate.checked = pulumi.all([services, pulumi.all(urlsChecked)]).apply(([list]) => {
       assertProviderRegion(list, resolved.region, "opts.provider");
       return [];
     });
@@ -204,7 +236,7 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
 
     if (infra && mm2Streams) {
       this.replication = new ReplicationLayer(
-        `${name}-replication`,
+        replicationLayerName(name),
         {
           resolved,
           infra,
@@ -215,6 +247,32 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
           oracleServicesCidr: network.oracleServicesCidr,
           localStreamPoolId: site.streamPoolId,
           localBootstrapServers: site.bootstrapServers,
+        },
+        child,
+      );
+    }
+
+    if (resolved.monitoring.enabled) {
+      const layer = this.replication;
+      this.monitoring = new Monitoring(
+        `${name}-monitoring`,
+        {
+          monitoring: resolved.monitoring,
+          compartmentId: resolved.compartmentId,
+          poolLabel: `${name} (${resolved.region})`,
+          freeformTags: resolved.freeformTags,
+          fleet:
+            layer && infra?.enabled
+              ? {
+                  deployment: replicationLayerName(name),
+                  tenancyId: args.replication!.tenancyId,
+                  homeRegionProvider: args.replication!.homeRegionProvider,
+                  identityDomains: infra.identityDomains,
+                  dynamicGroupId: layer.dynamicGroupId,
+                  dynamicGroupName: layer.dynamicGroupName,
+                  toolsBucketName: layer.toolsBucketName as pulumi.Output<string>,
+                }
+              : undefined,
         },
         child,
       );
@@ -279,6 +337,16 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
       requiredSecurityListRules: this.requiredSecurityListRules,
       dnsListenerIp: this.dnsListenerIp,
       peering: this.peering,
+      ...(this.monitoring
+        ? {
+            monitoring: {
+              topicId: this.monitoring.topicId,
+              alarmIds: this.monitoring.alarmIds,
+              logId: this.monitoring.logId,
+              toolsBucketName: this.monitoring.toolsBucketName,
+            },
+          }
+        : {}),
       ...(this.onPremises ? { onPremises: this.onPremisesOutput(this.onPremises) } : {}),
       ...(this.resolved.externalKafka
         ? {

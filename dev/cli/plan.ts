@@ -8,6 +8,7 @@
  *   npm run plan -- dr             # dr only (primary is still evaluated, for its outputs)
  *   npm run plan -- --project <dir> --out <dir> [stack ...]
  */
+import { ensureNodeBundle } from "../build/bundle";
 import * as fs from "fs";
 import * as path from "path";
 import {
@@ -196,5 +197,6 @@ function indent(text: string): string {
 }
 
 if (require.main === module) {
+  ensureNodeBundle();
   runCommand("plan", (argv) => main(argv), "npm run plan --");
 }

@@ -6,6 +6,7 @@
  *   npm run plan:examples                 # every example
  *   npm run plan:examples -- active-active
  */
+import { ensureNodeBundle } from "../build/bundle";
 import * as fs from "fs";
 import * as path from "path";
 import { parseCommand, runCommand, USAGE_EXIT_CODE, UsageError, usageErrorLine } from "../../lib/cli/args";
@@ -81,5 +82,6 @@ export async function main(argv: string[], root = process.cwd()): Promise<number
 }
 
 if (require.main === module) {
+  ensureNodeBundle();
   runCommand("plan:examples", (argv) => main(argv), "npm run plan:examples --");
 }

@@ -6,6 +6,12 @@ import { availabilityDomainNames, imagesIn, isArmShape, servicesIn, shapes } fro
 import { hashHex, makeOcid, parseOcid } from "./ocid";
 import { resolverIdOf } from "./services/dns";
 import { mockHeadendIp } from "./services/onprem";
+import { objectStorageNamespace } from "./services/objectStorage";
+
+/** The tenancy's one Object Storage namespace (the same in every region and compartment). */
+function getNamespace(ctx: InvokeContext): Obj {
+  return { ...ctx.inputs, id: ctx.id, namespace: objectStorageNamespace(ctx.tenancySeed) };
+}
 
 function getAvailabilityDomains(ctx: InvokeContext): Obj {
   const { id, inputs: inp, region, filters, tenancySeed } = ctx;
@@ -285,4 +291,5 @@ export const INVOKES: Record<string, InvokeHandler> = {
   "oci:Core/getVirtualCircuit:getVirtualCircuit": getVirtualCircuit,
   "oci:Core/getVcn:getVcn": getVcn,
   "oci:Core/getSubnet:getSubnet": getSubnet,
+  "oci:ObjectStorage/getNamespace:getNamespace": getNamespace,
 };

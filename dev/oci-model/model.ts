@@ -17,6 +17,10 @@ import { ONPREM } from "./services/onprem";
 import { RANDOM } from "./services/random";
 import { STREAMING } from "./services/streaming";
 import { VAULT } from "./services/vault";
+import { NOTIFICATIONS } from "./services/notifications";
+import { MONITORING } from "./services/monitoring";
+import { LOGGING } from "./services/logging";
+import { OBJECT_STORAGE } from "./services/objectStorage";
 import { INVOKES } from "./invokes";
 import { hostInCidr } from "./ipv4";
 
@@ -120,6 +124,10 @@ const RESOURCES: Record<string, ResourceHandler> = {
   ...ONPREM,
   ...IDENTITY,
   ...RANDOM,
+  ...NOTIFICATIONS,
+  ...MONITORING,
+  ...LOGGING,
+  ...OBJECT_STORAGE,
 };
 
 /** Resource types the model knows the facts of. */
@@ -150,6 +158,8 @@ export function ociKind(type: string): string {
     "oci:Dns/resolver:Resolver": "dnsresolver",
     "oci:Dns/view:View": "dnsview",
     "oci:Dns/zone:Zone": "dns-zone",
+    "oci:Ons/notificationTopic:NotificationTopic": "onstopic",
+    "oci:Ons/subscription:Subscription": "onssubscription",
   };
   return special[type] ?? DEFAULT_RESOURCE_KINDS[type] ?? (type.split(":").pop() ?? type).toLowerCase();
 }

@@ -248,6 +248,19 @@ export function analyzePaths(stack: string, plans: StackPlan[]): PathsReport {
         const host = new URL(download.url).host;
         judge(node, label, host, 443, "tcp", `${host} (the Kafka release)`);
       }
+      // Monitoring on: the operator bundle from Object Storage, metrics to telemetry-ingestion, MM2's
+      // log to Logging's ingestion endpoint and the Run Command plugin's service — all through the
+      // Service Gateway; Node.js and the JMX exporter from their download hosts.
+      const monitoring = c.outputs.monitoring as { toolsBucketName?: string } | undefined;
+      if (typeof monitoring?.toolsBucketName === "string") {
+        for (const [host, what] of operationsEndpoints(region)) {
+          judge(node, label, host, 443, "tcp", `${host} (${what})`);
+        }
+        const userData = typeof c.outputs.userData === "string" ? c.outputs.userData : "";
+        for (const host of downloadHosts(userData)) {
+          judge(node, label, host, 443, "tcp", `${host} (a verified download of the operator tools)`);
+        }
+      }
     }
     for (const bastion of graph.vnics.filter((v) => v.kind === "bastion" && v.stack === stack)) {
       for (const node of nodes) {
@@ -322,4 +335,26 @@ export function formatPaths(report: PathsReport): string[] {
     for (const a of c.assumptions ?? []) lines.push(`    assumes: ${a}`);
   }
   return lines;
+}
+
+/** The OCI endpoints a node with monitoring reaches (through the Service Gateway). */
+export function operationsEndpoints(region: string): [string, string][] {
+  return [
+    [`objectstorage.${region}.oraclecloud.com`, "Object Storage, the operator bundle"],
+    [`telemetry-ingestion.${region}.oraclecloud.com`, "Monitoring, PostMetricData"],
+    [`ingestion.logging.${region}.oci.oraclecloud.com`, "Logging, MM2's log"],
+    [
+      `iaas.${region}.oraclecloud.com`,
+      "Run Command (assumed: the agent fetches commands from the Compute API)",
+    ],
+  ];
+}
+
+/** The https hosts install-tools.sh and provision.sh download from (Node.js, the JMX exporter). */
+export function downloadHosts(userData: string): string[] {
+  const hosts = new Set<string>();
+  for (const m of userData.matchAll(/https:\/\/([A-Za-z0-9.-]+)[^\s"']*\.(?:tar\.xz|jar)\b/g)) {
+    hosts.add(m[1]);
+  }
+  return [...hosts].sort();
 }

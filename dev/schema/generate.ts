@@ -64,6 +64,8 @@ const OUTPUT_DOCS: Record<string, string> = {
   mm2InstanceIds: "OCIDs of the MirrorMaker instances, when replication runs here.",
   mm2PrivateIps: "Private IPs of the MirrorMaker instances, when replication runs here.",
   bastionId: "OCID of the OCI Bastion of the fleet's subnet, when `bastionClientCidrs` is set.",
+  monitoring:
+    "Unless `monitoring.enabled` is false: the Notifications topic, the alarms by key and, with MirrorMaker, MM2's log and the tools bucket.",
 };
 
 /** Descriptions of output fields declared without JSDoc (anonymous types, resolved arguments), by `<type>.<field>`. */

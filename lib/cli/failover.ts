@@ -30,16 +30,23 @@ import {
   type FailoverResult,
 } from "../failover/failover";
 import type { PolicyNames } from "../mm2/topics";
+import { nodeConfigFromMm2Properties } from "../status/mm2Config";
+import { DEFAULT_NODE_MM2_PROPERTIES, nodeDefaultIfPresent } from "./status";
 
 export const COMMAND = "oci-geo-streaming failover";
 
 export const USAGE = `usage: ${COMMAND} --source <alias> [--group <group>]... [--dry-run] [--json]
          [--config <client.properties>] [--policy prefixed|identity] [--separator .] [--overwrite]
+       ${COMMAND} [--source <alias>] --mm2-properties <file> [--group <group>]... [--dry-run] [--json]
 
 Translates consumer-group offsets from MirrorMaker 2's checkpoints (<alias>.checkpoints.internal on
 the dr cluster) and commits them on the dr cluster. Without --group: every group in the checkpoints.
 A group with active members on dr is refused. --dry-run prints the plan and commits nothing; --json
 prints the plan and result as JSON on stdout (progress lines go to stderr).
+
+On a MirrorMaker node: --mm2-properties ${DEFAULT_NODE_MM2_PROPERTIES} (the default there when neither
+--config nor ${ENV.bootstrapServers} is given) takes the dr cluster's connection, its secrets, the
+policy and the source alias from the node's own files: 'sudo oci-geo-streaming failover --dry-run'.
 
 Connection (dr cluster), from the environment or --config (environment wins):
 ${connectionVariablesHelp()}
@@ -48,7 +55,10 @@ Exit codes: 0 done; 1 connection or unexpected error; 2 usage error, or a group 
 commit failed; 3 a named group has no checkpoint.`;
 
 export interface FailoverCliOptions {
-  sourceAlias: string;
+  /** Required unless a node's mm2.properties names exactly one flow. */
+  sourceAlias?: string;
+  /** A MirrorMaker node's mm2.properties: the connection, policy and source alias from there. */
+  mm2Properties?: string;
   groups?: string[];
   dryRun: boolean;
   json: boolean;
@@ -66,12 +76,13 @@ const OPTIONS = {
   config: { type: "string" },
   policy: { type: "string" },
   separator: { type: "string" },
+  "mm2-properties": { type: "string" },
 } as const;
 
 const PASSWORD_REFUSED = `a password on the command line leaks into ps, shell history and logs. Set ${ENV.password} or put it in the --config file`;
 
 /** Parses the command line; throws a {@link UsageError} on bad input. */
-export function parseFailoverArgs(argv: string[]): FailoverCliOptions | "help" {
+export function parseFailoverArgs(argv: string[], nodeDefault?: string): FailoverCliOptions | "help" {
   const parsed = parseCommand(argv, {
     command: COMMAND,
     usage: USAGE,
@@ -85,10 +96,15 @@ export function parseFailoverArgs(argv: string[]): FailoverCliOptions | "help" {
   const policyType = v.policy ?? "prefixed";
   if (policyType !== "prefixed" && policyType !== "identity")
     throw new UsageError(`--policy must be prefixed or identity, not ${policyType}`);
-  if (!v.source)
+  const mm2Properties = v["mm2-properties"] ?? (v.config === undefined ? nodeDefault : undefined);
+  if (v["mm2-properties"] !== undefined && v.config !== undefined) {
+    throw new UsageError("give --mm2-properties (a node's own connection) or --config, not both");
+  }
+  if (!v.source && mm2Properties === undefined)
     throw new UsageError("--source <alias> is required (the MM2 alias of the failed cluster, e.g. fra)");
   return {
     sourceAlias: v.source,
+    mm2Properties,
     groups: v.group !== undefined && v.group.length > 0 ? v.group : undefined,
     dryRun: v["dry-run"] ?? false,
     json: v.json ?? false,
@@ -108,7 +124,7 @@ function planJson(plan: FailoverPlan): unknown {
 export async function runFailoverCli(argv: string[], io: FailoverCliIo): Promise<number> {
   let options: FailoverCliOptions | "help";
   try {
-    options = parseFailoverArgs(argv);
+    options = parseFailoverArgs(argv, io.env[ENV.bootstrapServers] ? undefined : nodeDefaultIfPresent(io));
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     io.err(usageErrorLine(COMMAND, error));
@@ -120,12 +136,39 @@ export async function runFailoverCli(argv: string[], io: FailoverCliIo): Promise
   }
   const opts = options;
   let settings: KafkaClientOptions;
+  let sourceAlias: string;
+  let policy = opts.policy;
   try {
-    settings = resolveConnectionSettings({
-      env: io.env,
-      propertiesText: opts.configFile !== undefined ? io.readFile(opts.configFile) : undefined,
-      readFile: io.readFile,
-    });
+    if (opts.mm2Properties !== undefined) {
+      const node = nodeConfigFromMm2Properties(io.readFile(opts.mm2Properties), io.readFile);
+      const flows = node.flows.filter((f) => opts.sourceAlias === undefined || f.source === opts.sourceAlias);
+      if (flows.length !== 1) {
+        const all = node.flows.map((f) => `${f.source}->${f.target}`).join(", ") || "none";
+        io.err(
+          `failover: ${opts.mm2Properties} has ${flows.length === 0 ? "no flow" : "several flows"}${opts.sourceAlias ? ` from ${opts.sourceAlias}` : ""} (flows: ${all}); name the failed cluster with --source`,
+        );
+        return USAGE_EXIT_CODE;
+      }
+      const flow = flows[0];
+      sourceAlias = flow.source;
+      policy = flow.policy;
+      settings = resolveConnectionSettings({
+        env: {},
+        propertiesText: node.clients[flow.target],
+        readFile: io.readFile,
+        clientId: "oci-geo-streaming-failover",
+      });
+      io.err(
+        `failover: connection of ${flow.target} and policy from ${opts.mm2Properties} (flow ${flow.source}->${flow.target})`,
+      );
+    } else {
+      sourceAlias = opts.sourceAlias!;
+      settings = resolveConnectionSettings({
+        env: io.env,
+        propertiesText: opts.configFile !== undefined ? io.readFile(opts.configFile) : undefined,
+        readFile: io.readFile,
+      });
+    }
   } catch (error) {
     io.err(`failover: ${(error as Error).message}`);
     return 1;
@@ -143,12 +186,12 @@ export async function runFailoverCli(argv: string[], io: FailoverCliIo): Promise
   try {
     const plan = await planFailover({
       dr,
-      sourceAlias: opts.sourceAlias,
+      sourceAlias,
       groups: opts.groups,
-      policy: opts.policy,
+      policy,
     });
     progress(
-      `failover ${opts.dryRun ? "(DRY RUN) " : ""}from ${opts.sourceAlias}: ${plan.groups.length} group(s), ${plan.checkpointRecords} checkpoint record(s) in ${plan.checkpointsTopic}`,
+      `failover ${opts.dryRun ? "(DRY RUN) " : ""}from ${sourceAlias}: ${plan.groups.length} group(s), ${plan.checkpointRecords} checkpoint record(s) in ${plan.checkpointsTopic}`,
     );
     if (!opts.json) {
       for (const g of plan.groups) {

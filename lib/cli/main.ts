@@ -2,67 +2,34 @@
 /**
  * `oci-geo-streaming <command> [options]`: the installed CLI (package.json `bin`, run from the
  * built dist/cli/main.js with plain node). In a clone, `npm run failover -- …` and
- * `npm run failback -- …` run the same commands from the sources.
+ * `npm run failback -- …` run the same commands from the sources. The MirrorMaker nodes run a
+ * bundle of nodeMain.ts (the commands a node needs, without the Automation API).
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { USAGE_EXIT_CODE } from "./args";
+import { dispatch, packageVersion, PROGRAM, usageOf, type Command } from "./dispatch";
 import { runFailbackCli } from "./failback";
-import { runFailoverCli } from "./failover";
-import { runStatusCli } from "./status";
+import { NODE_COMMANDS } from "./nodeMain";
+import { runRunCli } from "./run";
 import { KafkaCliIo, runAsMain } from "./kafkaCliIo";
 
-export const PROGRAM = "oci-geo-streaming";
-
-interface Command {
-  summary: string;
-  run: (argv: string[], io: KafkaCliIo) => Promise<number>;
-}
+export { packageVersion, PROGRAM };
 
 /** The commands, in the order `--help` lists them. */
 export const COMMANDS: Record<string, Command> = {
-  failover: { summary: "move consumer groups to dr (offsets from MM2's checkpoints)", run: runFailoverCli },
+  failover: NODE_COMMANDS.failover,
   failback: { summary: "return to the primary, one resumable step at a time", run: runFailbackCli },
-  status: {
-    summary: "replication health: lag, heartbeat, checkpoints, tasks, the RPO right now",
-    run: runStatusCli,
+  status: NODE_COMMANDS.status,
+  metrics: NODE_COMMANDS.metrics,
+  run: {
+    summary: "run status or failover on a MirrorMaker node through OCI Run Command",
+    run: runRunCli,
   },
 };
 
-export const USAGE = `usage: ${PROGRAM} <command> [options]
-       ${PROGRAM} --help | --version
-
-commands:
-${Object.entries(COMMANDS)
-  .map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`)
-  .join("\n")}
-
-'${PROGRAM} <command> --help' shows a command's options.`;
-
-/** The package's version (package.json next to dist/ or lib/). */
-export function packageVersion(): string {
-  const file = path.join(__dirname, "..", "..", "package.json");
-  return (JSON.parse(fs.readFileSync(file, "utf8")) as { version: string }).version;
-}
+export const USAGE = usageOf(COMMANDS);
 
 /** Runs the CLI; returns the exit code. */
-export async function main(argv: string[], io: KafkaCliIo): Promise<number> {
-  const [first, ...rest] = argv;
-  if (first === "--help" || first === "-h") {
-    io.out(USAGE);
-    return 0;
-  }
-  if (first === "--version" || first === "-V") {
-    io.out(packageVersion());
-    return 0;
-  }
-  const command = first === undefined ? undefined : COMMANDS[first];
-  if (command === undefined) {
-    const what = first === undefined ? "a command is required" : `unknown command '${first}'`;
-    io.err(`${PROGRAM}: ${what}: use ${Object.keys(COMMANDS).join(", ")} (see ${PROGRAM} --help)`);
-    return USAGE_EXIT_CODE;
-  }
-  return command.run(rest, io);
+export function main(argv: string[], io: KafkaCliIo): Promise<number> {
+  return dispatch(COMMANDS, argv, io);
 }
 
 if (require.main === module) {

@@ -13,11 +13,14 @@ import { describeSettings, connectionVariablesHelp, resolveConnectionSettings } 
 import { DEFAULT_THRESHOLDS, formatStatus, problemsOf, type Thresholds } from "../status/health";
 import { measureFlow, type FlowSpec, type FlowStatus } from "../status/measure";
 import { nodeConfigFromMm2Properties } from "../status/mm2Config";
+import { DEFAULT_CONFIG_DIR } from "../mm2/model";
 import { numberValue, parseCommand, USAGE_EXIT_CODE, UsageError, usageErrorLine } from "./args";
 import { CliError, clusterEnvName, clusterSettings, type Cluster } from "./clusters";
 import { runAsMain, type KafkaCliIo } from "./kafkaCliIo";
 
 export const COMMAND = "oci-geo-streaming status";
+/** A MirrorMaker node's own configuration: read when no connection is given and it exists. */
+export const DEFAULT_NODE_MM2_PROPERTIES = `${DEFAULT_CONFIG_DIR}/mm2.properties`;
 export const UNHEALTHY_EXIT_CODE = 3;
 
 export const USAGE = `usage: ${COMMAND} [--mm2-properties <file>] [--json] [--watch [--interval <s>] [--count <n>]]
@@ -32,8 +35,9 @@ checkpoint, the Connect tasks' states, and "if the source were lost now: about N
 writes". When the source cannot be read (the disaster) it says so and reports what the target alone
 knows. Exit 0 healthy, 3 unhealthy, 1 cannot read the target or a bad setting, 2 usage error.
 
-On a MirrorMaker node: --mm2-properties /etc/mm2/mm2.properties reads the flows, the policy and both
-clusters' connections (secrets included) from the node's own files; nothing to type or export.
+On a MirrorMaker node: --mm2-properties /etc/mm2/mm2.properties (the default there, when no alias is
+given) reads the flows, the policy and both clusters' connections (secrets included) from the node's
+own files; nothing to type or export.
 
 From elsewhere: the clusters' connections from the environment or --primary-config/--dr-config files
 (the password is never a flag), the primary's variables with PRIMARY_ and the dr's with DR_:
@@ -62,7 +66,7 @@ const OPTIONS = {
 } as const;
 
 /** Where each flow's two clusters come from. */
-interface Plan {
+export interface Plan {
   flows: {
     spec: FlowSpec;
     source: KafkaClientOptions | undefined;
@@ -91,7 +95,7 @@ export interface StatusCliOptions {
 const PASSWORD_REFUSED = `a password on the command line leaks into ps, shell history and logs. Set ${clusterEnvName("dr", "OCI_GEO_KAFKA_PASSWORD")} / ${clusterEnvName("primary", "OCI_GEO_KAFKA_PASSWORD")} or put it in the --dr-config / --primary-config file`;
 
 /** Parses the command line; throws a {@link UsageError} on bad input. */
-export function parseStatusArgs(argv: string[]): StatusCliOptions | "help" {
+export function parseStatusArgs(argv: string[], nodeDefault?: string): StatusCliOptions | "help" {
   const parsed = parseCommand(argv, {
     command: COMMAND,
     usage: USAGE,
@@ -108,12 +112,11 @@ export function parseStatusArgs(argv: string[]): StatusCliOptions | "help" {
   if (policyType !== "prefixed" && policyType !== "identity") {
     throw new UsageError(`--policy must be prefixed or identity, not ${policyType}`);
   }
-  if (
-    v["mm2-properties"] === undefined &&
-    (v["primary-alias"] === undefined || v["dr-alias"] === undefined)
-  ) {
+  const aliases = v["primary-alias"] !== undefined || v["dr-alias"] !== undefined;
+  const mm2Properties = v["mm2-properties"] ?? (aliases ? undefined : nodeDefault);
+  if (mm2Properties === undefined && (v["primary-alias"] === undefined || v["dr-alias"] === undefined)) {
     throw new UsageError(
-      "give --mm2-properties <file> (on a MirrorMaker node), or --primary-alias and --dr-alias (the MM2 cluster aliases, e.g. fra and ams)",
+      `give --mm2-properties <file> (on a MirrorMaker node; ${DEFAULT_NODE_MM2_PROPERTIES} is read when it exists), or --primary-alias and --dr-alias (the MM2 cluster aliases, e.g. fra and ams)`,
     );
   }
   const num = (name: keyof typeof OPTIONS, fallback: number) =>
@@ -125,7 +128,7 @@ export function parseStatusArgs(argv: string[]): StatusCliOptions | "help" {
           what: "must be a whole number of at least 1",
         });
   return {
-    mm2Properties: v["mm2-properties"],
+    mm2Properties,
     primaryAlias: v["primary-alias"],
     drAlias: v["dr-alias"],
     flow,
@@ -145,25 +148,35 @@ export function parseStatusArgs(argv: string[]): StatusCliOptions | "help" {
   };
 }
 
+/** The flows of a MirrorMaker node and their clusters' settings, from its own mm2.properties. */
+export function nodePlan(
+  mm2Properties: string,
+  io: KafkaCliIo,
+  topics?: string[],
+  clientId = "oci-geo-streaming-status",
+): Plan {
+  const node = nodeConfigFromMm2Properties(io.readFile(mm2Properties), io.readFile);
+  const settings = (alias: string) =>
+    resolveConnectionSettings({
+      env: {},
+      propertiesText: node.clients[alias],
+      readFile: io.readFile,
+      clientId,
+    });
+  return {
+    flows: node.flows.map((spec) => ({
+      spec: { ...spec, topics },
+      source: settings(spec.source),
+      target: settings(spec.target),
+      names: [spec.source, spec.target],
+    })),
+  };
+}
+
 /** The flows to measure and their clusters' settings. */
 function planFlows(opts: StatusCliOptions, io: KafkaCliIo): Plan {
   if (opts.mm2Properties !== undefined) {
-    const node = nodeConfigFromMm2Properties(io.readFile(opts.mm2Properties), io.readFile);
-    const settings = (alias: string) =>
-      resolveConnectionSettings({
-        env: {},
-        propertiesText: node.clients[alias],
-        readFile: io.readFile,
-        clientId: "oci-geo-streaming-status",
-      });
-    return {
-      flows: node.flows.map((spec) => ({
-        spec: { ...spec, topics: opts.topics },
-        source: settings(spec.source),
-        target: settings(spec.target),
-        names: [spec.source, spec.target],
-      })),
-    };
+    return nodePlan(opts.mm2Properties, io, opts.topics);
   }
   const alias: Record<Cluster, string> = { primary: opts.primaryAlias!, dr: opts.drAlias! };
   const config: Record<Cluster, string | undefined> = { primary: opts.primaryConfig, dr: opts.drConfig };
@@ -193,7 +206,7 @@ function planFlows(opts: StatusCliOptions, io: KafkaCliIo): Plan {
 }
 
 /** Measures every flow once. */
-async function measureAll(plan: Plan, io: KafkaCliIo): Promise<FlowStatus[]> {
+export async function measureAll(plan: Plan, io: KafkaCliIo): Promise<FlowStatus[]> {
   const out: FlowStatus[] = [];
   for (const f of plan.flows) {
     if (!f.target) {
@@ -227,11 +240,21 @@ async function measureAll(plan: Plan, io: KafkaCliIo): Promise<FlowStatus[]> {
   return out;
 }
 
+/** {@link DEFAULT_NODE_MM2_PROPERTIES} when this host has it (a MirrorMaker node). */
+export function nodeDefaultIfPresent(io: KafkaCliIo): string | undefined {
+  try {
+    io.readFile(DEFAULT_NODE_MM2_PROPERTIES);
+    return DEFAULT_NODE_MM2_PROPERTIES;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Runs the command; returns the exit code. */
 export async function runStatusCli(argv: string[], io: KafkaCliIo): Promise<number> {
   let opts: StatusCliOptions | "help";
   try {
-    opts = parseStatusArgs(argv);
+    opts = parseStatusArgs(argv, nodeDefaultIfPresent(io));
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     io.err(usageErrorLine(COMMAND, error));

@@ -25,6 +25,8 @@ export const SCRIPT_NAMES = {
   nodeProperties: "node-properties.sh",
   installKafka: "install-kafka.sh",
   provision: "provision.sh",
+  fetchVerified: "fetch-verified.sh",
+  installTools: "install-tools.sh",
 } as const;
 
 export function scriptPath(name: string): string {
@@ -273,6 +275,15 @@ export interface ProvisionOptions {
   readonly configDir: string;
   /** Internal REST port and the CIDR of the MM2 nodes, for multi-node fleets; undefined otherwise. */
   readonly internalRest?: { readonly port: number; readonly peerCidr: string };
+  /**
+   * Operations (metrics, logs, operator commands): the JMX exporter to fetch (verified) before
+   * MirrorMaker starts, and the operator commands' install unit to start after.
+   */
+  readonly operations?: {
+    readonly exporterUrl: string;
+    readonly exporterSha256: string;
+    readonly exporterPath: string;
+  };
 }
 
 /**
@@ -327,7 +338,7 @@ retry() {
 
 id ${SERVICE_USER} >/dev/null 2>&1 || fail "service user ${SERVICE_USER} is missing"
 
-retry dnf -y install java-17-openjdk-headless tar || fail "cannot install Java 17 (java-17-openjdk-headless)"
+retry dnf -y install java-17-openjdk-headless tar xz || fail "cannot install Java 17 (java-17-openjdk-headless)"
 [ -x ${JAVA_HOME}/bin/java ] || fail "Java 17 is not at ${JAVA_HOME}"
 
 # OCI CLI from the Oracle Linux developer repository (python36-oci-cli on OL8, python39-oci-cli on OL9).
@@ -340,7 +351,13 @@ if ! command -v oci >/dev/null 2>&1; then
 fi
 
 ${LIBEXEC_DIR}/${SCRIPT_NAMES.installKafka} || fail "Kafka was not installed (see above)"
-
+${
+  options.operations
+    ? `${LIBEXEC_DIR}/${SCRIPT_NAMES.fetchVerified} ${shQuote(options.operations.exporterSha256)} ${shQuote(options.operations.exporterPath)} ${shQuote(options.operations.exporterUrl)} ||
+  fail "the JMX exporter was not installed (see above)"
+`
+    : ""
+}
 chown root:${SERVICE_USER} "$conf"
 chmod 0750 "$conf"
 chown ${SERVICE_USER}:${SERVICE_USER} "$conf/mm2.properties"
@@ -352,7 +369,14 @@ systemctl daemon-reload
 systemctl enable mm2.service || fail "cannot enable mm2.service"
 # Started without waiting: the unit retries by itself until the secrets and the peers are reachable.
 systemctl start --no-block mm2.service || fail "cannot start mm2.service"
-echo "mm2-provision: done; follow with: journalctl -u mm2 -f" >&2
+${
+  options.operations
+    ? `# The operator commands and the metrics poster: retried by their unit until the bucket's policy applies.
+systemctl enable oci-geo-streaming-install.service || fail "cannot enable oci-geo-streaming-install.service"
+systemctl start --no-block oci-geo-streaming-install.service || fail "cannot start oci-geo-streaming-install.service"
+`
+    : ""
+}echo "mm2-provision: done; follow with: journalctl -u mm2 -f" >&2
 `;
 }
 
@@ -364,6 +388,11 @@ export interface UnitOptions {
   readonly multiNode: boolean;
   /** Secrets fetch-secrets.sh reads at each start (bounds how long the start may take). */
   readonly secretCount: number;
+  /**
+   * Operations: the JMX exporter attached as a Java agent (`KAFKA_OPTS=-javaagent:…`), and the
+   * log4j2 configuration that also writes `<LOG_DIR>/connect.log` (what OCI Logging tails).
+   */
+  readonly operations?: { readonly javaAgent: string; readonly log4jConfig: string };
 }
 
 /**
@@ -397,7 +426,13 @@ UMask=0077
 Environment=JAVA_HOME=${JAVA_HOME}
 Environment="KAFKA_HEAP_OPTS=-Xms${options.heapMb}m -Xmx${options.heapMb}m"
 Environment=LOG_DIR=${LOG_DIR}
-LogsDirectory=mm2
+${
+  options.operations
+    ? `Environment="KAFKA_OPTS=${options.operations.javaAgent}"
+Environment="KAFKA_LOG4J_OPTS=-Dlog4j2.configurationFile=${options.operations.log4jConfig}"
+`
+    : ""
+}LogsDirectory=mm2
 StateDirectory=mm2
 WorkingDirectory=${STATE_DIR}
 ${pre.join("\n")}
@@ -418,5 +453,210 @@ PrivateTmp=true
 
 [Install]
 WantedBy=multi-user.target
+`;
+}
+
+/**
+ * fetch-verified.sh SHA256 DEST SOURCE — downloads SOURCE (an https URL through the NAT gateway, or
+ * `oci-object://<namespace>/<bucket>/<object>` read from Object Storage with this instance's
+ * principal, through the Service Gateway) and installs it as DEST (0644, root) only when its
+ * SHA-256 is SHA256; a mismatch fails loudly and installs nothing. Idempotent.
+ */
+export function fetchVerifiedScript(): string {
+  return `#!/bin/bash
+# fetch-verified.sh SHA256 DEST SOURCE: installs SOURCE (https://… or oci-object://NS/BUCKET/OBJECT,
+# read with this instance's principal) as DEST only if its SHA-256 is SHA256. Fails loudly otherwise.
+set -euo pipefail
+umask 022
+export OCI_CLI_SUPPRESS_FILE_PERMISSIONS_WARNING=True
+
+fail() {
+  echo "fetch-verified: FATAL: $*" >&2
+  logger -p user.crit -t fetch-verified "FATAL: $*" || true
+  exit 1
+}
+
+[ "$#" -eq 3 ] || { echo "usage: fetch-verified.sh SHA256 DEST SOURCE" >&2; exit 2; }
+sha=$1
+dest=$2
+src=$3
+case $sha in
+  '' | *[!0-9a-f]*) fail "not a SHA-256: $sha" ;;
+esac
+[ "\${#sha}" -eq 64 ] || fail "not a SHA-256: $sha"
+
+if [ -f "$dest" ] && [ "$(sha256sum "$dest" | awk '{ print $1 }')" = "$sha" ]; then
+  echo "fetch-verified: $dest already installed and verified" >&2
+  exit 0
+fi
+dir=$(dirname "$dest")
+mkdir -p "$dir"
+tmp=$(mktemp "$dir/.fetch.XXXXXX")
+trap 'rm -f "$tmp"' EXIT
+case $src in
+  https://*)
+    curl -fsSL --retry 5 --retry-delay 5 --retry-connrefused -o "$tmp" "$src" || fail "cannot download $src"
+    ;;
+  oci-object://*/*/*)
+    rest=\${src#oci-object://}
+    ns=\${rest%%/*}
+    rest=\${rest#*/}
+    bucket=\${rest%%/*}
+    object=\${rest#*/}
+    timeout ${VAULT_CALL_TIMEOUT_SECONDS * 4} oci os object get --auth instance_principal -ns "$ns" -bn "$bucket" --name "$object" --file "$tmp" >/dev/null ||
+      fail "cannot read $object from bucket $bucket (is the dynamic group's read policy on the bucket in force yet?)"
+    ;;
+  *) fail "unsupported source $src" ;;
+esac
+actual=$(sha256sum "$tmp" | awk '{ print $1 }')
+[ "$actual" = "$sha" ] || fail "SHA-256 mismatch for $src: expected $sha, got $actual. Refusing to install."
+chmod 0644 "$tmp"
+mv -f "$tmp" "$dest"
+trap - EXIT
+if command -v restorecon >/dev/null 2>&1; then
+  restorecon "$dest" || true
+fi
+echo "fetch-verified: installed $dest from $src (SHA-256 verified)" >&2
+`;
+}
+
+/** What install-tools.sh installs: the pinned runtime and the package's own bundle. */
+export interface ToolsInstall {
+  readonly toolsDir: string;
+  readonly command: string;
+  readonly nodeUrl: string;
+  readonly nodeSha256: string;
+  /** `oci-object://<namespace>/<bucket>/<object>`. */
+  readonly bundleSource: string;
+  readonly bundleSha256: string;
+  readonly bundleFile: string;
+  /** The package version that rendered this node (the bundle must report it). */
+  readonly version: string;
+  /** The Run Command plugin's user, allowed to run exactly {@link command} as root. */
+  readonly runCommandUser: string;
+}
+
+/**
+ * install-tools.sh — the operator commands on a node (`oci-geo-streaming`, run by
+ * oci-geo-streaming-install.service until it succeeds): the pinned Node.js runtime and the bundle of
+ * the package version that rendered this user-data, each verified by SHA-256 (fetch-verified.sh),
+ * the command wrapper, and a sudoers rule (checked with visudo) letting the Run Command plugin's
+ * user run exactly that command as root. Then the metrics timer starts.
+ */
+export function installToolsScript(t: ToolsInstall): string {
+  return `#!/bin/bash
+# install-tools.sh: installs oci-geo-streaming ${t.version} (the operator commands) on this node, every
+# download SHA-256 verified, and lets Run Command's user run exactly that command as root.
+set -euo pipefail
+umask 022
+
+libexec=$(dirname "$(readlink -f "$0")")
+tools=${shQuote(t.toolsDir)}
+command=${shQuote(t.command)}
+version=${shQuote(t.version)}
+node_sha=${shQuote(t.nodeSha256)}
+
+fail() {
+  echo "install-tools: FATAL: $*" >&2
+  logger -p user.crit -t install-tools "FATAL: $*" || true
+  exit 1
+}
+
+mkdir -p "$tools"
+"$libexec/${SCRIPT_NAMES.fetchVerified}" "$node_sha" "$tools/node.tar.xz" ${shQuote(t.nodeUrl)} ||
+  fail "Node.js was not downloaded (see above)"
+if [ ! -x "$tools/node/bin/node" ] || [ "$(cat "$tools/node/.sha256" 2>/dev/null || true)" != "$node_sha" ]; then
+  work=$(mktemp -d "$tools/.node.XXXXXX")
+  trap 'rm -rf "$work"' EXIT
+  tar -xJf "$tools/node.tar.xz" -C "$work" --strip-components=1 --no-same-owner || fail "cannot extract Node.js"
+  printf '%s\\n' "$node_sha" >"$work/.sha256"
+  chmod 0755 "$work"
+  rm -rf "$tools/node"
+  mv "$work" "$tools/node"
+  trap - EXIT
+fi
+"$libexec/${SCRIPT_NAMES.fetchVerified}" ${shQuote(t.bundleSha256)} "$tools/${t.bundleFile}" ${shQuote(t.bundleSource)} ||
+  fail "the oci-geo-streaming bundle was not installed (see above)"
+reported=$("$tools/node/bin/node" "$tools/${t.bundleFile}" --version) || fail "the bundle does not run"
+[ "$reported" = "$version" ] || fail "the bundle reports version $reported, not $version"
+
+tmp=$(mktemp "$command.XXXXXX")
+printf '#!/bin/bash\\nexec %s/node/bin/node %s/${t.bundleFile} "$@"\\n' "$tools" "$tools" >"$tmp"
+chmod 0755 "$tmp"
+mv -f "$tmp" "$command"
+
+rule=$(mktemp /etc/sudoers.d/.oci-geo-streaming.XXXXXX)
+printf 'Defaults:%s !requiretty\\n%s ALL=(root) NOPASSWD: %s\\n' ${shQuote(t.runCommandUser)} ${shQuote(t.runCommandUser)} "$command" >"$rule"
+chmod 0440 "$rule"
+visudo -cf "$rule" >/dev/null || { rm -f "$rule"; fail "the sudoers rule does not parse"; }
+mv -f "$rule" /etc/sudoers.d/90-oci-geo-streaming
+
+systemctl enable --now mm2-metrics.timer || fail "cannot start mm2-metrics.timer"
+echo "install-tools: oci-geo-streaming $version installed ($command)" >&2
+`;
+}
+
+/** What the metrics poster and the install unit need in the unit files. */
+export interface OperationsUnits {
+  readonly command: string;
+  readonly configDir: string;
+}
+
+/** oci-geo-streaming-install.service: retries install-tools.sh every minute until it succeeds. */
+export function toolsInstallUnit(): string {
+  return `[Unit]
+Description=Install the oci-geo-streaming operator commands (verified)
+Wants=network-online.target
+After=network-online.target
+StartLimitIntervalSec=0
+ConditionPathExists=!/etc/sudoers.d/90-oci-geo-streaming
+
+[Service]
+Type=simple
+ExecStart=${scriptPath(SCRIPT_NAMES.installTools)}
+Restart=on-failure
+RestartSec=60
+Environment=OCI_CLI_SUPPRESS_FILE_PERMISSIONS_WARNING=True
+SyslogIdentifier=install-tools
+
+[Install]
+WantedBy=multi-user.target
+`;
+}
+
+/** mm2-metrics.service: one run of the poster (the timer starts it every minute). */
+export function metricsServiceUnit(u: OperationsUnits): string {
+  return `[Unit]
+Description=Post MirrorMaker 2 metrics to OCI Monitoring
+ConditionPathExists=${u.command}
+
+[Service]
+Type=oneshot
+User=${SERVICE_USER}
+Group=${SERVICE_USER}
+Environment=HOME=${STATE_DIR}
+Environment=OCI_CLI_SUPPRESS_FILE_PERMISSIONS_WARNING=True
+ExecStart=${u.command} metrics --mm2-properties ${u.configDir}/mm2.properties --monitoring ${u.configDir}/monitoring.properties --post
+TimeoutStartSec=55
+SyslogIdentifier=mm2-metrics
+NoNewPrivileges=true
+ProtectSystem=full
+ProtectHome=true
+PrivateTmp=true
+`;
+}
+
+/** mm2-metrics.timer: every minute. */
+export function metricsTimerUnit(): string {
+  return `[Unit]
+Description=Post MirrorMaker 2 metrics to OCI Monitoring every minute
+
+[Timer]
+OnBootSec=2min
+OnUnitActiveSec=60s
+AccuracySec=5s
+
+[Install]
+WantedBy=timers.target
 `;
 }

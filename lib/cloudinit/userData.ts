@@ -28,14 +28,34 @@ import { renderMm2PropertiesNormalized } from "../mm2/properties";
 import { secretSpecs } from "../mm2/secrets";
 import { validateReplicationModel } from "../mm2/validate";
 import {
+  JMX_EXPORTER_HOST,
+  JMX_EXPORTER_JAR,
+  JMX_EXPORTER_PORT,
+  JMX_EXPORTER_SHA256,
+  NODE_TARBALL_SHA256,
+  TOOLS_BUNDLE_FILE,
+  TOOLS_COMMAND,
+  TOOLS_DIR,
+  jmxExporterConfig,
+  jmxExporterUrl,
+  metricNamespaceProblem,
+  nodeTarballUrl,
+} from "../telemetry";
+import {
   FetchItem,
   LIBEXEC_DIR,
+  LOG_DIR,
   SCRIPT_NAMES,
   SERVICE_USER,
   STATE_DIR,
   SYSTEMD_UNIT_PATH,
   fetchSecretsScript,
+  fetchVerifiedScript,
   installKafkaScript,
+  installToolsScript,
+  metricsServiceUnit,
+  metricsTimerUnit,
+  toolsInstallUnit,
   nodePropertiesScript,
   provisionScript,
   putSecretScript,
@@ -57,7 +77,45 @@ export interface UserDataInput {
   readonly fleetSubnetCidr?: string;
   /** Prefix for ValidationError fields, e.g. `replication`. */
   readonly fieldPrefix?: string;
+  /** Metrics, logs and the operator commands (see {@link OperationsNodeInput}). Default: none. */
+  readonly operations?: OperationsNodeInput;
 }
+
+/**
+ * What a node needs to be operable: where its metrics go, and where its operator commands come from
+ * (the bundle of the package version that rendered the user-data, in the stack's tools bucket).
+ */
+export interface OperationsNodeInput {
+  /** The custom metrics namespace (validated). */
+  readonly metricNamespace: string;
+  /** The compartment the metrics are posted into. */
+  readonly compartmentId: string;
+  /** The node's region (the telemetry-ingestion endpoint's). */
+  readonly region: string;
+  /** The `deployment` dimension of every metric (the replication layer's name). */
+  readonly deployment: string;
+  /** The shape's architecture (which Node.js tarball). */
+  readonly arch: "x86_64" | "aarch64";
+  /** Base URL of Node.js releases, laid out like https://nodejs.org/dist. */
+  readonly nodeDownloadBaseUrl?: string;
+  /** Base URL of a Maven repository holding the JMX exporter. */
+  readonly jmxExporterDownloadBaseUrl?: string;
+  /** The operator bundle in Object Storage, and its SHA-256. */
+  readonly tools: {
+    readonly namespace: string;
+    readonly bucket: string;
+    readonly object: string;
+    readonly sha256: string;
+    readonly version: string;
+  };
+}
+
+/** Where the JMX exporter lives on a node. */
+export const JMX_EXPORTER_DIR = "/opt/jmx-exporter";
+/** The Run Command plugin runs commands as this user (no sudo unless granted). */
+export const RUN_COMMAND_USER = "ocarun";
+/** The file MM2's log4j2 configuration writes, which OCI Logging's agent tails. */
+export const MM2_LOG_FILE = `${LOG_DIR}/connect.log`;
 
 /** A file written on the node by cloud-init. */
 export interface NodeFile {
@@ -147,6 +205,25 @@ function validateNodeInput(input: UserDataInput): void {
       "must be an http(s) URL without quotes, spaces or query string, laid out like https://archive.apache.org/dist/kafka. Give the mirror's base URL",
     );
   }
+  const ops = input.operations;
+  if (ops !== undefined) {
+    const nsProblem = metricNamespaceProblem(ops.metricNamespace);
+    if (nsProblem !== undefined) throw new ValidationError(at("metricNamespace"), nsProblem);
+    for (const [field, url] of [
+      ["nodeDownloadBaseUrl", ops.nodeDownloadBaseUrl],
+      ["jmxExporterDownloadBaseUrl", ops.jmxExporterDownloadBaseUrl],
+    ] as const) {
+      if (url !== undefined && !(URL_PATTERN.test(url) && url.startsWith("https://"))) {
+        throw new ValidationError(
+          at(field),
+          "must be an https URL without quotes, spaces or query string. Give the mirror's base URL",
+        );
+      }
+    }
+    if (!/^[0-9a-f]{64}$/.test(ops.tools.sha256)) {
+      throw new Error("internal: the operator bundle's SHA-256 must be 64 lower-case hex digits");
+    }
+  }
   if (input.model.fleet?.nodes > 1) {
     const m = CIDR_PATTERN.exec(input.fleetSubnetCidr ?? "");
     const ok = m !== null && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) <= 32;
@@ -190,6 +267,27 @@ export function renderNodeFiles(input: UserDataInput): NodeFile[] {
   if (multiNode) {
     files.push(script(SCRIPT_NAMES.nodeProperties, nodePropertiesScript(model.configDir)));
   }
+  const ops = input.operations;
+  const exporterPath = `${JMX_EXPORTER_DIR}/${JMX_EXPORTER_JAR}`;
+  if (ops) {
+    files.push(
+      script(SCRIPT_NAMES.fetchVerified, fetchVerifiedScript()),
+      script(
+        SCRIPT_NAMES.installTools,
+        installToolsScript({
+          toolsDir: TOOLS_DIR,
+          command: TOOLS_COMMAND,
+          nodeUrl: nodeTarballUrl(ops.arch, ops.nodeDownloadBaseUrl),
+          nodeSha256: NODE_TARBALL_SHA256[ops.arch],
+          bundleSource: `oci-object://${ops.tools.namespace}/${ops.tools.bucket}/${ops.tools.object}`,
+          bundleSha256: ops.tools.sha256,
+          bundleFile: TOOLS_BUNDLE_FILE,
+          version: ops.tools.version,
+          runCommandUser: RUN_COMMAND_USER,
+        }),
+      ),
+    );
+  }
   files.push(
     script(
       SCRIPT_NAMES.installKafka,
@@ -201,6 +299,13 @@ export function renderNodeFiles(input: UserDataInput): NodeFile[] {
         configDir: model.configDir,
         internalRest: multiNode
           ? { port: model.fleet.internalRestPort, peerCidr: input.fleetSubnetCidr ?? "" }
+          : undefined,
+        operations: ops
+          ? {
+              exporterUrl: jmxExporterUrl(ops.jmxExporterDownloadBaseUrl),
+              exporterSha256: JMX_EXPORTER_SHA256,
+              exporterPath,
+            }
           : undefined,
       }),
     ),
@@ -215,6 +320,12 @@ export function renderNodeFiles(input: UserDataInput): NodeFile[] {
         heapMb: heapMbFor(input.nodeMemoryGbs),
         multiNode,
         secretCount: secrets.length,
+        operations: ops
+          ? {
+              javaAgent: `-javaagent:${exporterPath}=${JMX_EXPORTER_HOST}:${JMX_EXPORTER_PORT}:${model.configDir}/jmx-exporter.yaml`,
+              log4jConfig: `${kafkaHome()}/config/connect-log4j2.yaml`,
+            }
+          : undefined,
       }),
     },
     {
@@ -226,7 +337,45 @@ export function renderNodeFiles(input: UserDataInput): NodeFile[] {
       content: renderMm2PropertiesNormalized(model),
     },
   );
+  if (ops) {
+    const unit = (path: string, content: string): NodeFile => ({
+      path,
+      owner: "root:root",
+      permissions: "0644",
+      content,
+    });
+    files.push(
+      unit(`${model.configDir}/jmx-exporter.yaml`, jmxExporterConfig()),
+      unit(`${model.configDir}/monitoring.properties`, monitoringProperties(ops, model.configDir)),
+      unit("/etc/systemd/system/oci-geo-streaming-install.service", toolsInstallUnit()),
+      unit(
+        "/etc/systemd/system/mm2-metrics.service",
+        metricsServiceUnit({ command: TOOLS_COMMAND, configDir: model.configDir }),
+      ),
+      unit("/etc/systemd/system/mm2-metrics.timer", metricsTimerUnit()),
+      // MM2's log4j2 configuration rolls connect.log hourly and never deletes: keep a week.
+      unit("/etc/tmpfiles.d/mm2.conf", `e ${LOG_DIR} - - - 7d\n`),
+    );
+  }
   return files;
+}
+
+/**
+ * monitoring.properties: what `oci-geo-streaming metrics` reads on a node besides mm2.properties —
+ * the namespace and compartment of the metrics, the region's telemetry-ingestion endpoint, the
+ * `deployment` dimension and the exporter's URL.
+ */
+export function monitoringProperties(ops: OperationsNodeInput, configDir: string): string {
+  return [
+    "# Read by oci-geo-streaming metrics (rendered by oci-geo-streaming; no secret here).",
+    `namespace=${ops.metricNamespace}`,
+    `compartmentId=${ops.compartmentId}`,
+    `region=${ops.region}`,
+    `deployment=${ops.deployment}`,
+    `jmxUrl=http://${JMX_EXPORTER_HOST}:${JMX_EXPORTER_PORT}/metrics`,
+    `mm2Properties=${configDir}/mm2.properties`,
+    "",
+  ].join("\n");
 }
 
 /** A YAML double-quoted scalar (JSON strings are valid YAML). */

@@ -143,6 +143,45 @@ export interface GeoReplicatedStreamArgs {
   externalKafka?: ExternalKafkaArgs;
   /** The on-premises networks reached through this region's DRG (IPSec VPN or FastConnect). Default: none. */
   onPremises?: OnPremisesArgs;
+  /** Metrics, alarms, notifications, logs and the nodes' operator commands. Default: on, with the defaults below. */
+  monitoring?: MonitoringArgs;
+}
+
+/**
+ * Operating the deployment: every region gets a Notifications topic and alarms on its pool's
+ * throttling; a region that runs MirrorMaker also gets its nodes' metrics in OCI Monitoring (MM2's
+ * JMX metrics and the end-to-end lag, heartbeat, checkpoint and RPO signals), alarms on them, MM2's
+ * log in OCI Logging, Run Command, and the operator commands on every node.
+ */
+export interface MonitoringArgs {
+  /** Create the monitoring resources and install the exporter, poster and operator commands on the nodes. Default: true. */
+  enabled?: boolean;
+  /**
+   * Custom OCI Monitoring namespace the nodes post to: a letter first, then letters, digits and
+   * underscores; never `oci_` or `oracle_` first (OCI reserves them). Default: `geo_streaming`.
+   */
+  metricNamespace?: string;
+  /** The RPO target in seconds: the lag alarm fires when the oldest uncopied record is older. Default: 300. */
+  rpoTargetSeconds?: number;
+  /** Minutes the lag must stay above rpoTargetSeconds before the lag alarm fires (1..60). Default: 5. */
+  lagAlarmMinutes?: number;
+  /** A replicated heartbeat older than this many seconds fires the heartbeat alarm (MM2 emits one a second). Default: 60. */
+  heartbeatMaxAgeSeconds?: number;
+  /** An existing Notifications (ONS) topic the alarms notify. Default: a topic is created. */
+  notificationTopicId?: pulumi.Input<string>;
+  /** Email addresses subscribed to the alarms' topic (each must confirm OCI's email). Default: none. */
+  emails?: string[];
+  /** PagerDuty Events API integration URLs subscribed to the topic; Pulumi secrets (they carry the key). Default: none. */
+  pagerDutyUrls?: pulumi.Input<string>[];
+  /** Slack incoming-webhook URLs subscribed to the topic; Pulumi secrets. Default: none. */
+  slackWebhookUrls?: pulumi.Input<string>[];
+  /** HTTPS endpoints (CUSTOM_HTTPS) subscribed to the topic; Pulumi secrets (a URL may carry a token). Default: none. */
+  httpsUrls?: pulumi.Input<string>[];
+  /**
+   * IAM group of the operators allowed to run commands on the fleet through Run Command
+   * (`manage instance-agent-command-family` in the compartment). Default: none (grant it yourself).
+   */
+  operatorGroup?: string;
 }
 
 /** SASL credentials for an external Kafka cluster. */
@@ -393,6 +432,13 @@ export interface ReplicationArgs {
   refreshIntervalSeconds?: number;
   /** Base URL the VMs download the Kafka release from (a mirror). Default: `https://archive.apache.org/dist/kafka`. */
   kafkaDownloadBaseUrl?: string;
-  /** CIDR of that mirror, to narrow the fleet's HTTPS egress. Default: 0.0.0.0/0 through the NAT gateway. */
+  /**
+   * CIDR of that mirror, to narrow the fleet's HTTPS egress (then the Node.js and JMX exporter
+   * downloads must come from mirrors there too). Default: 0.0.0.0/0 through the NAT gateway.
+   */
   kafkaDownloadCidr?: string;
+  /** Base URL the VMs download the Node.js runtime of the operator commands from (laid out like nodejs.org/dist; the SHA-256 is checked). Default: `https://nodejs.org/dist`. */
+  nodeDownloadBaseUrl?: string;
+  /** Base URL of the Maven repository the VMs download the JMX exporter from (the SHA-256 is checked). Default: `https://repo1.maven.org/maven2`. */
+  jmxExporterDownloadBaseUrl?: string;
 }

@@ -20,6 +20,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import { ValidationError } from "../errors";
 import { KAFKA_DEFAULT_DOWNLOAD_BASE } from "../kafka/version";
 import { DEFAULT_INCLUDE, DEFAULT_REFRESH_SECONDS } from "../mm2/model";
+import { DEFAULT_METRIC_NAMESPACE } from "../telemetry/metrics";
+import { JMX_EXPORTER_DEFAULT_BASE, NODE_DEFAULT_BASE } from "../telemetry/artifacts";
 
 /**
  * The defaults the code applies, shared by the component's validation (lib/config/validate*.ts),
@@ -45,6 +47,13 @@ export const DEFAULTS = {
   refreshIntervalSeconds: DEFAULT_REFRESH_SECONDS,
   kafkaDownloadBaseUrl: KAFKA_DEFAULT_DOWNLOAD_BASE,
   kafkaDownloadCidr: "0.0.0.0/0",
+  nodeDownloadBaseUrl: NODE_DEFAULT_BASE,
+  jmxExporterDownloadBaseUrl: JMX_EXPORTER_DEFAULT_BASE,
+  monitoringEnabled: true,
+  metricNamespace: DEFAULT_METRIC_NAMESPACE,
+  rpoTargetSeconds: 300,
+  lagAlarmMinutes: 5,
+  heartbeatMaxAgeSeconds: 60,
 } as const;
 
 /** Config value types, as Pulumi.yaml declares them (`array` with `items`). */
@@ -423,6 +432,111 @@ const SETTING_LIST = [
     defaultDoc: `${DEFAULTS.kafkaDownloadCidr} through the NAT gateway`,
     doc: "CIDR of that mirror, narrowing the fleet's HTTPS egress.",
     arg: "replication.kafkaDownloadCidr",
+  },
+  {
+    key: "nodeDownloadBaseUrl",
+    type: "string",
+    stacks: "replication",
+    default: DEFAULTS.nodeDownloadBaseUrl,
+    doc: "Base URL the VMs download the operator commands' Node.js runtime from (laid out like nodejs.org/dist; the SHA-256 is checked).",
+    arg: "replication.nodeDownloadBaseUrl",
+  },
+  {
+    key: "jmxExporterDownloadBaseUrl",
+    type: "string",
+    stacks: "replication",
+    default: DEFAULTS.jmxExporterDownloadBaseUrl,
+    doc: "Base URL of the Maven repository the VMs download the Prometheus JMX exporter from (the SHA-256 is checked).",
+    arg: "replication.jmxExporterDownloadBaseUrl",
+  },
+  // --- monitoring (both stacks) ---
+  {
+    key: "monitoringEnabled",
+    type: "boolean",
+    stacks: "both",
+    default: DEFAULTS.monitoringEnabled,
+    doc: "Create the Notifications topic, the alarms and (with MirrorMaker) the metrics, logs, Run Command policies and the nodes' operator commands.",
+    arg: "monitoring.enabled",
+  },
+  {
+    key: "metricNamespace",
+    type: "string",
+    stacks: "both",
+    default: DEFAULTS.metricNamespace,
+    doc: "Custom OCI Monitoring namespace the MirrorMaker nodes post to (letters, digits, underscores; not oci_ or oracle_ first).",
+    arg: "monitoring.metricNamespace",
+  },
+  {
+    key: "rpoTargetSeconds",
+    type: "integer",
+    stacks: "both",
+    min: 1,
+    default: DEFAULTS.rpoTargetSeconds,
+    doc: "RPO target: the lag alarm fires when the oldest record not yet replicated is older than this.",
+    arg: "monitoring.rpoTargetSeconds",
+  },
+  {
+    key: "lagAlarmMinutes",
+    type: "integer",
+    stacks: "both",
+    min: 1,
+    default: DEFAULTS.lagAlarmMinutes,
+    doc: "Minutes the lag must stay above rpoTargetSeconds before the lag alarm fires (1..60).",
+    arg: "monitoring.lagAlarmMinutes",
+  },
+  {
+    key: "heartbeatMaxAgeSeconds",
+    type: "integer",
+    stacks: "both",
+    min: 1,
+    default: DEFAULTS.heartbeatMaxAgeSeconds,
+    doc: "A replicated heartbeat older than this fires the heartbeat alarm.",
+    arg: "monitoring.heartbeatMaxAgeSeconds",
+  },
+  {
+    key: "alarmTopicId",
+    type: "string",
+    stacks: "both",
+    defaultDoc: "a topic is created",
+    doc: "Existing Notifications (ONS) topic OCID the alarms notify.",
+    arg: "monitoring.notificationTopicId",
+  },
+  {
+    key: "alarmEmails",
+    type: "string[]",
+    stacks: "both",
+    defaultDoc: "none",
+    doc: "Email addresses subscribed to the alarms' topic (each confirms OCI's email).",
+    arg: "monitoring.emails",
+  },
+  {
+    key: "alarmPagerDutyUrl",
+    type: "string",
+    stacks: "both",
+    secret: true,
+    doc: "PagerDuty Events API integration URL subscribed to the topic (pulumi config set --secret).",
+  },
+  {
+    key: "alarmSlackWebhookUrl",
+    type: "string",
+    stacks: "both",
+    secret: true,
+    doc: "Slack incoming-webhook URL subscribed to the topic (pulumi config set --secret).",
+  },
+  {
+    key: "alarmHttpsUrl",
+    type: "string",
+    stacks: "both",
+    secret: true,
+    doc: "HTTPS endpoint (CUSTOM_HTTPS) subscribed to the topic (pulumi config set --secret).",
+  },
+  {
+    key: "operatorGroup",
+    type: "string",
+    stacks: "replication",
+    defaultDoc: "none (grant it yourself)",
+    doc: "IAM group of the operators allowed to use Run Command on the MirrorMaker nodes.",
+    arg: "monitoring.operatorGroup",
   },
   // --- on premises ---
   {

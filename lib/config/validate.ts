@@ -11,6 +11,7 @@ import {
   validateRetention,
 } from "./primitives";
 import { checkArgTypes } from "./argTypes";
+import { resolveMonitoring, ResolvedMonitoring } from "./validateMonitoring";
 import { DEFAULTS } from "./settings";
 import {
   resolveExternalKafka,
@@ -63,6 +64,8 @@ export interface ResolvedArgs {
   onPremises?: ResolvedOnPremises;
   /** The external (on-premises) Kafka cluster. */
   externalKafka?: ResolvedExternalKafka;
+  /** Metrics, alarms, notifications and logs. */
+  monitoring: ResolvedMonitoring;
 }
 
 function requireInside(field: string, inner: Cidr, outerField: string, outer: Cidr): void {
@@ -329,5 +332,6 @@ export function resolveArgs(args: GeoReplicatedStreamArgs): ResolvedArgs {
     freeformTags: { ...(args.freeformTags ?? {}), "oci-geo-streaming": args.role },
     onPremises,
     externalKafka,
+    monitoring: resolveMonitoring(args.monitoring),
   };
 }

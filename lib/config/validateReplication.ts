@@ -42,6 +42,8 @@ export interface ResolvedReplicationInfra {
   refreshIntervalSeconds: number;
   kafkaDownloadBaseUrl?: string;
   kafkaDownloadCidr?: string;
+  nodeDownloadBaseUrl: string;
+  jmxExporterDownloadBaseUrl: string;
 }
 
 const FLOWS: readonly ReplicationFlow[] = ["peer-to-local", "external-to-local", "local-to-external"];
@@ -246,6 +248,18 @@ export function resolveReplicationInfra(
       `"${r.kafkaDownloadBaseUrl}" is not an https URL. Give the mirror's base URL, e.g. https://mirror.example.com/kafka`,
     );
   }
+  for (const key of ["nodeDownloadBaseUrl", "jmxExporterDownloadBaseUrl"] as const) {
+    const url = r[key];
+    if (
+      url !== undefined &&
+      !/^https:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?(\/[A-Za-z0-9._~%+=@:/-]*)?$/.test(url)
+    ) {
+      throw new ValidationError(
+        `replication.${key}`,
+        `"${url}" is not an https URL without quotes, spaces or query string. Give the mirror's base URL, e.g. https://mirror.example.com/${key === "nodeDownloadBaseUrl" ? "node" : "maven2"}`,
+      );
+    }
+  }
   const kafkaDownloadCidr =
     r.kafkaDownloadCidr !== undefined
       ? validateCidr("replication.kafkaDownloadCidr", r.kafkaDownloadCidr).text
@@ -282,6 +296,8 @@ export function resolveReplicationInfra(
     refreshIntervalSeconds: refresh,
     kafkaDownloadBaseUrl: r.kafkaDownloadBaseUrl,
     kafkaDownloadCidr,
+    nodeDownloadBaseUrl: r.nodeDownloadBaseUrl ?? DEFAULTS.nodeDownloadBaseUrl,
+    jmxExporterDownloadBaseUrl: r.jmxExporterDownloadBaseUrl ?? DEFAULTS.jmxExporterDownloadBaseUrl,
   };
 }
 

@@ -10,6 +10,7 @@ import {
   ExternalSaslArgs,
   GeoReplicatedStreamArgs,
   NetworkArgs,
+  MonitoringArgs,
   OnPremisesArgs,
   PeerArgs,
   ReplicationArgs,
@@ -129,6 +130,7 @@ export function argsFromSettings(
     peer,
     partitionQuota: s.partitionQuota,
     replication: replicationArgs(s),
+    monitoring: monitoringArgs(s),
     ...onPremisesArgs(s),
   };
 }
@@ -280,6 +282,26 @@ function replicationArgs(s: StackSettings): ReplicationArgs | undefined {
     tasksMax: s.tasksMax,
     kafkaDownloadBaseUrl: s.kafkaDownloadBaseUrl,
     kafkaDownloadCidr: s.kafkaDownloadCidr,
+    nodeDownloadBaseUrl: s.nodeDownloadBaseUrl,
+    jmxExporterDownloadBaseUrl: s.jmxExporterDownloadBaseUrl,
+  });
+}
+
+/** `monitoring` from the settings: the webhook URLs come from their secret keys. */
+function monitoringArgs(s: StackSettings): MonitoringArgs {
+  const one = (v: pulumi.Output<string> | undefined) => (v !== undefined ? [v] : undefined);
+  return definedOnly<MonitoringArgs>({
+    enabled: s.monitoringEnabled,
+    metricNamespace: s.metricNamespace,
+    rpoTargetSeconds: s.rpoTargetSeconds,
+    lagAlarmMinutes: s.lagAlarmMinutes,
+    heartbeatMaxAgeSeconds: s.heartbeatMaxAgeSeconds,
+    notificationTopicId: s.alarmTopicId,
+    emails: s.alarmEmails,
+    pagerDutyUrls: one(s.alarmPagerDutyUrl),
+    slackWebhookUrls: one(s.alarmSlackWebhookUrl),
+    httpsUrls: one(s.alarmHttpsUrl),
+    operatorGroup: s.operatorGroup,
   });
 }
 

@@ -25,7 +25,28 @@ export interface MirrorMakerFleetArgs {
   identityDomains: boolean;
   /** Resolves once the tenancy is known to match `identityDomains`. */
   identityChecked: pulumi.Output<boolean>;
+  /** Monitoring on: the Oracle Cloud Agent's Run Command, custom logs and monitoring plugins too. */
+  operations?: boolean;
   freeformTags: Record<string, string>;
+}
+
+/**
+ * The Oracle Cloud Agent plugins a node runs: Bastion (SSH sessions); with monitoring, Run Command
+ * (operators' commands without SSH), Custom Logs Monitoring (the Unified Agent that tails MM2's
+ * log) and Compute Instance Monitoring (the oci_computeagent CPU and memory metrics).
+ */
+export function agentPlugins(operations: boolean): { name: string; desiredState: string }[] {
+  return [
+    { name: "Bastion", desiredState: "ENABLED" },
+    ...(operations
+      ? ["Compute Instance Run Command", "Custom Logs Monitoring", "Compute Instance Monitoring"].map(
+          (n) => ({
+            name: n,
+            desiredState: "ENABLED",
+          }),
+        )
+      : []),
+  ];
 }
 
 /** Fault domains are spread first across availability domains, then across fault domains. */
@@ -43,6 +64,8 @@ export class MirrorMakerFleet extends pulumi.ComponentResource {
   public readonly privateIps: pulumi.Output<string[]>;
   public readonly nsgId: pulumi.Output<string>;
   public readonly bastionId: pulumi.Output<string | undefined>;
+  public readonly dynamicGroupId: pulumi.Output<string>;
+  public readonly dynamicGroupName: pulumi.Output<string>;
 
   constructor(name: string, args: MirrorMakerFleetArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("oci-geo-streaming:replication:MirrorMakerFleet", name, {}, opts);
@@ -143,7 +166,7 @@ export class MirrorMakerFleet extends pulumi.ComponentResource {
               displayName: `${name}-${i}-vnic`,
             },
             metadata,
-            agentConfig: { pluginsConfigs: [{ name: "Bastion", desiredState: "ENABLED" }] },
+            agentConfig: { pluginsConfigs: agentPlugins(args.operations === true) },
             instanceOptions: { areLegacyImdsEndpointsDisabled: true },
             freeformTags: tags,
           },
@@ -183,6 +206,8 @@ export class MirrorMakerFleet extends pulumi.ComponentResource {
     );
 
     this.bastionId = bastion ? bastion.id : pulumi.output(undefined);
+    this.dynamicGroupId = dynamicGroup.id;
+    this.dynamicGroupName = dynamicGroup.name;
     this.nsgId = nsg.id;
     this.registerOutputs({
       instanceIds: this.instanceIds,

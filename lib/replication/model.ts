@@ -3,9 +3,12 @@ import {
   instanceMetadata,
   instanceMetadataBytes,
   OCI_INSTANCE_METADATA_MAX_BYTES,
+  OperationsNodeInput,
   renderUserData,
   UserDataInput,
 } from "../cloudinit";
+import { FLEX_SHAPES } from "../oci/shapes";
+import { toolsObjectName } from "../telemetry/artifacts";
 import { ReplicationArgs } from "../config/args";
 import { ResolvedArgs } from "../config/validate";
 import { ResolvedStream } from "../config/primitives";
@@ -303,6 +306,7 @@ export function fleetUserDataInput(
   r: ResolvedArgs,
   infra: ResolvedReplicationInfra,
   model: ReplicationModelInput,
+  operations?: OperationsNodeInput,
 ): UserDataInput {
   return {
     model,
@@ -310,7 +314,56 @@ export function fleetUserDataInput(
     kafkaDownloadBaseUrl: infra.kafkaDownloadBaseUrl,
     fleetSubnetCidr: r.network.mirrorMakerSubnetCidr,
     fieldPrefix: "replication",
+    ...(operations ? { operations } : {}),
   };
+}
+
+/** The replication layer's name under a component (the `deployment` dimension of its metrics). */
+export function replicationLayerName(componentName: string): string {
+  return `${componentName}-replication`;
+}
+
+/** The nodes' operations input, from the runtime values of the tools bucket and bundle. */
+export function fleetOperationsInput(
+  r: ResolvedArgs,
+  infra: ResolvedReplicationInfra,
+  deployment: string,
+  runtime: { compartmentId: string; tools: OperationsNodeInput["tools"] },
+): OperationsNodeInput {
+  return {
+    metricNamespace: r.monitoring.metricNamespace,
+    compartmentId: runtime.compartmentId,
+    region: r.region,
+    deployment,
+    arch: FLEX_SHAPES[infra.fleet.shape]?.arch ?? "x86_64",
+    nodeDownloadBaseUrl: infra.nodeDownloadBaseUrl,
+    jmxExporterDownloadBaseUrl: infra.jmxExporterDownloadBaseUrl,
+    tools: runtime.tools,
+  };
+}
+
+/** Object Storage namespaces are short tenancy strings; 64 characters bounds them. */
+const OS_NAMESPACE_MAX_CHARS = 64;
+
+/** The longest operations input a deployment can render (for sizing the user-data). */
+function longestOperations(
+  r: ResolvedArgs,
+  infra: ResolvedReplicationInfra,
+  componentName: string | undefined,
+): OperationsNodeInput {
+  const deployment = replicationLayerName(componentName ?? filler("component", 64));
+  const sha = "f".repeat(64);
+  return fleetOperationsInput(r, infra, deployment, {
+    compartmentId:
+      typeof r.compartmentId === "string" ? r.compartmentId : longestOcid("compartment", r.region),
+    tools: {
+      namespace: filler("namespace", OS_NAMESPACE_MAX_CHARS),
+      bucket: `${deployment}-tools-ffffff`,
+      object: toolsObjectName(filler("version", 32), sha),
+      sha256: sha,
+      version: filler("version", 32),
+    },
+  });
 }
 
 /** Pseudo-random `[a-z0-9]` text (no repetition for gzip to exploit), the same for the same seed. */
@@ -395,7 +448,8 @@ export function assertInstanceMetadataFits(
   componentName?: string,
 ): number {
   const model = buildReplicationModel(r, infra, args, longestRuntimeValues(r, args, componentName));
-  const document = renderUserData(fleetUserDataInput(r, infra, model));
+  const operations = r.monitoring.enabled ? longestOperations(r, infra, componentName) : undefined;
+  const document = renderUserData(fleetUserDataInput(r, infra, model, operations));
   const bytes = instanceMetadataBytes(instanceMetadata(document, infra.fleet.sshAuthorizedKeys));
   const limit = OCI_INSTANCE_METADATA_MAX_BYTES - METADATA_SAFETY_BYTES;
   if (bytes > limit) {

@@ -1,5 +1,6 @@
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import { ReplicationArgs } from "../config/args";
 import { ResolvedArgs } from "../config/validate";
 import { ResolvedReplicationInfra } from "../config/validateReplication";
@@ -10,9 +11,11 @@ import { createStream } from "../streaming/streamingSite";
 import { MirrorMakerCredentials } from "./credentials";
 import { MirrorMakerFleet } from "./fleet";
 import { checkTenancyIdentity } from "./identity";
+import { createToolsDelivery } from "./toolsBundle";
 import {
   buildReplicationModel,
   ExternalSecretIds,
+  fleetOperationsInput,
   fleetUserDataInput,
   PLACEHOLDER_VALUES,
   PreCreatedStream,
@@ -71,6 +74,11 @@ export class ReplicationLayer extends pulumi.ComponentResource {
   public readonly mm2Properties: pulumi.Output<string>;
   /** The rendered `#cloud-config` user-data of every node (no secret inside). */
   public readonly userData: pulumi.Output<string>;
+  /** The dynamic group of exactly the fleet's instances. */
+  public readonly dynamicGroupId: pulumi.Output<string>;
+  public readonly dynamicGroupName: pulumi.Output<string>;
+  /** The bucket the nodes fetch the operator bundle from (monitoring on). */
+  public readonly toolsBucketName: pulumi.Output<string | undefined>;
   /** Ids of the streams created for MM2, by name. */
   public readonly mm2StreamIds: pulumi.Output<Record<string, string>>;
   /** Where the nodes download Kafka (the verified release), and the CIDR their NSG allows for it. */
@@ -155,7 +163,39 @@ export class ReplicationLayer extends pulumi.ComponentResource {
       .apply(([v, external]) => ({ ...v, external }) as unknown as ReplicationRuntimeValues);
     const model = values.apply((v) => buildReplicationModel(r, infra, rep, v));
     this.mm2Properties = model.apply((m) => renderMm2Properties(m, { fieldPrefix: "replication" }));
-    this.userData = model.apply((m) => renderUserData(fleetUserDataInput(r, infra, m)));
+
+    // Monitoring on: the operator bundle in this region's tools bucket, and the node's operations
+    // input (metrics namespace, the bundle's object and SHA-256) in its user-data.
+    const tools = r.monitoring.enabled
+      ? createToolsDelivery(
+          name,
+          {
+            compartmentId: r.compartmentId,
+            suffix: new random.RandomId(`${name}-tools-suffix`, { byteLength: 3 }, { parent: this }).hex,
+            freeformTags: r.freeformTags,
+          },
+          child,
+        )
+      : undefined;
+    const operations = tools
+      ? pulumi
+          .all([pulumi.output(r.compartmentId), tools.namespace, tools.bucketName])
+          .apply(([compartmentId, namespace, bucket]) =>
+            fleetOperationsInput(r, infra, name, {
+              compartmentId,
+              tools: {
+                namespace,
+                bucket,
+                object: tools.bundle.objectName,
+                sha256: tools.bundle.sha256,
+                version: tools.bundle.version,
+              },
+            }),
+          )
+      : pulumi.output(undefined);
+    this.userData = pulumi
+      .all([model, operations])
+      .apply(([m, ops]) => renderUserData(fleetUserDataInput(r, infra, m, ops)));
 
     const fleet = new MirrorMakerFleet(
       `${name}-fleet`,
@@ -183,9 +223,11 @@ export class ReplicationLayer extends pulumi.ComponentResource {
         homeRegionProvider: rep.homeRegionProvider,
         identityDomains: infra.identityDomains,
         identityChecked,
+        operations: r.monitoring.enabled,
         freeformTags: r.freeformTags,
       },
-      { ...child, dependsOn: streams.map(([, s]) => s) },
+      // The nodes fetch the bundle at boot: it must be in the bucket before they start.
+      { ...child, dependsOn: [...streams.map(([, s]) => s), ...(tools ? [tools.object] : [])] },
     );
 
     this.kafkaDownload = {
@@ -197,6 +239,9 @@ export class ReplicationLayer extends pulumi.ComponentResource {
     this.privateIps = fleet.privateIps;
     this.bastionId = fleet.bastionId;
     this.tokenSecretId = credentials.secretId;
+    this.dynamicGroupId = fleet.dynamicGroupId;
+    this.dynamicGroupName = fleet.dynamicGroupName;
+    this.toolsBucketName = tools ? tools.bucketName : pulumi.output(undefined);
     this.registerOutputs({
       connectHarnessId: this.connectHarnessId,
       instanceIds: this.instanceIds,
@@ -207,6 +252,7 @@ export class ReplicationLayer extends pulumi.ComponentResource {
       userData: this.userData,
       mm2StreamIds: this.mm2StreamIds,
       kafkaDownload: this.kafkaDownload,
+      toolsBucketName: this.toolsBucketName,
     });
   }
 }

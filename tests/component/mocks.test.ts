@@ -539,11 +539,11 @@ describe("OCI mock engine (dev/oci-model/ociMocks)", () => {
     it("an invoke without a mock fails naming its token", async () => {
       let err: Error | undefined;
       try {
-        await oci.objectstorage.getNamespace({});
+        await oci.identity.getCompartments({ compartmentId: "ocid1.tenancy.oc1..x" });
       } catch (e) {
         err = e as Error;
       }
-      expect(err?.message).to.contain("oci:ObjectStorage/getNamespace:getNamespace");
+      expect(err?.message).to.contain("oci:Identity/getCompartments:getCompartments");
       expect(err?.message).to.contain("no mock for invoke");
     });
   });

@@ -58,6 +58,11 @@ describe("user-data size: checked before registration, compressed for the instan
       const { args, userData, properties, instances } = await plan([...names]);
       expect(properties.get("fra->ams.topics")!.split(", ")).to.have.length(names.length);
       expect(instances).to.have.length(2);
+      // With monitoring on (the default): the exporter, the poster and the operator commands too.
+      expect(userData)
+        .to.contain("install-tools.sh")
+        .and.contain("monitoring.properties")
+        .and.contain("javaagent");
       const sized = (() => {
         const v = validateGeoReplicatedStreamArgs(args, { componentName: "geo-dr" });
         return assertInstanceMetadataFits(v.resolved, v.infra!, args.replication!, "geo-dr");

@@ -31,6 +31,8 @@ describe("contract: the published package", function () {
     expect(pkg.files).to.deep.equal([
       "dist/**/*.js",
       "dist/**/*.d.ts",
+      // The nodes' operator bundle, which the component uploads to the tools bucket.
+      "dist/bundle/*.cjs",
       "dist/provider/schema.json",
       "README.md",
     ]);

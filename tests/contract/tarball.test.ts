@@ -5,6 +5,7 @@
  * no source-map reference to a missing file; a strict consumer compiles against its types; the bin
  * runs with plain node (no ts-node installed).
  */
+import { TOOLS_BUNDLE_FILE } from "../../lib/telemetry/artifacts";
 import { expect } from "chai";
 import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -27,7 +28,10 @@ function libModules(dir = path.join(ROOT, "lib")): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) return libModules(p);
-    return e.name.endsWith(".ts") ? [path.relative(path.join(ROOT, "lib"), p).replace(/\.ts$/, "")] : [];
+    // Ambient declarations (.d.ts sources) are not modules: tsc emits nothing for them.
+    return e.name.endsWith(".ts") && !e.name.endsWith(".d.ts")
+      ? [path.relative(path.join(ROOT, "lib"), p).replace(/\.ts$/, "")]
+      : [];
   });
 }
 
@@ -40,7 +44,12 @@ export function tarballProblems(files: string[], read: (f: string) => string): s
   for (const f of files) {
     if (
       !/^dist\/.+\.(js|d\.ts)$/.test(f) &&
-      !["package.json", "README.md", "dist/provider/schema.json"].includes(f)
+      ![
+        "package.json",
+        "README.md",
+        "dist/provider/schema.json",
+        `dist/bundle/${TOOLS_BUNDLE_FILE}`,
+      ].includes(f)
     ) {
       problems.push(`${f}: not part of the package (package.json files)`);
     }
@@ -94,6 +103,8 @@ describe("contract: the published tarball, installed", function () {
       .map((f) => f.replace(/^dist\//, "").replace(/\.js$/, ""));
     expect(js.sort(), "dist/ is stale or incomplete: run npm run build").to.deep.equal(libModules().sort());
     expect(p.files).to.include.members(["package.json", "README.md", "dist/index.d.ts", "dist/cli/main.js"]);
+    // The component hashes and uploads the nodes' operator bundle: an installed package must carry it.
+    expect(p.files).to.include(`dist/bundle/${TOOLS_BUNDLE_FILE}`);
   });
 
   it("holds no dev/, tests, rehearsal, mock or bench code and no source map reference to a missing file", () => {

@@ -9,7 +9,11 @@ import { execFile, execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { PulumiCommand } from "@pulumi/pulumi/automation";
+import { ensureNodeBundle } from "../../dev/build/bundle";
 import { EmulatorState, readState } from "../../dev/emulator/state";
+
+// The stacks upload the nodes' operator bundle (monitoring on): build it if this clone has none.
+ensureNodeBundle();
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 export const PULUMI_VERSION = "v3.274.1";

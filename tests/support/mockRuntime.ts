@@ -8,6 +8,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
+import { ensureNodeBundle } from "../../dev/build/bundle";
 import { OciMocks, ResourceRecord } from "../../dev/oci-model/ociMocks";
 
 export type { ResourceRecord } from "../../dev/oci-model/ociMocks";
@@ -22,6 +23,8 @@ type Holder = { [SINGLETON]?: OciMocks };
 function install(): OciMocks {
   const g = globalThis as Holder;
   if (!g[SINGLETON]) {
+    // The component uploads the nodes' operator bundle (monitoring on): it must have been built.
+    ensureNodeBundle();
     g[SINGLETON] = new OciMocks().install({ project: TEST_PROJECT, stack: TEST_STACK, preview: false });
     if (typeof beforeEach === "function") {
       // Registered while mocha loads the first spec file that imports us: a root hook.

@@ -70,6 +70,9 @@ describe("normalisation: what is validated is what the resources get", () => {
       homeRegionProvider: undefined as never,
       credentials: { mode: "create", email: "mm2@example.com" },
       kafkaDownloadCidr: " 192.0.2.0/24 ",
+      // With the egress narrowed, the operator tools' downloads come from a mirror there too.
+      nodeDownloadBaseUrl: "https://mirror.example.com/node",
+      jmxExporterDownloadBaseUrl: "https://mirror.example.com/maven2",
     };
     const v = validateGeoReplicatedStreamArgs(a, { providersPending: true });
     expect(v.resolved.peer!.streams).to.deep.equal([{ name: "orders", partitions: 1, retentionHours: 24 }]);

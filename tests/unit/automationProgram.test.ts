@@ -154,11 +154,20 @@ describe("automation: the inline program under the mock engine, with the config 
     const added = [...after.keys()].filter((u) => !before.has(u));
     // New outside the layer: the home-region provider (IAM), and the DNS forwarding the primary's
     // fleet needs to resolve the dr pool's private FQDN (a forwarding endpoint, its 53/udp+tcp
-    // egress to dr's listener, and the resolver rule). Nothing that existed changes.
+    // egress to dr's listener, and the resolver rule); and the fleet's monitoring: its alarms, its
+    // policy, MM2's log. Nothing that existed changes (the topic and throttling alarms stay).
     const dns = "oci-geo-streaming:index:GeoReplicatedStream$oci-geo-streaming:dns:PrivateDns$";
+    const mon = "oci-geo-streaming:index:GeoReplicatedStream$oci-geo-streaming:monitoring:Monitoring$";
     expect(added.map((u) => u.split("::").slice(2).join("::")).sort()).to.deep.equal(
       [
         "pulumi:providers:oci::oci-home-eu-frankfurt-1",
+        ...["replication-lag", "heartbeat-stale", "heartbeat-absent", "task-failed", "node-down"].map(
+          (k) => `${mon}oci:Monitoring/alarm:Alarm::geo-primary-monitoring-alarm-${k}`,
+        ),
+        `${mon}oci:Identity/policy:Policy::geo-primary-monitoring-fleet-policy`,
+        `${mon}oci:Logging/logGroup:LogGroup::geo-primary-monitoring-log-group`,
+        `${mon}oci:Logging/log:Log::geo-primary-monitoring-mm2-log`,
+        `${mon}oci:Logging/unifiedAgentConfiguration:UnifiedAgentConfiguration::geo-primary-monitoring-mm2-log-agent`,
         `${dns}oci:Core/networkSecurityGroupSecurityRule:NetworkSecurityGroupSecurityRule::geo-primary-dns-nsg-dns-to-peer-pool-udp`,
         `${dns}oci:Core/networkSecurityGroupSecurityRule:NetworkSecurityGroupSecurityRule::geo-primary-dns-nsg-dns-to-peer-pool-tcp`,
         `${dns}oci:Dns/resolverEndpoint:ResolverEndpoint::geo-primary-dns-forwarder`,

@@ -210,6 +210,7 @@ describe("failover connection settings and CLI arguments", () => {
       json: true,
       overwrite: false,
       configFile: undefined,
+      mm2Properties: undefined,
       policy: { type: "prefixed", separator: "." },
     });
     expect(() => parseFailoverArgs(["--source", "fra", "--password", "x"])).to.throw(/not accepted/);

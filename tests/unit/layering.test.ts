@@ -18,6 +18,7 @@ const LAYER: Record<string, string> = {
   oci: "core",
   mm2: "core",
   cloudinit: "core",
+  telemetry: "core",
   "kafka/version": "core",
   network: "components",
   streaming: "components",

@@ -22,7 +22,14 @@ function snake(camel: string): string {
 }
 
 /** The Terraform source file and schema function of a Pulumi OCI type. */
+/** Pulumi types whose Terraform file is not named after them (the bridge renamed the resource). */
+const RENAMED: Record<string, string> = {
+  "oci:ObjectStorage/storageObject:StorageObject":
+    "internal/service/objectstorage/objectstorage_object_resource.go",
+};
+
 export function terraformSource(type: string): { file: string; defaultOf?: string } {
+  if (RENAMED[type] !== undefined) return { file: RENAMED[type] };
   const m = /^oci:(\w+)\/(\w+):\w+$/.exec(type);
   if (!m) {
     throw new Error(`${type} is not an OCI type token`);

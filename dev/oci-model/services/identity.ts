@@ -53,11 +53,113 @@ function dynamicGroup(ctx: ResourceContext): Obj {
     !read &&
     typeof rule === "string" &&
     rule.includes(",") &&
-    !/^\s*(ANY|ALL)\s*\{[\s\S]*\}\s*$/.test(rule)
+    !/^\s*(ANY|ALL)\s*\{[\s\S]*\}\s*$/i.test(rule)
   ) {
     reject(`matchingRule ${JSON.stringify(rule)}: several conditions must be wrapped in ANY {…} or ALL {…}`);
   }
+  if (!read) {
+    const problem = matchingRuleProblem(rule);
+    if (problem) reject(`400-InvalidParameter: matchingRule ${JSON.stringify(rule)}: ${problem}`);
+  }
   return { ...common, inactiveState: "", state: "ACTIVE" };
+}
+
+/**
+ * The variables a dynamic group's rule may test ("Writing Matching Rules to Define Dynamic Groups",
+ * https://docs.oracle.com/en-us/iaas/Content/Identity/Tasks/managingdynamicgroups.htm):
+ * `instance.id`, `instance.compartment.id`, `resource.type`, `resource.id`, `resource.compartment.id`,
+ * and tag tests (`tag.<namespace>.<key>.value`). Each condition is `<variable> = '<value>'`.
+ */
+const RULE_VARIABLE =
+  /^(instance\.id|instance\.compartment\.id|resource\.type|resource\.id|resource\.compartment\.id|tag\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.value)$/;
+
+export function matchingRuleProblem(rule: unknown): string | undefined {
+  if (typeof rule !== "string" || rule.trim() === "") return "a dynamic group needs a matching rule";
+  const m = /^\s*(?:(ANY|ALL)\s*\{([\s\S]*)\}|([\s\S]*))\s*$/i.exec(rule)!;
+  const body = m[2] ?? m[3];
+  const conditions = body.split(",").map((c) => c.trim());
+  if (conditions.some((c) => c === "")) return "an empty condition";
+  for (const c of conditions) {
+    const cm = /^([A-Za-z0-9_.-]+)\s*(=|!=)\s*'([^']*)'$/.exec(c);
+    if (!cm) return `condition ${JSON.stringify(c)} is not <variable> = '<value>'`;
+    if (!RULE_VARIABLE.test(cm[1])) return `${cm[1]} is not a matching-rule variable`;
+    if (/\.id$/.test(cm[1]) && !/^ocid1\./.test(cm[3]))
+      return `${cm[1]} takes an OCID, not ${JSON.stringify(cm[3])}`;
+  }
+  return undefined;
+}
+
+/** Verbs of a policy statement. */
+const VERBS = new Set(["inspect", "read", "use", "manage"]);
+
+/**
+ * Resource types (families included) a statement of this product may name — the ones in OCI's
+ * policy reference for Streaming, Vault, Monitoring, Object Storage, Logging and Compute
+ * (https://docs.oracle.com/en-us/iaas/Content/Identity/Reference/policyreference.htm). The IAM
+ * API refuses a statement naming a type it does not know.
+ */
+export const POLICY_RESOURCE_TYPES = new Set([
+  "all-resources",
+  "stream-family",
+  "streams",
+  "stream-pull",
+  "stream-push",
+  "stream-pools",
+  "connect-harness",
+  "secret-family",
+  "secrets",
+  "secret-bundles",
+  "vaults",
+  "keys",
+  "metrics",
+  "alarms",
+  "ons-family",
+  "ons-topics",
+  "ons-subscriptions",
+  "object-family",
+  "buckets",
+  "objects",
+  "logging-family",
+  "log-groups",
+  "log-content",
+  "unified-configuration",
+  "instance-family",
+  "instances",
+  "instance-agent-command-family",
+  "instance-agent-command-execution-family",
+  "instance-agent-plugins",
+  "virtual-network-family",
+  "dynamic-groups",
+  "groups",
+  "users",
+  "policies",
+  "compartments",
+]);
+
+/** Why the IAM API refuses `statement`; undefined when it takes it. */
+export function policyStatementProblem(statement: unknown): string | undefined {
+  if (typeof statement !== "string") return "a statement is a string";
+  const m =
+    /^allow\s+(any-user|(?:dynamic-)?group\s+(?:'[^']+'\/'[^']+'|'[^']+'|[A-Za-z0-9._@+-]+(?:\/[A-Za-z0-9._@+-]+)?))\s+to\s+(\S+)\s+(\S+)\s+in\s+(tenancy|compartment\s+id\s+ocid1\.[a-z]+\.[a-z0-9]+\.[a-z0-9-]*\.[a-z0-9]+|compartment\s+[A-Za-z0-9._:-]+)(?:\s+where\s+(.+))?$/i.exec(
+      statement.trim(),
+    );
+  if (!m)
+    return `${JSON.stringify(statement)} is not "Allow <subject> to <verb> <resource-type> in <location> [where …]"`;
+  const [, , verb, type, , where] = m;
+  if (!VERBS.has(verb.toLowerCase())) return `verb ${verb} is not inspect, read, use or manage`;
+  if (!POLICY_RESOURCE_TYPES.has(type.toLowerCase())) return `unknown resource type ${type}`;
+  if (where !== undefined) {
+    for (const cond of where.replace(/^(any|all)\s*\{|\}$/gi, "").split(",")) {
+      if (
+        !/^\s*(request|target)\.[A-Za-z0-9_.]+\s*(=|!=)\s*('[^']*'|(request|target)\.[A-Za-z0-9_.]+)\s*$/.test(
+          cond,
+        )
+      ) {
+        return `condition ${JSON.stringify(cond.trim())} is not <request|target variable> = '<value>' (or = another variable)`;
+      }
+    }
+  }
+  return undefined;
 }
 
 function authToken(ctx: ResourceContext): Obj {
@@ -86,6 +188,12 @@ function policy(ctx: ResourceContext): Obj {
   const statements = inp.statements as unknown[] | undefined;
   if (!read && (!statements || statements.length === 0)) {
     reject("statements must contain at least one statement");
+  }
+  if (!read) {
+    for (const st of statements ?? []) {
+      const problem = policyStatementProblem(st);
+      if (problem) reject(`400-InvalidParameter: ${problem}`);
+    }
   }
   return { ...common, ETag: hashHex(seed, 16), inactiveState: "", state: "ACTIVE" };
 }
