@@ -95,6 +95,16 @@ export function alarmSpecs(i: AlarmInputs): AlarmSpec[] {
       pendingDuration: "PT5M",
       body: `A node has posted no metrics for 5 minutes: the VM, its metrics timer (systemctl status mm2-metrics.timer) or its path to OCI Monitoring is down. The other nodes take over its tasks; the fleet has less headroom until it is back. First step: check the instance in the Console (state, Oracle Cloud Agent), then ${RUN} on it.`,
     },
+    {
+      key: "source-unreachable",
+      displayName: `${i.deployment}: no MirrorMaker node can read the source cluster`,
+      namespace: i.namespace,
+      // max over the nodes: it fires only when not one node can read the source.
+      query: `${m.sourceReachable}[1m]{${d}}.groupBy(flow).max() < 1`,
+      severity: "CRITICAL",
+      pendingDuration: "PT2M",
+      body: `For 2 minutes no node of ${i.deployment} could read the source cluster: nothing is being replicated, and the lag and RPO cannot be measured (MirrorMaker's own heartbeat on the target stays fresh, so the heartbeat alarms do not fire for this). The source region, its stream pool or the path to it (peering, DNS, credentials) is down. First step: ${STATUS} on a node (or ${RUN}) says why the source cannot be read and how far each partition was copied; if the primary region is lost, follow the failover runbook (sudo oci-geo-streaming failover --source <alias> --dry-run on a node).`,
+    },
   ];
   const throttling = (api: "Put" | "Get"): AlarmSpec => ({
     key: `${api.toLowerCase()}-throttling`,
