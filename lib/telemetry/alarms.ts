@@ -66,7 +66,7 @@ export function alarmSpecs(i: AlarmInputs): AlarmSpec[] {
       query: `${m.heartbeatAgeSeconds}[1m]{${d}}.groupBy(flow).max() > ${i.heartbeatMaxAgeSeconds}`,
       severity: "CRITICAL",
       pendingDuration: "PT2M",
-      body: `MirrorMaker copies the source's heartbeats every second; the newest copy on the target is older than ${i.heartbeatMaxAgeSeconds} s, so replication has stopped somewhere between the source and the target (source region, network, MirrorMaker or the target pool). First step: ${STATUS} on a node (or ${RUN}); "source UNREACHABLE" points at the source region or the peering, FAILED tasks at MirrorMaker (journalctl -u mm2, or the mm2 log in OCI Logging).`,
+      body: `MirrorMaker's heartbeat connector writes a heartbeat of the flow on the target every second (and copies the source's own, where something writes them); the newest is older than ${i.heartbeatMaxAgeSeconds} s, so MirrorMaker has stopped or cannot write to the target pool (a lost source raises source-unreachable instead). First step: ${STATUS} on a node (or ${RUN}); FAILED or UNASSIGNED tasks point at MirrorMaker (journalctl -u mm2, or the mm2 log in OCI Logging), a healthy MirrorMaker at the target pool.`,
     },
     {
       key: "heartbeat-absent",
@@ -75,7 +75,7 @@ export function alarmSpecs(i: AlarmInputs): AlarmSpec[] {
       query: `${m.heartbeatAgeSeconds}[1m]{${d}}.groupBy(flow).absent()`,
       severity: "CRITICAL",
       pendingDuration: "PT5M",
-      body: `No node has reported a replicated heartbeat for 5 minutes: either no heartbeat was ever copied to the target (MirrorMaker not running, or never connected to the source) or no node posts metrics. First step: ${RUN}, and check the node-down alarm.`,
+      body: `No node has reported a replicated heartbeat for 5 minutes: either no heartbeat of the flow was ever written on the target (MirrorMaker never ran, or never reached the target pool) or no node posts metrics. First step: ${RUN}, and check the node-down alarm.`,
     },
     {
       key: "task-failed",
