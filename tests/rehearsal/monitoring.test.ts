@@ -45,7 +45,8 @@ import { firingGroups, joinQueries, type JoinQuery, type PostedStream } from "..
 import { startGroupConsumer, startPacedProducer, type ToolProcess } from "../../dev/rehearsal/rehearsalTools";
 
 const TOPIC = "orders";
-const PARTITIONS = 3;
+// Six partitions make more than 50 metric streams: the poster must split them over requests.
+const PARTITIONS = 6;
 const GROUP = "billing";
 const RATE = 20;
 const DEPLOYMENT = "rehearsal-dr";
@@ -289,6 +290,9 @@ describe("rehearsal: running it — metrics, alarms and status against real MM2 
       expect(c.refused, JSON.stringify(c.refused)).to.deep.equal([]);
     }
     accepted = calls.flatMap((c) => c.accepted);
+    // More than one request, none above OCI's 50 streams (the model refuses such a request whole).
+    expect(accepted.length).to.be.greaterThan(50);
+    expect(calls.length).to.equal(Math.ceil(accepted.length / 50));
     const posted = /metrics: (\d+) stream\(s\) posted/.exec(r.err);
     expect(posted, r.err).to.not.equal(null);
     expect(accepted.length).to.equal(Number(posted![1]));
