@@ -10,7 +10,11 @@
  *    included; detection of the outage is not — the drill knows when it killed);
  *  - duplicates: records the group consumed more than once (it resumes from MM2's last checkpoint);
  *  - skipped: records dr had that the group never consumed (must be 0), and lost: acknowledged
- *    records the group never consumed (must all be among the unreplicated ones).
+ *    records the group never consumed (must all be among the unreplicated ones);
+ *  - next to the measured RPO, what `oci-geo-streaming status` estimated just before the kill ("if
+ *    the primary were lost now: about N records, S seconds of writes"): the same measurement
+ *    (lib/status measureFlow) on the flow read from the node's own mm2.properties, as
+ *    `status --mm2-properties` reads it on a node.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -35,6 +39,8 @@ import {
   type FailoverPlan,
 } from "../../lib/failover/failover";
 import { consumedRecords, startGroupConsumer, startPacedProducer, type ToolProcess } from "./rehearsalTools";
+import { measureFlow } from "../../lib/status/measure";
+import { nodeConfigFromMm2Properties } from "../../lib/status/mm2Config";
 
 export interface DrillOptions {
   /** Records per second (default 100). */
@@ -62,6 +68,11 @@ export interface DrillReport {
   rpoRecords: number;
   /** Age at the kill of the oldest acknowledged record dr never received (0 when none). */
   rpoMs: number;
+  /**
+   * `status`'s estimate of the RPO, measured just before the kill: records and seconds of writes a
+   * loss of the primary would cost, when it was measured and how long the measurement took.
+   */
+  estimate: { records?: number; seconds?: number; measuredAt: number; tookMs: number; msBeforeKill: number };
   /** Kill → first record consumed on dr. */
   rtoMs: number;
   /** Kill → failover committed. */
@@ -160,17 +171,27 @@ export async function runDrill(options: DrillOptions = {}): Promise<DrillReport>
     // Wait until MM2 has checkpointed the group on every partition (emit.checkpoints.interval.seconds).
     dr = await clientFor(target);
     const checkpointsTopic = `${prepared.sourceAlias}.checkpoints.internal`;
-    const deadline = Date.now() + 150_000;
+    const deadline = Date.now() + 240_000;
     for (;;) {
       const t = translateOffsets(await dr.readAll(checkpointsTopic), group);
       if (t.size === partitions) break;
-      if (Date.now() > deadline) throw new Error(`no checkpoint of ${group} within 150 s\n${logTail(mm)}`);
+      if (Date.now() > deadline) throw new Error(`no checkpoint of ${group} within 240 s\n${logTail(mm)}`);
       await sleep(1_000);
     }
     log(
       `MM2 checkpointed ${group} after ${((Date.now() - started) / 1000).toFixed(1)} s; killing the primary in ${(options.afterCheckpointMs ?? 5_000) / 1000} s`,
     );
     await sleep(options.afterCheckpointMs ?? 5_000);
+
+    // status's estimate, just before the kill: the flow as a node's status reads it from its own
+    // mm2.properties, measured with fresh connections (connecting is not part of the estimate).
+    const [flow] = nodeConfigFromMm2Properties(prepared.written, (f) => fs.readFileSync(f, "utf8")).flows;
+    const primary = await clientFor(source);
+    const measureStart = Date.now();
+    const status = await measureFlow({ target: dr, source: primary, now: Date.now }, flow).finally(() =>
+      primary.close(),
+    );
+    const measureEnd = Date.now();
 
     // The primary region dies: its broker, and the producer and consumer that ran there.
     const killedAt = Date.now();
@@ -179,7 +200,9 @@ export async function runDrill(options: DrillOptions = {}): Promise<DrillReport>
     await source.process.exited;
     await sleep(300); // acknowledgements already received are printed; none can come after the kill
     producer.process.kill("SIGKILL");
-    log(`primary killed (SIGKILL) at +${((killedAt - started) / 1000).toFixed(1)} s`);
+    log(
+      `primary killed (SIGKILL) at +${((killedAt - started) / 1000).toFixed(1)} s; status estimated ${status.rpo.records ?? "?"} records / ${status.rpo.seconds ?? "?"} s ${killedAt - status.measuredAt} ms before`,
+    );
 
     // Failover, as an operator would run it: fresh connection to dr, plan, commit.
     const failoverClient = await clientFor(target);
@@ -260,6 +283,12 @@ export async function runDrill(options: DrillOptions = {}): Promise<DrillReport>
       onDr: onDr.size,
       rpoRecords: unreplicated.length,
       rpoMs: unreplicated.length === 0 ? 0 : killedAt - Math.min(...unreplicated.map((s) => ackTime.get(s)!)),
+      estimate: {
+        ...status.rpo,
+        measuredAt: status.measuredAt,
+        tookMs: measureEnd - measureStart,
+        msBeforeKill: killedAt - status.measuredAt,
+      },
       rtoMs,
       failoverMs,
       consumedOnPrimary: primaryConsumed.length,
@@ -301,6 +330,7 @@ export function formatDrillReport(r: DrillReport): string[] {
     `DR drill: ${r.topic} -> ${r.remoteTopic}, group ${r.group}, ${r.rate} records/s, primary killed after ${r.runSeconds.toFixed(1)} s`,
     `  RPO: ${r.rpoRecords} of ${r.acked} records acknowledged by the primary never reached dr` +
       (r.rpoRecords > 0 ? ` (oldest acknowledged ${r.rpoMs} ms before the kill)` : ""),
+    `  status's estimate ${r.estimate.msBeforeKill} ms before the kill: ${r.estimate.records === undefined ? "unknown" : `about ${r.estimate.records} records, ${r.estimate.seconds} s of writes`} (measured RPO: ${r.rpoRecords} records, ${(r.rpoMs / 1000).toFixed(1)} s)`,
     `  RTO: ${(r.rtoMs / 1000).toFixed(1)} s from the kill to the first record consumed on dr (failover committed after ${(r.failoverMs / 1000).toFixed(1)} s)`,
     `  duplicates: ${r.duplicates} records consumed twice (the group resumes from MM2's last checkpoint)`,
     `  skipped: ${r.skipped} records dr had that the group never consumed; lost: ${r.lost} acknowledged records never consumed (${r.lostThoughOnDr} of them on dr)`,

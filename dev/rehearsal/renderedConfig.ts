@@ -457,6 +457,8 @@ export interface StartRenderedNodeOptions {
   /** Default 384 MiB. */
   heapMb?: number;
   runtime?: KafkaRuntime;
+  /** Extra JVM options (what the node's unit passes in KAFKA_OPTS, e.g. the JMX exporter agent). */
+  jvmOptions?: string[];
 }
 
 /**
@@ -477,6 +479,7 @@ export function startRenderedNode(
     trustStore: trustStoreFor(prepared.source),
     heapMb: options.heapMb ?? 384,
     runtime: options.runtime ?? prepared.source.runtime,
+    jvmOptions: options.jvmOptions,
     name: `mirror-maker-${index + 1}`,
   });
 }

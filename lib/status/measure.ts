@@ -13,9 +13,15 @@
  *    in seconds is the age of the oldest of them (its timestamp, read on the source).
  *  - **The RPO right now**: the sum of the partitions' lag in records, and the largest lag in
  *    seconds — what would be lost if the source were lost now.
- *  - **Heartbeats**: MM2 writes `heartbeats` in the source and copies it like any topic, whatever the
- *    topic filter; the age of the newest `<source>.heartbeats` record on the target says the path is
- *    alive end to end even when nobody writes.
+ *  - **Heartbeats**: the newest of two. MM2's heartbeat connector of the flow (a Connect source task
+ *    of the `<source>-><target>` herder, so produced by the target's workers) writes one a second
+ *    into the TARGET's own `heartbeats` topic, keyed by the source and target aliases: it says the
+ *    flow's MirrorMaker is alive and writing to the target even when nobody writes. A heartbeat that
+ *    crossed the source — `<source>.heartbeats`, MM2's copy of the source's `heartbeats` topic — exists
+ *    only when something writes heartbeats on the source (a flow into it, e.g. active-active), and
+ *    then proves the whole path. (The rehearsal found the first reading, `<source>.heartbeats` only,
+ *    empty in a one-way pair: every one-way deployment looked unhealthy.) A lost source is reported
+ *    by the source's reachability and the lag, not by the heartbeat.
  *  - **Checkpoints**: the newest checkpoint of each group in `<source>.checkpoints.internal`.
  *  - **Tasks**: the Connect status topic of the target's workers (the harness `-status` topic on
  *    OCI) holds `status-connector-<name>` and `status-task-<name>-<n>` records whose JSON value has
@@ -188,8 +194,13 @@ export async function measureFlow(io: MeasureIo, flow: FlowSpec): Promise<FlowSt
   }
   const sourceReachable = sourceError === undefined;
 
-  const heartbeatsTopic = formatRemoteTopic(flow.policy, flow.source, HEARTBEATS_TOPIC);
   let heartbeatAgeSeconds: number | null = null;
+  const newestHeartbeat = (ts: number) => {
+    const age = ageSeconds(now, ts);
+    heartbeatAgeSeconds = heartbeatAgeSeconds === null ? age : Math.min(heartbeatAgeSeconds, age);
+  };
+  // Copied from the source (end to end, when the source has heartbeats).
+  const heartbeatsTopic = formatRemoteTopic(flow.policy, flow.source, HEARTBEATS_TOPIC);
   if (targetTopics.includes(heartbeatsTopic)) {
     const [start, end] = [
       await target.offsets(heartbeatsTopic, "earliest"),
@@ -197,9 +208,23 @@ export async function measureFlow(io: MeasureIo, flow: FlowSpec): Promise<FlowSt
     ];
     for (const [partition, e] of end) {
       const last = await lastRecord(target, heartbeatsTopic, partition, e, start.get(partition) ?? 0);
-      if (last) {
-        const age = ageSeconds(now, last.timestamp);
-        heartbeatAgeSeconds = heartbeatAgeSeconds === null ? age : Math.min(heartbeatAgeSeconds, age);
+      if (last) newestHeartbeat(last.timestamp);
+    }
+  }
+  // Written on the target by this flow's heartbeat connector (other flows into the target write
+  // there too: the key names the flow). The newest few records of each partition suffice.
+  if (targetTopics.includes(HEARTBEATS_TOPIC)) {
+    const [start, end] = [
+      await target.offsets(HEARTBEATS_TOPIC, "earliest"),
+      await target.offsets(HEARTBEATS_TOPIC, "latest"),
+    ];
+    for (const [partition, e] of end) {
+      const from = Math.max(start.get(partition) ?? 0, e - 50);
+      if (e <= from) continue;
+      const records = await target.readRange(HEARTBEATS_TOPIC, partition, from, e);
+      for (const r of records) {
+        const key = decodeHeartbeatKey(r.key);
+        if (key?.source === flow.source && key.target === flow.target) newestHeartbeat(r.timestamp);
       }
     }
   }
@@ -244,6 +269,23 @@ export async function measureFlow(io: MeasureIo, flow: FlowSpec): Promise<FlowSt
             seconds: Math.max(0, ...(seconds as number[])),
           }
         : {},
+  };
+}
+
+/**
+ * The key of an MM2 heartbeat record (Kafka's `Heartbeat.KEY_SCHEMA`: two protocol STRINGs, each an
+ * int16 length and UTF-8 bytes — `sourceClusterAlias`, `targetClusterAlias`); undefined when the key
+ * is not one.
+ */
+export function decodeHeartbeatKey(key: Buffer | null): { source: string; target: string } | undefined {
+  if (key === null || key.length < 4) return undefined;
+  const n1 = key.readInt16BE(0);
+  if (n1 < 0 || 2 + n1 + 2 > key.length) return undefined;
+  const n2 = key.readInt16BE(2 + n1);
+  if (n2 < 0 || 4 + n1 + n2 !== key.length) return undefined;
+  return {
+    source: key.subarray(2, 2 + n1).toString("utf8"),
+    target: key.subarray(4 + n1, 4 + n1 + n2).toString("utf8"),
   };
 }
 

@@ -66,7 +66,7 @@ export function alarmSpecs(i: AlarmInputs): AlarmSpec[] {
       query: `${m.heartbeatAgeSeconds}[1m]{${d}}.groupBy(flow).max() > ${i.heartbeatMaxAgeSeconds}`,
       severity: "CRITICAL",
       pendingDuration: "PT2M",
-      body: `MirrorMaker copies the source's heartbeats every second; the newest copy on the target is older than ${i.heartbeatMaxAgeSeconds} s, so replication has stopped somewhere between the source and the target (source region, network, MirrorMaker or the target pool). First step: ${STATUS} on a node (or ${RUN}); "source UNREACHABLE" points at the source region or the peering, FAILED tasks at MirrorMaker (journalctl -u mm2, or the mm2 log in OCI Logging).`,
+      body: `MirrorMaker's heartbeat connector writes a heartbeat of the flow on the target every second (and copies the source's own, where something writes them); the newest is older than ${i.heartbeatMaxAgeSeconds} s, so MirrorMaker has stopped or cannot write to the target pool (a lost source raises source-unreachable instead). First step: ${STATUS} on a node (or ${RUN}); FAILED or UNASSIGNED tasks point at MirrorMaker (journalctl -u mm2, or the mm2 log in OCI Logging), a healthy MirrorMaker at the target pool.`,
     },
     {
       key: "heartbeat-absent",
@@ -75,7 +75,7 @@ export function alarmSpecs(i: AlarmInputs): AlarmSpec[] {
       query: `${m.heartbeatAgeSeconds}[1m]{${d}}.groupBy(flow).absent()`,
       severity: "CRITICAL",
       pendingDuration: "PT5M",
-      body: `No node has reported a replicated heartbeat for 5 minutes: either no heartbeat was ever copied to the target (MirrorMaker not running, or never connected to the source) or no node posts metrics. First step: ${RUN}, and check the node-down alarm.`,
+      body: `No node has reported a replicated heartbeat for 5 minutes: either no heartbeat of the flow was ever written on the target (MirrorMaker never ran, or never reached the target pool) or no node posts metrics. First step: ${RUN}, and check the node-down alarm.`,
     },
     {
       key: "task-failed",
@@ -94,6 +94,16 @@ export function alarmSpecs(i: AlarmInputs): AlarmSpec[] {
       severity: "ERROR",
       pendingDuration: "PT5M",
       body: `A node has posted no metrics for 5 minutes: the VM, its metrics timer (systemctl status mm2-metrics.timer) or its path to OCI Monitoring is down. The other nodes take over its tasks; the fleet has less headroom until it is back. First step: check the instance in the Console (state, Oracle Cloud Agent), then ${RUN} on it.`,
+    },
+    {
+      key: "source-unreachable",
+      displayName: `${i.deployment}: no MirrorMaker node can read the source cluster`,
+      namespace: i.namespace,
+      // max over the nodes: it fires only when not one node can read the source.
+      query: `${m.sourceReachable}[1m]{${d}}.groupBy(flow).max() < 1`,
+      severity: "CRITICAL",
+      pendingDuration: "PT2M",
+      body: `For 2 minutes no node of ${i.deployment} could read the source cluster: nothing is being replicated, and the lag and RPO cannot be measured (MirrorMaker's own heartbeat on the target stays fresh, so the heartbeat alarms do not fire for this). The source region, its stream pool or the path to it (peering, DNS, credentials) is down. First step: ${STATUS} on a node (or ${RUN}) says why the source cannot be read and how far each partition was copied; if the primary region is lost, follow the failover runbook (sudo oci-geo-streaming failover --source <alias> --dry-run on a node).`,
     },
   ];
   const throttling = (api: "Put" | "Get"): AlarmSpec => ({

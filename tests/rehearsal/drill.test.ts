@@ -42,6 +42,27 @@ describe("DR drill: kill the primary, fail the group over, resume on dr", functi
     expect(report.duplicates).to.be.at.least(0);
   });
 
+  it("prints status's RPO estimate taken just before the kill next to the measured RPO, and it is sane", function () {
+    const lines = formatDrillReport(report);
+    const e = report.estimate;
+    const context = JSON.stringify({ estimate: e, rpoRecords: report.rpoRecords, rpoMs: report.rpoMs });
+    expect(lines.join("\n")).to.match(
+      /status's estimate \d+ ms before the kill: about \d+ records, [\d.]+ s of writes \(measured RPO: \d+ records, [\d.]+ s\)/,
+    );
+    // The source was reachable then: the estimate is a number, not "unknown".
+    expect(e.records, context).to.be.a("number");
+    expect(e.seconds, context).to.be.a("number");
+    expect(e.msBeforeKill, context).to.be.greaterThan(0);
+    // The estimate can only be beaten by writes after it: what dr lacked at the kill is at most what
+    // it lacked at the estimate plus what the producer wrote in between (rate × gap; 200 ms of slack
+    // for the paced producer's timing and its acknowledgements).
+    const between = (report.rate * (e.msBeforeKill + 200)) / 1000;
+    expect(report.rpoRecords, context).to.be.at.most(e.records! + between);
+    // In seconds likewise: the oldest record missing at the kill is at most the oldest missing at the
+    // estimate plus the time in between (it may be younger: MM2 kept copying).
+    expect(report.rpoMs / 1000, context).to.be.at.most(e.seconds! + (e.msBeforeKill + 200) / 1000);
+  });
+
   it("leaves no rehearsal process running", function () {
     expect(runningManagedProcesses().map((p) => p.name)).to.deep.equal([]);
   });
