@@ -98,6 +98,7 @@ describe("monitoring (mock engine)", () => {
       "heartbeat-absent",
       "task-failed",
       "node-down",
+      "source-unreachable",
       "put-throttling",
       "get-throttling",
     ]);
@@ -192,7 +193,7 @@ describe("monitoring (mock engine)", () => {
     };
     const outputs = (await outputOf(dr.outputs().monitoring)).value as unknown as MonitoringOutput;
     expect(outputs.topicId).to.equal(topicId);
-    expect(Object.keys(outputs.alarmIds)).to.have.length(7);
+    expect(Object.keys(outputs.alarmIds)).to.have.length(8);
     expect(outputs.logId).to.equal(log.id);
     expect(outputs.toolsBucketName).to.equal(bucket.inputs.name);
   });
