@@ -147,6 +147,32 @@ export function usageErrorLine(prefix: string, e: UsageError, command = prefix):
 }
 
 /**
+ * A command's arguments parsed for its run function: `{ options }`, or `{ exit }` when there is
+ * nothing more to do — 0 after printing the usage for `--help`, {@link USAGE_EXIT_CODE} after the
+ * one line of a {@link UsageError}. Any other error is not the user's and propagates.
+ */
+export function parseOrExit<T>(
+  parse: () => T | "help",
+  io: { out(text: string): void; err(text: string): void },
+  command: string,
+  usage: string,
+): { options: T } | { exit: number } {
+  let parsed: T | "help";
+  try {
+    parsed = parse();
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.err(usageErrorLine(command, error));
+    return { exit: USAGE_EXIT_CODE };
+  }
+  if (parsed === "help") {
+    io.out(usage);
+    return { exit: 0 };
+  }
+  return { options: parsed };
+}
+
+/**
  * Runs a command as the process's main: its result is the exit code; a {@link UsageError} prints
  * one line and exits 2; anything else is unexpected and prints its stack, exit 1.
  */

@@ -23,7 +23,7 @@
  */
 import { CliError, clusterEnvName, clusterSettings, type Cluster } from "./clusters";
 import { KafkaCliIo, runAsMain } from "./kafkaCliIo";
-import { listValue, numberValue, parseCommand, USAGE_EXIT_CODE, UsageError, usageErrorLine } from "./args";
+import { listValue, numberValue, parseCommand, UsageError, parseOrExit } from "./args";
 
 import {
   completeFailback,
@@ -316,18 +316,9 @@ function directionSummary(r: SetDirectionResult): { summary: string; result: unk
 
 /** Runs the command; returns the exit code. */
 export async function runFailbackCli(argv: string[], io: FailbackCliIo): Promise<number> {
-  let opts: FailbackCliOptions | "help";
-  try {
-    opts = parseFailbackArgs(argv);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    io.err(usageErrorLine(COMMAND, e));
-    return USAGE_EXIT_CODE;
-  }
-  if (opts === "help") {
-    io.out(USAGE);
-    return 0;
-  }
+  const parsed = parseOrExit(() => parseFailbackArgs(argv), io, COMMAND, USAGE);
+  if ("exit" in parsed) return parsed.exit;
+  const opts = parsed.options;
   const now = io.now ?? (() => new Date());
   const progress = opts.json ? io.err : io.out;
   let state: FailbackState;

@@ -12,7 +12,7 @@
  * checkpoint.
  */
 import { KafkaCliIo, runAsMain } from "./kafkaCliIo";
-import { parseCommand, USAGE_EXIT_CODE, UsageError, usageErrorLine } from "./args";
+import { parseCommand, USAGE_EXIT_CODE, UsageError, parseOrExit } from "./args";
 
 import { KafkaClient, type KafkaClientOptions } from "../kafka/client";
 import {
@@ -122,19 +122,14 @@ function planJson(plan: FailoverPlan): unknown {
 
 /** Runs the command; returns the exit code. */
 export async function runFailoverCli(argv: string[], io: FailoverCliIo): Promise<number> {
-  let options: FailoverCliOptions | "help";
-  try {
-    options = parseFailoverArgs(argv, io.env[ENV.bootstrapServers] ? undefined : nodeDefaultIfPresent(io));
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.err(usageErrorLine(COMMAND, error));
-    return USAGE_EXIT_CODE;
-  }
-  if (options === "help") {
-    io.out(USAGE);
-    return 0;
-  }
-  const opts = options;
+  const parsed = parseOrExit(
+    () => parseFailoverArgs(argv, io.env[ENV.bootstrapServers] ? undefined : nodeDefaultIfPresent(io)),
+    io,
+    COMMAND,
+    USAGE,
+  );
+  if ("exit" in parsed) return parsed.exit;
+  const opts = parsed.options;
   let settings: KafkaClientOptions;
   let sourceAlias: string;
   let policy = opts.policy;

@@ -17,7 +17,7 @@ import { DEFAULT_CONFIG_DIR } from "../mm2/model";
 import { parseProperties } from "../mm2/properties";
 import { postMetricDataBatches, type MetricDataDetails, type MetricSample } from "../telemetry/metrics";
 import { jmxSamples, nodeSamples, statusSamples } from "../status/samples";
-import { parseCommand, USAGE_EXIT_CODE, UsageError, usageErrorLine } from "./args";
+import { parseCommand, UsageError, parseOrExit } from "./args";
 import { CliError } from "./clusters";
 import { runAsMain, withDefaults, type KafkaCliIo } from "./kafkaCliIo";
 import { measureAll, nodePlan } from "./status";
@@ -123,18 +123,9 @@ export function postCommand(file: string, region: string): string[] {
 
 /** Runs the command; returns the exit code. */
 export async function runMetricsCli(argv: string[], io0: KafkaCliIo): Promise<number> {
-  let opts: MetricsCliOptions | "help";
-  try {
-    opts = parseMetricsArgs(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io0.err(usageErrorLine(COMMAND, error));
-    return USAGE_EXIT_CODE;
-  }
-  if (opts === "help") {
-    io0.out(USAGE);
-    return 0;
-  }
+  const parsed = parseOrExit(() => parseMetricsArgs(argv), io0, COMMAND, USAGE);
+  if ("exit" in parsed) return parsed.exit;
+  const opts = parsed.options;
   const io = withDefaults(io0);
   let code = 0;
   let settings: MonitoringSettings;

@@ -17,7 +17,7 @@
  * timed out or was canceled; 2 usage error.
  */
 import { createHash } from "node:crypto";
-import { numberValue, parseCommand, USAGE_EXIT_CODE, UsageError, usageErrorLine } from "./args";
+import { numberValue, parseCommand, UsageError, parseOrExit } from "./args";
 import { runAsMain, withDefaults, type KafkaCliIo } from "./kafkaCliIo";
 import { shQuote } from "../cloudinit/scripts";
 import { TOOLS_COMMAND } from "../telemetry/artifacts";
@@ -129,20 +129,10 @@ function parseExecution(stdout: string): Execution {
 }
 
 export async function runRunCli(argv: string[], io0: KafkaCliIo): Promise<number> {
-  let opts: RunCliOptions | "help";
-  try {
-    opts = parseRunArgs(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io0.err(usageErrorLine(COMMAND, error));
-    return USAGE_EXIT_CODE;
-  }
-  if (opts === "help") {
-    io0.out(USAGE);
-    return 0;
-  }
+  const parsed = parseOrExit(() => parseRunArgs(argv), io0, COMMAND, USAGE);
+  if ("exit" in parsed) return parsed.exit;
   const io = withDefaults(io0);
-  const o = opts;
+  const o = parsed.options;
   const common = [
     ...(o.region ? ["--region", o.region] : []),
     ...(o.profile ? ["--profile", o.profile] : []),

@@ -14,7 +14,7 @@ import { DEFAULT_THRESHOLDS, formatStatus, problemsOf, type Thresholds } from ".
 import { measureFlow, type FlowSpec, type FlowStatus } from "../status/measure";
 import { nodeConfigFromMm2Properties } from "../status/mm2Config";
 import { DEFAULT_CONFIG_DIR } from "../mm2/model";
-import { numberValue, parseCommand, USAGE_EXIT_CODE, UsageError, usageErrorLine } from "./args";
+import { numberValue, parseCommand, UsageError, parseOrExit } from "./args";
 import { CliError, clusterEnvName, clusterSettings, type Cluster } from "./clusters";
 import { runAsMain, type KafkaCliIo } from "./kafkaCliIo";
 
@@ -252,19 +252,9 @@ export function nodeDefaultIfPresent(io: KafkaCliIo): string | undefined {
 
 /** Runs the command; returns the exit code. */
 export async function runStatusCli(argv: string[], io: KafkaCliIo): Promise<number> {
-  let opts: StatusCliOptions | "help";
-  try {
-    opts = parseStatusArgs(argv, nodeDefaultIfPresent(io));
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.err(usageErrorLine(COMMAND, error));
-    return USAGE_EXIT_CODE;
-  }
-  if (opts === "help") {
-    io.out(USAGE);
-    return 0;
-  }
-  const o = opts;
+  const parsed = parseOrExit(() => parseStatusArgs(argv, nodeDefaultIfPresent(io)), io, COMMAND, USAGE);
+  if ("exit" in parsed) return parsed.exit;
+  const o = parsed.options;
   try {
     const plan = planFlows(o, io);
     let code = 0;
