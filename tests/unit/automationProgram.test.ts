@@ -161,9 +161,14 @@ describe("automation: the inline program under the mock engine, with the config 
     expect(added.map((u) => u.split("::").slice(2).join("::")).sort()).to.deep.equal(
       [
         "pulumi:providers:oci::oci-home-eu-frankfurt-1",
-        ...["replication-lag", "heartbeat-stale", "heartbeat-absent", "task-failed", "node-down"].map(
-          (k) => `${mon}oci:Monitoring/alarm:Alarm::geo-primary-monitoring-alarm-${k}`,
-        ),
+        ...[
+          "replication-lag",
+          "heartbeat-stale",
+          "heartbeat-absent",
+          "task-failed",
+          "node-down",
+          "source-unreachable",
+        ].map((k) => `${mon}oci:Monitoring/alarm:Alarm::geo-primary-monitoring-alarm-${k}`),
         `${mon}oci:Identity/policy:Policy::geo-primary-monitoring-fleet-policy`,
         `${mon}oci:Logging/logGroup:LogGroup::geo-primary-monitoring-log-group`,
         `${mon}oci:Logging/log:Log::geo-primary-monitoring-mm2-log`,
