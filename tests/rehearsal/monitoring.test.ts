@@ -638,7 +638,8 @@ describe("the PostMetricData stand-in refuses what OCI refuses (controls, no Kaf
     datapoints: [{ timestamp: new Date().toISOString(), value: 1, ...dp }],
     ...over,
   });
-  function post(metricData: unknown, extra: string[] = []) {
+  /** One `oci monitoring metric-data post` through the stand-in; `opts` varies the endpoint or drops --auth. */
+  function post(metricData: unknown, opts: { endpoint?: string; auth?: boolean } = {}) {
     const file = path.join(dir, `md-${Date.now()}-${Math.random()}.json`);
     fs.writeFileSync(file, JSON.stringify(metricData));
     const r = spawnSync(
@@ -650,10 +651,8 @@ describe("the PostMetricData stand-in refuses what OCI refuses (controls, no Kaf
         "--metric-data",
         `file://${file}`,
         "--endpoint",
-        endpoint,
-        "--auth",
-        "instance_principal",
-        ...extra,
+        opts.endpoint ?? endpoint,
+        ...(opts.auth === false ? [] : ["--auth", "instance_principal"]),
       ],
       { encoding: "utf8" },
     );
@@ -694,30 +693,10 @@ describe("the PostMetricData stand-in refuses what OCI refuses (controls, no Kaf
     expect(r.code).to.equal(1);
     expect(r.err).to.contain("51 unique metric streams");
     expect(post(many.slice(0, 50)).code).to.equal(0);
-    const file = path.join(dir, "one.json");
-    fs.writeFileSync(file, JSON.stringify([good()]));
-    const wrong = spawnSync(
-      path.join(oci.binDir, "oci"),
-      [
-        "monitoring",
-        "metric-data",
-        "post",
-        "--metric-data",
-        `file://${file}`,
-        "--endpoint",
-        `https://telemetry.${REGION}.oraclecloud.com`,
-        "--auth",
-        "instance_principal",
-      ],
-      { encoding: "utf8" },
-    );
-    expect(wrong.status).to.equal(1);
-    expect(wrong.stderr).to.contain("telemetry-ingestion");
-    const noAuth = spawnSync(
-      path.join(oci.binDir, "oci"),
-      ["monitoring", "metric-data", "post", "--metric-data", `file://${file}`, "--endpoint", endpoint],
-      { encoding: "utf8" },
-    );
-    expect(noAuth.status).to.equal(1);
+    const wrong = post([good()], { endpoint: `https://telemetry.${REGION}.oraclecloud.com` });
+    expect(wrong.code).to.equal(1);
+    expect(wrong.err).to.contain("telemetry-ingestion");
+    const noAuth = post([good()], { auth: false });
+    expect(noAuth.code).to.equal(1);
   });
 });
