@@ -7,20 +7,20 @@
  * for a primary/dr pair, and the failover/failback libraries. The renderers, resolvers and
  * sub-components are internals (reach them through the component).
  */
-export * from "./config/args";
-export { ValidationError } from "./errors";
-export { GeoReplicatedStream, validateGeoReplicatedStreamArgs } from "./geoReplicatedStream";
-export type { ValidatedArgs } from "./geoReplicatedStream";
+export * from "./core/config/args";
+export { ValidationError } from "./core/errors";
+export { GeoReplicatedStream, validateGeoReplicatedStreamArgs } from "./components/geoReplicatedStream";
+export type { ValidatedArgs } from "./components/geoReplicatedStream";
 export { stackProgram } from "./program/stackProgram";
 export { peerFromStack } from "./program/peering";
-export { DEFAULTS, SETTINGS, readStackSettings } from "./config/settings";
+export { DEFAULTS, SETTINGS, readStackSettings } from "./core/config/settings";
 export type {
   Setting,
   SettingStacks,
   SettingType,
   StackConfigReader,
   StackSettings,
-} from "./config/settings";
-export * as automation from "./automation";
-export * as failover from "./failover";
-export * as failback from "./failback";
+} from "./core/config/settings";
+export * as automation from "./program/automation";
+export * as failover from "./ops/failover";
+export * as failback from "./ops/failback";

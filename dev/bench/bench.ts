@@ -25,8 +25,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
 
-import { KAFKA_VERSION } from "../../lib/kafka/version";
-import { parseProperties } from "../../lib/mm2/properties";
+import { KAFKA_VERSION } from "../../lib/core/kafkaVersion";
+import { parseProperties } from "../../lib/core/mm2/properties";
 import {
   applyOciTuning,
   currentTuning,

@@ -17,7 +17,7 @@ import {
   OCI_PRODUCER_TUNING,
   escapePropertiesValue,
   parseProperties,
-} from "../../lib/mm2/properties";
+} from "../../lib/core/mm2/properties";
 import type { LocalCluster } from "../rehearsal/cluster";
 
 export type TuningEntries = readonly (readonly [string, string])[];

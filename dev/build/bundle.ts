@@ -1,5 +1,5 @@
 /**
- * Builds the MirrorMaker nodes' operator bundle: lib/cli/nodeMain.ts and every dependency in one
+ * Builds the MirrorMaker nodes' operator bundle: lib/ops/cli/nodeMain.ts and every dependency in one
  * CommonJS file, dist/bundle/oci-geo-streaming.cjs, shipped in the package. The stack uploads it to
  * its tools bucket under a content-addressed name and the nodes install it after checking its
  * SHA-256, so each node runs exactly the code of the package version that rendered its user-data —
@@ -16,11 +16,11 @@ import * as esbuild from "esbuild";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { TOOLS_BUNDLE_FILE } from "../../lib/telemetry/artifacts";
+import { TOOLS_BUNDLE_FILE } from "../../lib/core/telemetry/artifacts";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
-/** Where the bundle is written (the component reads it from the same place: lib/replication/toolsBundle.ts). */
+/** Where the bundle is written (the component reads it from the same place: lib/components/replication/toolsBundle.ts). */
 export function bundleFile(root = ROOT): string {
   return path.join(root, "dist", "bundle", TOOLS_BUNDLE_FILE);
 }
@@ -35,10 +35,10 @@ export async function buildNodeBundle(
   ).version;
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
   const result = await esbuild.build({
-    // Every lib/cli command runs itself when it is the process's main module; in one bundle every
+    // Every lib/ops/cli command runs itself when it is the process's main module; in one bundle every
     // `require.main === module` would be true at once: they are made false, and this entry runs.
     stdin: {
-      contents: `import { nodeMain } from "./lib/cli/nodeMain";\nimport { runAsMain } from "./lib/cli/kafkaCliIo";\nrunAsMain("oci-geo-streaming", nodeMain);\n`,
+      contents: `import { nodeMain } from "./lib/ops/cli/nodeMain";\nimport { runAsMain } from "./lib/ops/cli/kafkaCliIo";\nrunAsMain("oci-geo-streaming", nodeMain);\n`,
       resolveDir: ROOT,
       sourcefile: "node-bundle-entry.ts",
       loader: "ts",

@@ -16,7 +16,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-import { listValue, parseCommand, USAGE_EXIT_CODE, UsageError, usageErrorLine } from "../../lib/cli/args";
+import { listValue, parseCommand, USAGE_EXIT_CODE, UsageError, usageErrorLine } from "../../lib/ops/cli/args";
 import { defaultSettings, runBench } from "../bench/bench";
 import { formatReport } from "../bench/benchReport";
 import { repoRoot } from "../rehearsal/kafkaRuntime";

@@ -5,7 +5,7 @@
  * Exit codes: 0 nothing skipped or lost; 1 the drill failed; 2 usage error, or records were
  * skipped or lost on dr.
  */
-import { numberValue, parseCommand, runCommand } from "../../lib/cli/args";
+import { numberValue, parseCommand, runCommand } from "../../lib/ops/cli/args";
 import { formatDrillReport, runDrill, type DrillOptions } from "../rehearsal/drill";
 
 const USAGE = `usage: npm run drill -- [--rate N] [--after-checkpoint-ms N] [--json] [--keep]

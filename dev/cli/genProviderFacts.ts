@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as prettier from "prettier";
-import { parseCommand, runCommand } from "../../lib/cli/args";
+import { parseCommand, runCommand } from "../../lib/ops/cli/args";
 import { DEFAULT_MIRROR, FACTS_FILE, readFacts, renderFacts } from "../oci-model/facts/generate";
 import { RESOURCE_TYPES } from "../oci-model/model";
 

@@ -5,12 +5,12 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseCommand, runCommand } from "../../lib/cli/args";
+import { parseCommand, runCommand } from "../../lib/ops/cli/args";
 import { generateSchema, SCHEMA_FILE, schemaText } from "../schema/generate";
 
 const USAGE = `usage: npm run gen:schema -- [--check]
 
-Rewrites ${SCHEMA_FILE} from lib/config/args.ts and lib/geoReplicatedStream.ts. --check only reports
+Rewrites ${SCHEMA_FILE} from lib/core/config/args.ts and lib/components/geoReplicatedStream.ts. --check only reports
 drift (exit 1).`;
 
 export async function main(argv: string[], root = path.resolve(__dirname, "..", "..")): Promise<number> {

@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseCommand, runCommand } from "../../lib/cli/args";
+import { parseCommand, runCommand } from "../../lib/ops/cli/args";
 import { packageSchema } from "../emulator/provider";
 import { SCHEMA_FILE } from "../schema/generate";
 

@@ -1,17 +1,17 @@
 /**
- * `npm run gen:settings [-- --check]`: rewrites what the settings table (lib/config/settings.ts)
+ * `npm run gen:settings [-- --check]`: rewrites what the settings table (lib/core/config/settings.ts)
  * generates — the `config:` section of Pulumi.yaml (this repo's and examples/active-active's) and
  * the README's config reference. `--check` writes nothing and exits 1 when a file has drifted.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { generatedFiles } from "../settings/generate";
-import { parseCommand, runCommand } from "../../lib/cli/args";
+import { parseCommand, runCommand } from "../../lib/ops/cli/args";
 
 const USAGE = `usage: npm run gen:settings -- [--check]
 
 Rewrites the config: section of Pulumi.yaml (and examples/active-active/Pulumi.yaml) and the README's
-config reference from lib/config/settings.ts. --check only reports drift (exit 1).`;
+config reference from lib/core/config/settings.ts. --check only reports drift (exit 1).`;
 
 export function main(argv: string[], root = path.resolve(__dirname, "..", "..")): number {
   const parsed = parseCommand(argv, { usage: USAGE, options: { check: { type: "boolean" } } });
@@ -22,7 +22,7 @@ export function main(argv: string[], root = path.resolve(__dirname, "..", ".."))
   const drifted = generatedFiles(root).filter((f) => f.current !== f.generated);
   for (const f of drifted) {
     if (parsed.values.check) {
-      console.log(`${f.file}: differs from lib/config/settings.ts (run npm run gen:settings)`);
+      console.log(`${f.file}: differs from lib/core/config/settings.ts (run npm run gen:settings)`);
     } else {
       fs.writeFileSync(path.join(root, f.file), f.generated);
       console.log(`wrote ${f.file}`);

@@ -18,7 +18,7 @@ import {
   USAGE_EXIT_CODE,
   UsageError,
   usageErrorLine,
-} from "../../lib/cli/args";
+} from "../../lib/ops/cli/args";
 import { writeArtifacts } from "../plan/artifacts";
 import { renderOutputs, renderTree } from "../plan/format";
 import { analyzePaths, formatPaths } from "../plan/paths";

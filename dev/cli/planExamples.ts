@@ -9,7 +9,13 @@
 import { ensureNodeBundle } from "../build/bundle";
 import * as fs from "fs";
 import * as path from "path";
-import { parseCommand, runCommand, USAGE_EXIT_CODE, UsageError, usageErrorLine } from "../../lib/cli/args";
+import {
+  parseCommand,
+  runCommand,
+  USAGE_EXIT_CODE,
+  UsageError,
+  usageErrorLine,
+} from "../../lib/ops/cli/args";
 import { stacksInOrder } from "../plan/runStack";
 import { main as plan } from "./plan";
 

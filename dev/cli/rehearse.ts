@@ -15,7 +15,13 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-import { numberValue, parseCommand, USAGE_EXIT_CODE, UsageError, usageErrorLine } from "../../lib/cli/args";
+import {
+  numberValue,
+  parseCommand,
+  USAGE_EXIT_CODE,
+  UsageError,
+  usageErrorLine,
+} from "../../lib/ops/cli/args";
 import { readProject, readStackConfig } from "../plan/stackConfig";
 import { ensureKafkaRuntime, repoRoot, type KafkaRuntime } from "../rehearsal/kafkaRuntime";
 import { logTail, waitForTopicRecords, type MirrorMakerHandle } from "../rehearsal/mirrorMaker";

@@ -22,7 +22,9 @@ function newestSource(dir) {
 
 function fresh() {
   if (!fs.existsSync(built)) return false;
-  const sources = ["dev/emulator", "dev/oci-model", "lib/oci"].map((d) => newestSource(path.join(root, d)));
+  const sources = ["dev/emulator", "dev/oci-model", "lib/core/oci"].map((d) =>
+    newestSource(path.join(root, d)),
+  );
   return fs.statSync(built).mtimeMs >= Math.max(...sources);
 }
 

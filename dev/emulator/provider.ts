@@ -16,7 +16,7 @@
  * All of it reads and writes the shared state file (state.ts).
  */
 import type * as provider from "@pulumi/pulumi/provider";
-import { isKnownRegion } from "../../lib/oci/regions";
+import { isKnownRegion } from "../../lib/core/oci/regions";
 import { resourceFacts } from "../oci-model/facts";
 import { MockRejection, OciModel, type Obj } from "../oci-model/model";
 import { isWireSecret, unwrapWire, wireSecret } from "../oci-model/wire";

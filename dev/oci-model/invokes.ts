@@ -1,6 +1,6 @@
 /** The OCI model — data sources (invokes): availability domains, images, shapes, tenancy, regions, services, lookups. */
 import type { InvokeContext, InvokeHandler, Obj } from "./model";
-import { OCI_REGIONS, regionKey } from "../../lib/oci/regions";
+import { OCI_REGIONS, regionKey } from "../../lib/core/oci/regions";
 import { applyFilters, listOf } from "./filters";
 import { availabilityDomainNames, imagesIn, isArmShape, servicesIn, shapes } from "./ociCatalog";
 import { hashHex, makeOcid, parseOcid } from "./ocid";

@@ -2,7 +2,7 @@
  * Static OCI facts the mock engine answers invokes with: availability domains per region,
  * platform images, compute shapes, Oracle Services Network services.
  */
-import { regionKey } from "../../lib/oci/regions";
+import { regionKey } from "../../lib/core/oci/regions";
 import { hashBase32, makeOcid } from "./ocid";
 
 /** Regions with three availability domains; every other commercial region has one. */

@@ -11,7 +11,7 @@
  * plan fails the way `pulumi up` would.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { isKnownRegion } from "../../lib/oci/regions";
+import { isKnownRegion } from "../../lib/core/oci/regions";
 import { DEFAULT_RESOURCE_KINDS, MockRejection, OciModel, type OciModelOptions, type Obj } from "./model";
 import { hashUuid, parseOcid } from "./ocid";
 import { isWireSecret, secretPathsOf, unwrapWire, wireSecret } from "./wire";

@@ -6,7 +6,7 @@
  * region segment is empty for tenancy-wide (IAM) resources.
  */
 import { createHash } from "crypto";
-import { regionFromKey, regionKey } from "../../lib/oci/regions";
+import { regionFromKey, regionKey } from "../../lib/core/oci/regions";
 
 const BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
 

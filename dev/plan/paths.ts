@@ -12,9 +12,9 @@
  * Cross-stack connections are judged on the union of the stacks' plans (the dr fleet reaching the
  * primary's pool needs both).
  */
-import { parseProperties } from "../../lib/mm2/properties";
-import { DEFAULT_INTERNAL_REST_PORT } from "../../lib/mm2/model";
-import { regionKey } from "../../lib/oci/regions";
+import { parseProperties } from "../../lib/core/mm2/properties";
+import { DEFAULT_INTERNAL_REST_PORT } from "../../lib/core/mm2/replicationModel";
+import { regionKey } from "../../lib/core/oci/regions";
 import { NetworkGraph, type GraphResource, type Vnic } from "../oci-model/reachability/graph";
 import { DnsResolution, type OnPremDns } from "../oci-model/reachability/dns";
 import { Reachability, type Protocol, type Target } from "../oci-model/reachability/paths";

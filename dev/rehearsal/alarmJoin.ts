@@ -8,7 +8,7 @@
  */
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
 
-import { parseMql } from "../../lib/telemetry/alarms";
+import { parseMql } from "../../lib/core/telemetry/alarms";
 
 /** A posted stream (what the stand-in accepted). */
 export interface ProducedStream {

@@ -20,7 +20,7 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 
-import { OCI_MAX_REQUEST_BYTES } from "../../lib/mm2/properties";
+import { OCI_MAX_REQUEST_BYTES } from "../../lib/core/mm2/properties";
 import { ensureKafkaRuntime, type KafkaRuntime } from "./kafkaRuntime";
 import {
   issueClientKeystore,
@@ -324,7 +324,7 @@ export async function startCluster(options: StartClusterOptions): Promise<LocalC
       "authorizer.class.name": "ocigeo.rehearsal.OciAuthorizer",
       "create.topic.policy.class.name": "ocigeo.rehearsal.OciCreateTopicPolicy",
       "alter.config.policy.class.name": "ocigeo.rehearsal.OciAlterConfigPolicy",
-      // OCI's "1 MB" request/message limit, read as decimal (lib/mm2/properties.ts OCI_MAX_REQUEST_BYTES).
+      // OCI's "1 MB" request/message limit, read as decimal (lib/core/mm2/properties.ts OCI_MAX_REQUEST_BYTES).
       "message.max.bytes": String(OCI_MAX_REQUEST_BYTES),
     });
   } else if (security === "mtls") {

@@ -13,14 +13,14 @@
  *    records the group never consumed (must all be among the unreplicated ones);
  *  - next to the measured RPO, what `oci-geo-streaming status` estimated just before the kill ("if
  *    the primary were lost now: about N records, S seconds of writes"): the same measurement
- *    (lib/status measureFlow) on the flow read from the node's own mm2.properties, as
+ *    (lib/ops/status measureFlow) on the flow read from the node's own mm2.properties, as
  *    `status --mm2-properties` reads it on a node.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-import { KafkaClient } from "../../lib/kafka/client";
+import { KafkaClient } from "../../lib/ops/kafka/client";
 import type { LocalCluster } from "./cluster";
 import { ensureKafkaRuntime } from "./kafkaRuntime";
 import { logTail, type MirrorMakerHandle } from "./mirrorMaker";
@@ -31,16 +31,16 @@ import {
   startRenderedNode,
   type EmulatedRegions,
 } from "./renderedConfig";
-import { translateOffsets } from "../../lib/failover/checkpoints";
+import { translateOffsets } from "../../lib/ops/failover/checkpoints";
 import {
   executeFailover,
   formatProgress,
   planFailover,
   type FailoverPlan,
-} from "../../lib/failover/failover";
+} from "../../lib/ops/failover/failover";
 import { consumedRecords, startGroupConsumer, startPacedProducer, type ToolProcess } from "./rehearsalTools";
-import { measureFlow } from "../../lib/status/measure";
-import { nodeConfigFromMm2Properties } from "../../lib/status/mm2Config";
+import { measureFlow } from "../../lib/ops/status/measure";
+import { nodeConfigFromMm2Properties } from "../../lib/ops/status/mm2Config";
 
 export interface DrillOptions {
   /** Records per second (default 100). */

@@ -15,7 +15,7 @@ import {
   JMX_EXPORTER_SHA256,
   JMX_EXPORTER_VERSION,
   jmxExporterConfig,
-} from "../../lib/telemetry/artifacts";
+} from "../../lib/core/telemetry/artifacts";
 import { repoRoot } from "./kafkaRuntime";
 
 /** SHA-256 of a file, hex. */
@@ -28,7 +28,7 @@ export function verifyExporterJar(file: string, expected: string = JMX_EXPORTER_
   const actual = sha256File(file);
   if (actual !== expected) {
     throw new Error(
-      `${file}: SHA-256 ${actual} is not the pinned ${expected} (lib/telemetry/artifacts.ts JMX_EXPORTER_SHA256)`,
+      `${file}: SHA-256 ${actual} is not the pinned ${expected} (lib/core/telemetry/artifacts.ts JMX_EXPORTER_SHA256)`,
     );
   }
 }

@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-import { KAFKA_VERSION } from "../../lib/kafka/version";
+import { KAFKA_VERSION } from "../../lib/core/kafkaVersion";
 
 export interface KafkaRuntime {
   kafkaVersion: string;

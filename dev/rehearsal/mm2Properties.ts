@@ -3,11 +3,11 @@
  * the way it would on OCI when a rule of the renderer is broken). Positive runs use the rendered
  * text unmodified (dev/rehearsal/renderedConfig.ts).
  */
-import { parseProperties } from "../../lib/mm2/properties";
+import { parseProperties } from "../../lib/core/mm2/properties";
 
 /**
  * Drops the property lines whose key satisfies `predicate` (comments and other lines stay). Keys are
- * read with lib/mm2's Java-accurate parser, one physical line at a time (the rendered file has no
+ * read with lib/core/mm2's Java-accurate parser, one physical line at a time (the rendered file has no
  * continuation lines).
  */
 export function removeProperties(text: string, predicate: (key: string) => boolean): string {

@@ -19,7 +19,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-import { putSecretScript } from "../../lib/cloudinit/scripts";
+import { putSecretScript } from "../../lib/core/cloudinit/scripts";
 import {
   NODE_PROPERTIES_FILE_NAME,
   SECRETS_FILE_NAME,
@@ -32,7 +32,7 @@ import {
   type ReplicationModelInput,
   type TopicSpec,
   type TopicToPreCreate,
-} from "../../lib/mm2";
+} from "../../lib/core/mm2";
 import type { LocalCluster } from "./cluster";
 import type { KafkaRuntime } from "./kafkaRuntime";
 import { startMirrorMaker, trustStoreFor, type MirrorMakerHandle } from "./mirrorMaker";

@@ -10,7 +10,7 @@ import type { LocalCluster } from "./cluster";
 import type { KafkaRuntime } from "./kafkaRuntime";
 import { startManagedProcess, type ManagedProcess } from "./processes";
 import { formatProperties, runJavaTool } from "./tools";
-import type { PolicyNames } from "../../lib/mm2/topics";
+import type { PolicyNames } from "../../lib/core/mm2/topics";
 
 const MAIN = "ocigeo.rehearsal.FailoverTools";
 

@@ -27,10 +27,10 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-import { putSecretScript } from "../../lib/cloudinit/scripts";
-import type { GeoReplicatedStreamArgs, ReplicationArgs, StreamSpec } from "../../lib/config/args";
-import { resolveArgs } from "../../lib/config/validate";
-import { resolveReplicationInfra } from "../../lib/config/validateReplication";
+import { putSecretScript } from "../../lib/core/cloudinit/scripts";
+import type { GeoReplicatedStreamArgs, ReplicationArgs, StreamSpec } from "../../lib/core/config/args";
+import { resolveArgs } from "../../lib/core/config/validate";
+import { resolveReplicationInfra } from "../../lib/core/config/validateReplication";
 import {
   NODE_PROPERTIES_FILE_NAME,
   SECRETS_FILE_NAME,
@@ -43,11 +43,11 @@ import {
   type ReplicationModelInput,
   type TopicPurpose,
   type TopicToPreCreate,
-} from "../../lib/mm2";
-import { regionFromKey, regionKey } from "../../lib/oci/regions";
-import { buildReplicationModel, planReplicationStreams } from "../../lib/replication/model";
-import { DEFAULT_IDENTITY_DOMAIN } from "../../lib/config/validateReplication";
-import { regionAlias } from "../../lib/oci/regions";
+} from "../../lib/core/mm2";
+import { regionFromKey, regionKey } from "../../lib/core/oci/regions";
+import { buildReplicationModel, planReplicationStreams } from "../../lib/components/replication/buildModel";
+import { DEFAULT_IDENTITY_DOMAIN } from "../../lib/core/config/validateReplication";
+import { regionAlias } from "../../lib/core/oci/regions";
 import {
   freePort,
   harnessTopicNames,

@@ -1,7 +1,7 @@
 /**
  * Generates lib/provider/schema.json — the Pulumi package schema of the multi-language component
  * — from the TypeScript types themselves, with the compiler API: the inputs from
- * `GeoReplicatedStreamArgs` (lib/config/args.ts) and every type it reaches, their descriptions
+ * `GeoReplicatedStreamArgs` (lib/core/config/args.ts) and every type it reaches, their descriptions
  * (and defaults) from the JSDoc, the outputs from the keys `GeoReplicatedStream.outputs()` returns
  * and the declared types of what it returns for them.
  *
@@ -94,7 +94,7 @@ export function generateSchema({ root }: SchemaInputs): Json {
   if (!ociVersion) {
     throw new Error("package.json: peerDependencies['@pulumi/oci'] names no version");
   }
-  const componentFile = path.join(root, "lib", "geoReplicatedStream.ts");
+  const componentFile = path.join(root, "lib", "components", "geoReplicatedStream.ts");
   const program = ts.createProgram([componentFile], {
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.CommonJS,
@@ -109,13 +109,13 @@ export function generateSchema({ root }: SchemaInputs): Json {
 
   const args = findDeclaration(
     program,
-    path.join(root, "lib", "config", "args.ts"),
+    path.join(root, "lib", "core", "config", "args.ts"),
     "GeoReplicatedStreamArgs",
   );
   const cls = findDeclaration(program, componentFile, "GeoReplicatedStream");
   if (!args || !ts.isInterfaceDeclaration(args) || !cls || !ts.isClassDeclaration(cls)) {
     throw new Error(
-      "lib/config/args.ts GeoReplicatedStreamArgs or lib/geoReplicatedStream.ts GeoReplicatedStream not found",
+      "lib/core/config/args.ts GeoReplicatedStreamArgs or lib/components/geoReplicatedStream.ts GeoReplicatedStream not found",
     );
   }
   const inputs = gen.objectProperties(args.members, "GeoReplicatedStream", "input");

@@ -1,5 +1,5 @@
 /**
- * What the settings table (lib/config/settings.ts) generates: the `config:` section of the
+ * What the settings table (lib/core/config/settings.ts) generates: the `config:` section of the
  * Pulumi.yaml of every project whose program is the stack program, and the README's config
  * reference (between marker comments). `npm run gen:settings` writes them; tests fail on drift.
  */
@@ -13,17 +13,17 @@ import {
   Setting,
   SETTINGS,
   SettingStacks,
-} from "../../lib/config/settings";
+} from "../../lib/core/config/settings";
 
 /** Projects that run lib/program/stackProgram.ts (their `config:` is the table's). */
 export const STACK_PROGRAM_PROJECTS = [".", "examples/active-active"];
 
 export const README_BEGIN =
-  "<!-- settings:begin — generated from lib/config/settings.ts by `npm run gen:settings`; edit the table, not this -->";
+  "<!-- settings:begin — generated from lib/core/config/settings.ts by `npm run gen:settings`; edit the table, not this -->";
 export const README_END = "<!-- settings:end -->";
 
 const CONFIG_COMMENT = [
-  "# Generated from lib/config/settings.ts by `npm run gen:settings`: edit the table, not this section.",
+  "# Generated from lib/core/config/settings.ts by `npm run gen:settings`: edit the table, not this section.",
   "# The Pulumi CLI requires every key declared here without a default, so only the settings every",
   "# stack sets and those with a static default are declared; the README lists every setting.",
 ];

@@ -5,8 +5,8 @@
  * the output are read once, as plain values.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { PeerArgs, PeeringBundle } from "../config/args";
-import { ValidationError } from "../errors";
+import { PeerArgs, PeeringBundle } from "../core/config/args";
+import { ValidationError } from "../core/errors";
 
 /**
  * Reads the `peering` output of the stack `ref` points at (`getOutputDetails`: the value, or its

@@ -17,15 +17,19 @@ import {
   Role,
   StreamPoolArgs,
   StreamSpec,
-} from "../config/args";
-import { validateRegion } from "../config/primitives";
-import { ProgramConfigKey, readStackSettings, SETTINGS, StackSettings } from "../config/settings";
-import { ValidationError } from "../errors";
-import { GeoReplicatedStream, validateGeoReplicatedStreamArgs, ValidatedArgs } from "../geoReplicatedStream";
+} from "../core/config/args";
+import { validateRegion } from "../core/config/primitives";
+import { ProgramConfigKey, readStackSettings, SETTINGS, StackSettings } from "../core/config/settings";
+import { ValidationError } from "../core/errors";
+import {
+  GeoReplicatedStream,
+  validateGeoReplicatedStreamArgs,
+  ValidatedArgs,
+} from "../components/geoReplicatedStream";
 import { peerFromStack } from "./peering";
 
 /**
- * Reads the stack's settings (namespace = the project name; the table is lib/config/settings.ts),
+ * Reads the stack's settings (namespace = the project name; the table is lib/core/config/settings.ts),
  * validates them and the component arguments they make — all before anything is registered, the
  * StackReference included — then creates the region's provider (and the home-region provider for
  * IAM) and returns the component's outputs as the stack outputs.

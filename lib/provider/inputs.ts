@@ -12,8 +12,8 @@
  * - The tunnels' pre-shared keys (an array in the schema) must be exactly two.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { CredentialsArgs, GeoReplicatedStreamArgs } from "../config/args";
-import { ValidationError } from "../errors";
+import type { CredentialsArgs, GeoReplicatedStreamArgs } from "../core/config/args";
+import { ValidationError } from "../core/errors";
 
 type Json = Record<string, unknown>;
 

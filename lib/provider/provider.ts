@@ -11,8 +11,8 @@
 import "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
 import type * as provider from "@pulumi/pulumi/provider";
-import { ValidationError } from "../errors";
-import { GEO_REPLICATED_STREAM_TYPE, GeoReplicatedStream } from "../geoReplicatedStream";
+import { ValidationError } from "../core/errors";
+import { GEO_REPLICATED_STREAM_TYPE, GeoReplicatedStream } from "../components/geoReplicatedStream";
 import { argsFromInputs, SchemaLike } from "./inputs";
 import schema from "./schema.json";
 
@@ -22,7 +22,7 @@ export const PACKAGE_SCHEMA = schema;
 /**
  * The engine hands a remote component its program's `provider:`/`providers:` options as the
  * `providers` map keyed by package; the component takes its region's OCI provider as
- * `opts.provider` (lib/config/providers.ts refuses a missing one), so the map's `oci` entry is it.
+ * `opts.provider` (lib/core/config/providers.ts refuses a missing one), so the map's `oci` entry is it.
  */
 export function componentOptions(options: pulumi.ComponentResourceOptions): pulumi.ComponentResourceOptions {
   if (options.provider !== undefined || options.providers === undefined || Array.isArray(options.providers)) {

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as path from "path";
 import { listExamples } from "../../dev/cli/planExamples";
-import { parseProperties } from "../../lib/mm2";
+import { parseProperties } from "../../lib/core/mm2";
 import {
   PlanError,
   planStacks,

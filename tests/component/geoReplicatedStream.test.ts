@@ -8,8 +8,8 @@ import {
   settle,
 } from "../support/mockRuntime";
 import * as oci from "@pulumi/oci";
-import { GeoReplicatedStream } from "../../lib/geoReplicatedStream";
-import { GeoReplicatedStreamArgs } from "../../lib/config/args";
+import { GeoReplicatedStream } from "../../lib/components/geoReplicatedStream";
+import { GeoReplicatedStreamArgs } from "../../lib/core/config/args";
 import { adoptedNetwork, INVALID_CASES, validDr } from "../support/cases";
 
 const COMPARTMENT = "ocid1.compartment.oc1..aaaaaaaa5x2rdkq4vfu6r3jgiqdjvnqwz7xq7fnv3xhm3f2tkl4yc3e6lmoa";

@@ -18,10 +18,10 @@ import {
   type ResourceRecord,
 } from "../support/mockRuntime";
 import { scanAll } from "../support/secretScan";
-import { GeoReplicatedStream } from "../../lib/geoReplicatedStream";
-import { GeoReplicatedStreamArgs, MonitoringArgs } from "../../lib/config/args";
-import { MM2_LOG_FILE } from "../../lib/cloudinit";
-import { parseMql, ParsedMql, POSTED_JMX_METRICS, PRODUCT_METRICS } from "../../lib/telemetry";
+import { GeoReplicatedStream } from "../../lib/components/geoReplicatedStream";
+import { GeoReplicatedStreamArgs, MonitoringArgs } from "../../lib/core/config/args";
+import { MM2_LOG_FILE } from "../../lib/core/cloudinit";
+import { parseMql, ParsedMql, POSTED_JMX_METRICS, PRODUCT_METRICS } from "../../lib/core/telemetry";
 import { makeOcid } from "../../dev/oci-model/ocid";
 import { isWireSecret } from "../../dev/oci-model/wire";
 import { validDr, withReplication } from "../support/cases";

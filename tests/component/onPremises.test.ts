@@ -3,9 +3,9 @@ import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
 import { byType, expectNothingRegistered, outputOf, resetRegistry, settle } from "../support/mockRuntime";
 import { scanAll, unmaskedOccurrences as unmasked } from "../support/secretScan";
-import { GeoReplicatedStream } from "../../lib/geoReplicatedStream";
-import { GeoReplicatedStreamArgs, ReplicationArgs } from "../../lib/config/args";
-import { parseProperties } from "../../lib/mm2";
+import { GeoReplicatedStream } from "../../lib/components/geoReplicatedStream";
+import { GeoReplicatedStreamArgs, ReplicationArgs } from "../../lib/core/config/args";
+import { parseProperties } from "../../lib/core/mm2";
 import {
   CLIENT_CERT_PEM,
   CLIENT_KEY_PEM,

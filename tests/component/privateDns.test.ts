@@ -1,12 +1,12 @@
 /**
- * Private DNS between the regions and to on premises (lib/dns), under the OCI model: the dr fleet
+ * Private DNS between the regions and to on premises (lib/components/dns), under the OCI model: the dr fleet
  * resolves exactly the primary pool's FQDN through the primary's listener, nothing broader is
  * forwarded, an adopted VCN's resolver is reported rather than taken over, and the model refuses
  * what OCI refuses (endpoint names with hyphens, a second manager of one resolver).
  */
 import { expect } from "chai";
 import * as oci from "@pulumi/oci";
-import { GeoReplicatedStream } from "../../lib/geoReplicatedStream";
+import { GeoReplicatedStream } from "../../lib/components/geoReplicatedStream";
 import { adoptedNetwork, MM2_EMAIL, validDr, withOnPremises } from "../support/cases";
 import { byType, outputOf, registrationErrors, settle } from "../support/mockRuntime";
 

@@ -16,7 +16,7 @@ import {
   settle,
   withConfig,
 } from "../support/mockRuntime";
-import { GeoReplicatedStream } from "../../lib/geoReplicatedStream";
+import { GeoReplicatedStream } from "../../lib/components/geoReplicatedStream";
 import { peerFromStack } from "../../lib/program/peering";
 import { MM2_EMAIL, validDr } from "../support/cases";
 

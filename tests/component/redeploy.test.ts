@@ -7,7 +7,7 @@
 import { expect } from "chai";
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
-import { GeoReplicatedStream } from "../../lib/geoReplicatedStream";
+import { GeoReplicatedStream } from "../../lib/components/geoReplicatedStream";
 import { MM2_EMAIL, validDr } from "../support/cases";
 import { byType, mocks, registrationErrors, settle } from "../support/mockRuntime";
 

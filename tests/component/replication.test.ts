@@ -11,9 +11,9 @@ import {
   settle,
 } from "../support/mockRuntime";
 import { scanAll } from "../support/secretScan";
-import { GeoReplicatedStream } from "../../lib/geoReplicatedStream";
-import { GeoReplicatedStreamArgs, ReplicationArgs } from "../../lib/config/args";
-import { parseProperties } from "../../lib/mm2";
+import { GeoReplicatedStream } from "../../lib/components/geoReplicatedStream";
+import { GeoReplicatedStreamArgs, ReplicationArgs } from "../../lib/core/config/args";
+import { parseProperties } from "../../lib/core/mm2";
 import { MM2_EMAIL, validDr } from "../support/cases";
 
 const TENANCY = "ocid1.tenancy.oc1..aaaaaaaaq3z5xqv4hn7fz2ob6a2fwq6jd4o7ryv7w3xk2pbrqazx5ny3gyja";

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import * as path from "path";
-import { parseProperties } from "../../lib/mm2";
+import { parseProperties } from "../../lib/core/mm2";
 import { PlanError, runStack, StackPlan } from "../../dev/plan/runStack";
 
 const ROOT = path.join(__dirname, "..", "..");

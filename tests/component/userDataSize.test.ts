@@ -9,11 +9,14 @@ import { gunzipSync } from "node:zlib";
 import * as oci from "@pulumi/oci";
 import { byType, expectNothingRegistered, outputOf, settle } from "../support/mockRuntime";
 import { unmaskedOccurrences } from "../support/secretScan";
-import { GeoReplicatedStream, validateGeoReplicatedStreamArgs } from "../../lib/geoReplicatedStream";
-import { GeoReplicatedStreamArgs, StreamSpec } from "../../lib/config/args";
-import { encodeUserData, OCI_INSTANCE_METADATA_MAX_BYTES } from "../../lib/cloudinit";
-import { assertInstanceMetadataFits } from "../../lib/replication/model";
-import { parseProperties } from "../../lib/mm2";
+import {
+  GeoReplicatedStream,
+  validateGeoReplicatedStreamArgs,
+} from "../../lib/components/geoReplicatedStream";
+import { GeoReplicatedStreamArgs, StreamSpec } from "../../lib/core/config/args";
+import { encodeUserData, OCI_INSTANCE_METADATA_MAX_BYTES } from "../../lib/core/cloudinit";
+import { assertInstanceMetadataFits } from "../../lib/components/replication/buildModel";
+import { parseProperties } from "../../lib/core/mm2";
 import { longNames, MM2_EMAIL, validDr } from "../support/cases";
 
 const TENANCY = "ocid1.tenancy.oc1..aaaaaaaaq3z5xqv4hn7fz2ob6a2fwq6jd4o7ryv7w3xk2pbrqazx5ny3gyja";

@@ -1,5 +1,5 @@
 /** Representative user-data inputs for the contract tests (not a test file). */
-import type { OperationsNodeInput, UserDataInput } from "../../lib/cloudinit";
+import type { OperationsNodeInput, UserDataInput } from "../../lib/core/cloudinit";
 import { activeActiveModel, drModel, ociToExternalModel, onpremToOciModel } from "../unit/mm2Fixtures";
 
 /** The operations part of a node (metrics, logs, the operator commands from the tools bucket). */

@@ -9,7 +9,7 @@
 import { expect } from "chai";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { encodeUserData, renderNodeFiles, renderUserData } from "../../lib/cloudinit";
+import { encodeUserData, renderNodeFiles, renderUserData } from "../../lib/core/cloudinit";
 import { USER_DATA_CASES } from "./cases";
 import { cloudInitPython, requireTool, run, withTempDir } from "./tools";
 

@@ -14,8 +14,8 @@ import {
 } from "node:fs";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { NodeFile, putSecretScript, renderNodeFiles } from "../../lib/cloudinit";
-import { parseProperties } from "../../lib/mm2";
+import { NodeFile, putSecretScript, renderNodeFiles } from "../../lib/core/cloudinit";
+import { parseProperties } from "../../lib/core/mm2";
 import { FAKE_TOKEN, drModel, onpremToOciModel, parseJaasOptions } from "../unit/mm2Fixtures";
 import { USER_DATA_CASES } from "./cases";
 import { requireTool, run, withTempDir } from "./tools";

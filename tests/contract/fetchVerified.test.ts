@@ -8,7 +8,7 @@ import { expect } from "chai";
 import { createHash } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fetchVerifiedScript } from "../../lib/cloudinit";
+import { fetchVerifiedScript } from "../../lib/core/cloudinit";
 import { run, withTempDir } from "./tools";
 
 const BUNDLE = "console.log('oci-geo-streaming bundle');\n";

@@ -24,7 +24,7 @@ describe("contract: the published package", function () {
     expect(pkg.types).to.equal("dist/index.d.ts");
     expect(pkg.exports["."]).to.deep.equal({ types: "./dist/index.d.ts", default: "./dist/index.js" });
     expect(pkg.bin).to.deep.equal({
-      "oci-geo-streaming": "dist/cli/main.js",
+      "oci-geo-streaming": "dist/ops/cli/main.js",
       // The multi-language component's plugin (Pulumi finds pulumi-resource-<package> on the PATH).
       "pulumi-resource-oci-geo-streaming": "dist/provider/main.js",
     });

@@ -5,7 +5,7 @@
  * no source-map reference to a missing file; a strict consumer compiles against its types; the bin
  * runs with plain node (no ts-node installed).
  */
-import { TOOLS_BUNDLE_FILE } from "../../lib/telemetry/artifacts";
+import { TOOLS_BUNDLE_FILE } from "../../lib/core/telemetry/artifacts";
 import { expect } from "chai";
 import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -102,7 +102,12 @@ describe("contract: the published tarball, installed", function () {
       .filter((f) => f.endsWith(".js"))
       .map((f) => f.replace(/^dist\//, "").replace(/\.js$/, ""));
     expect(js.sort(), "dist/ is stale or incomplete: run npm run build").to.deep.equal(libModules().sort());
-    expect(p.files).to.include.members(["package.json", "README.md", "dist/index.d.ts", "dist/cli/main.js"]);
+    expect(p.files).to.include.members([
+      "package.json",
+      "README.md",
+      "dist/index.d.ts",
+      "dist/ops/cli/main.js",
+    ]);
     // The component hashes and uploads the nodes' operator bundle: an installed package must carry it.
     expect(p.files).to.include(`dist/bundle/${TOOLS_BUNDLE_FILE}`);
   });

@@ -8,8 +8,8 @@ import { expect } from "chai";
 import { generateKeyPairSync } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { localPairWorkspace, PairWorkspace, StackConfigMap } from "../../lib/automation";
-import { ProgramConfigKey, settingOf, settingText } from "../../lib/config/settings";
+import { localPairWorkspace, PairWorkspace, StackConfigMap } from "../../lib/program/automation";
+import { ProgramConfigKey, settingOf, settingText } from "../../lib/core/config/settings";
 import { unwrapWire } from "../../dev/oci-model/wire";
 import { plaintextSecrets, secretsInText, withPlanted } from "./secrets";
 import {

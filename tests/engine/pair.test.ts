@@ -1,6 +1,6 @@
 /**
  * The repository's stack program under the real Pulumi engine, through the Automation API
- * (lib/automation): a primary/dr pair on a file:// backend with passphrase secrets, the dr stack
+ * (lib/program/automation): a primary/dr pair on a file:// backend with passphrase secrets, the dr stack
  * reading the primary through a real StackReference, every cloud resource answered by the OCI
  * emulator plugin (dev/emulator) from the OCI model. Each operation is checked against the stacks'
  * real state (`pulumi stack export`) and the emulated tenancy.
@@ -20,9 +20,9 @@ import {
   ReplicationDirection,
   stackConfigFor,
   startFailback,
-} from "../../lib/automation";
+} from "../../lib/program/automation";
 import { stackProgram } from "../../lib/program/stackProgram";
-import { Role } from "../../lib/config/args";
+import { Role } from "../../lib/core/config/args";
 import { plaintextSecrets, secretsInText, withPlanted } from "./secrets";
 import {
   buildEmulator,

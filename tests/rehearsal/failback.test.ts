@@ -2,7 +2,7 @@
  * Failback on real brokers (Kafka 4.1.2, two emulated OCI regions) with the real MirrorMaker 2 on
  * rendered properties in both directions:
  *
- * forward fra -> ams; a group's position on fra; failover of the group to ams (lib/failover);
+ * forward fra -> ams; a group's position on fra; failover of the group to ams (lib/ops/failover);
  * producers and the group carry on on ams (its own `orders`, and `fra.orders`); then the failback
  * commands: `reverse` (capture on real Kafka; the Pulumi part on a recording workspace, since the
  * Pulumi CLI is not available), the reverse MM2 ams -> fra started from the rendered config of a
@@ -20,14 +20,14 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-import { runFailbackCli, clusterEnvName, type FailbackCliIo } from "../../lib/cli/failback";
-import { translateOffsets } from "../../lib/failover/checkpoints";
-import { ENV } from "../../lib/failover/connection";
-import { executeFailover, planFailover } from "../../lib/failover/failover";
+import { runFailbackCli, clusterEnvName, type FailbackCliIo } from "../../lib/ops/cli/failback";
+import { translateOffsets } from "../../lib/ops/failover/checkpoints";
+import { ENV } from "../../lib/ops/failover/connection";
+import { executeFailover, planFailover } from "../../lib/ops/failover/failover";
 import { startGroupConsumer, type ToolProcess } from "../../dev/rehearsal/rehearsalTools";
-import { loadState } from "../../lib/failback/state";
-import type { FailbackGroupResult, FailbackPlan } from "../../lib/failback/translate";
-import { KafkaClient, type TopicPartitionOffsets } from "../../lib/kafka/client";
+import { loadState } from "../../lib/ops/failback/state";
+import type { FailbackGroupResult, FailbackPlan } from "../../lib/ops/failback/translate";
+import { KafkaClient, type TopicPartitionOffsets } from "../../lib/ops/kafka/client";
 import type { LocalCluster } from "../../dev/rehearsal/cluster";
 import { ensureKafkaRuntime, type KafkaRuntime } from "../../dev/rehearsal/kafkaRuntime";
 import { logTail, waitForTopicRecords, type MirrorMakerHandle } from "../../dev/rehearsal/mirrorMaker";

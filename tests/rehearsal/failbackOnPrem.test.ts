@@ -21,12 +21,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-import { clusterEnvName, runFailbackCli, type FailbackCliIo } from "../../lib/cli/failback";
-import { ENV } from "../../lib/failover/connection";
-import { emptyState, loadState, markFinished, markStarted, saveState } from "../../lib/failback/state";
-import type { FailbackPlan } from "../../lib/failback/translate";
-import { KafkaClient, type KafkaClientOptions } from "../../lib/kafka/client";
-import type { ReplicationModelInput } from "../../lib/mm2";
+import { clusterEnvName, runFailbackCli, type FailbackCliIo } from "../../lib/ops/cli/failback";
+import { ENV } from "../../lib/ops/failover/connection";
+import { emptyState, loadState, markFinished, markStarted, saveState } from "../../lib/ops/failback/state";
+import type { FailbackPlan } from "../../lib/ops/failback/translate";
+import { KafkaClient, type KafkaClientOptions } from "../../lib/ops/kafka/client";
+import type { ReplicationModelInput } from "../../lib/core/mm2";
 import { startCluster, type LocalCluster } from "../../dev/rehearsal/cluster";
 import { ensureKafkaRuntime, type KafkaRuntime } from "../../dev/rehearsal/kafkaRuntime";
 import { logTail, type MirrorMakerHandle } from "../../dev/rehearsal/mirrorMaker";

@@ -16,23 +16,23 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-import { runFailoverCli } from "../../lib/cli/failover";
-import { translateOffsets } from "../../lib/failover/checkpoints";
-import { ENV } from "../../lib/failover/connection";
+import { runFailoverCli } from "../../lib/ops/cli/failover";
+import { translateOffsets } from "../../lib/ops/failover/checkpoints";
+import { ENV } from "../../lib/ops/failover/connection";
 import {
   executeFailover,
   FailoverError,
   planFailover,
   type FailoverPlan,
   type FailoverProgress,
-} from "../../lib/failover/failover";
+} from "../../lib/ops/failover/failover";
 import {
   consumedRecords,
   javaTranslateOffsets,
   startGroupConsumer,
   type ToolProcess,
 } from "../../dev/rehearsal/rehearsalTools";
-import { KafkaClient, type TopicPartitionOffsets } from "../../lib/kafka/client";
+import { KafkaClient, type TopicPartitionOffsets } from "../../lib/ops/kafka/client";
 import type { LocalCluster } from "../../dev/rehearsal/cluster";
 import { ensureKafkaRuntime, type KafkaRuntime } from "../../dev/rehearsal/kafkaRuntime";
 import { logTail, waitForTopicRecords, type MirrorMakerHandle } from "../../dev/rehearsal/mirrorMaker";

@@ -8,8 +8,8 @@
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
 import { Producer } from "@platformatic/kafka";
-import { encodeCheckpoint } from "../../lib/failover/checkpoints";
-import { ENV } from "../../lib/failover/connection";
+import { encodeCheckpoint } from "../../lib/ops/failover/checkpoints";
+import { ENV } from "../../lib/ops/failover/connection";
 import { startCluster, type LocalCluster } from "../../dev/rehearsal/cluster";
 import { ensureKafkaRuntime } from "../../dev/rehearsal/kafkaRuntime";
 import { installedPackage, removeInstalledPackage } from "../support/installedPackage";

@@ -1,5 +1,5 @@
 /**
- * The Kafka adapter (lib/kafka/client.ts, on @platformatic/kafka) against real brokers: one
+ * The Kafka adapter (lib/ops/kafka/client.ts, on @platformatic/kafka) against real brokers: one
  * emulating OCI Streaming (SASL_SSL + PLAIN, run-time CA) and one plaintext. Records are written by
  * the Java producer (the rehearsal's Produce tool, i.e. Kafka's own client) uncompressed and with
  * each codec, and read back with the adapter; that the batches really are compressed is read from
@@ -15,7 +15,7 @@ import {
   KafkaClientError,
   type ConsumedRecord,
   type KafkaClientOptions,
-} from "../../lib/kafka/client";
+} from "../../lib/ops/kafka/client";
 import { startCluster, type LocalCluster } from "../../dev/rehearsal/cluster";
 import { ensureKafkaRuntime, type KafkaRuntime } from "../../dev/rehearsal/kafkaRuntime";
 import { produce, verify } from "../../dev/rehearsal/tools";

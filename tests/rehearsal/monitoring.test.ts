@@ -2,7 +2,7 @@
  * Running it, on the emulated regions with the real MirrorMaker 2 and the real JMX exporter: the
  * exporter jar the nodes download (Maven Central, checked against the pinned SHA-256) attached to
  * MM2's JVM with the rules the user-data writes (`jmxExporterConfig()`); the nodes' metrics poster
- * (`oci-geo-streaming metrics --post`, lib/cli/metrics.ts) run as a process against the node's own
+ * (`oci-geo-streaming metrics --post`, lib/ops/cli/metrics.ts) run as a process against the node's own
  * files, posting through a stand-in `oci` that answers with the OCI model's PostMetricData
  * (dev/oci-model/services/telemetryIngestion.ts, written from OCI's documentation, not from the
  * product's rules); every alarm query of the dr region joined with what was posted and scraped;
@@ -17,13 +17,17 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-import { alarmSpecs, dashboardQueries } from "../../lib/telemetry/alarms";
-import { DEFAULT_METRIC_NAMESPACE, POSTED_JMX_METRICS, PRODUCT_METRICS } from "../../lib/telemetry/metrics";
-import { JMX_EXPORTER_SHA256 } from "../../lib/telemetry/artifacts";
-import { monitoringProperties } from "../../lib/cloudinit/userData";
-import { DEFAULT_THRESHOLDS } from "../../lib/status/health";
-import { translateOffsets } from "../../lib/failover/checkpoints";
-import { KafkaClient } from "../../lib/kafka/client";
+import { alarmSpecs, dashboardQueries } from "../../lib/core/telemetry/alarms";
+import {
+  DEFAULT_METRIC_NAMESPACE,
+  POSTED_JMX_METRICS,
+  PRODUCT_METRICS,
+} from "../../lib/core/telemetry/metrics";
+import { JMX_EXPORTER_SHA256 } from "../../lib/core/telemetry/artifacts";
+import { monitoringProperties } from "../../lib/core/cloudinit/userData";
+import { DEFAULT_THRESHOLDS } from "../../lib/ops/status/health";
+import { translateOffsets } from "../../lib/ops/failover/checkpoints";
+import { KafkaClient } from "../../lib/ops/kafka/client";
 import { freePort, type LocalCluster } from "../../dev/rehearsal/cluster";
 import { ensureKafkaRuntime, repoRoot, type KafkaRuntime } from "../../dev/rehearsal/kafkaRuntime";
 import { logTail, type MirrorMakerHandle } from "../../dev/rehearsal/mirrorMaker";
@@ -131,14 +135,18 @@ describe("rehearsal: running it — metrics, alarms and status against real MM2 
     regions!.target.harnessTopics!.status,
   ];
 
-  /** `node lib/cli/<file>` with ts-node, as `npm run` runs the scripts; exit code and output. */
+  /** `node lib/ops/cli/<file>` with ts-node, as `npm run` runs the scripts; exit code and output. */
   function runCli(file: string, args: string[], env: NodeJS.ProcessEnv) {
-    const r = spawnSync(process.execPath, ["-r", TS_NODE, path.join(ROOT, "lib", "cli", file), ...args], {
-      cwd: ROOT,
-      env,
-      encoding: "utf8",
-      timeout: 180_000,
-    });
+    const r = spawnSync(
+      process.execPath,
+      ["-r", TS_NODE, path.join(ROOT, "lib", "ops", "cli", file), ...args],
+      {
+        cwd: ROOT,
+        env,
+        encoding: "utf8",
+        timeout: 180_000,
+      },
+    );
     return { code: r.status, out: r.stdout, err: r.stderr };
   }
 
@@ -468,7 +476,7 @@ describe("rehearsal: running it — metrics, alarms and status against real MM2 
       [
         "-r",
         TS_NODE,
-        path.join(ROOT, "lib", "cli", "status.ts"),
+        path.join(ROOT, "lib", "ops", "cli", "status.ts"),
         ...statusArgs(),
         "--json",
         "--watch",

@@ -15,8 +15,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-import { ValidationError } from "../../lib/errors";
-import { assertNoReplicationLoops, parseProperties, type ReplicationModelInput } from "../../lib/mm2";
+import { ValidationError } from "../../lib/core/errors";
+import { assertNoReplicationLoops, parseProperties, type ReplicationModelInput } from "../../lib/core/mm2";
 import { startCluster, type LocalCluster } from "../../dev/rehearsal/cluster";
 import { ensureKafkaRuntime, type KafkaRuntime } from "../../dev/rehearsal/kafkaRuntime";
 import { logTail, waitForTopicRecords, type MirrorMakerHandle } from "../../dev/rehearsal/mirrorMaker";

@@ -12,7 +12,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-import { parseProperties } from "../../lib/mm2";
+import { parseProperties } from "../../lib/core/mm2";
 import type { LocalCluster } from "../../dev/rehearsal/cluster";
 import { ensureKafkaRuntime, type KafkaRuntime } from "../../dev/rehearsal/kafkaRuntime";
 import { removeProperties } from "../../dev/rehearsal/mm2Properties";

@@ -1,5 +1,5 @@
 /**
- * The `Default: …` of a component argument as its JSDoc in lib/config/args.ts says it, found with
+ * The `Default: …` of a component argument as its JSDoc in lib/core/config/args.ts says it, found with
  * the TypeScript compiler API by walking an argument path (`replication.fleet.size`) from
  * `GeoReplicatedStreamArgs` through the interfaces, type aliases, unions and type literals of the file.
  */
@@ -73,7 +73,7 @@ export function argDocs(sourceText: string, root = "GeoReplicatedStreamArgs"): (
           (m): m is ts.PropertySignature => ts.isPropertySignature(m) && m.name.getText(sf) === segment,
         );
       if (props.length === 0) {
-        throw new ArgPathError(`${argPath}: no property '${segment}' (lib/config/args.ts)`);
+        throw new ArgPathError(`${argPath}: no property '${segment}' (lib/core/config/args.ts)`);
       }
       found = props.find((p) => docOf(p, sf) !== "") ?? props[0];
       lists = props.flatMap((p) => membersOf(p.type));

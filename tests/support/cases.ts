@@ -5,7 +5,7 @@ import {
   GeoReplicatedStreamArgs,
   NetworkArgs,
   ReplicationArgs,
-} from "../../lib/config/args";
+} from "../../lib/core/config/args";
 
 /** Shared argument fixtures: a valid dr configuration and every way to break it. */
 const COMPARTMENT = "ocid1.compartment.oc1..aaaaaaaa5x2rdkq4vfu6r3jgiqdjvnqwz7xq7fnv3xhm3f2tkl4yc3e6lmoa";
@@ -292,7 +292,7 @@ function replicationCases(): Case[] {
 
 /**
  * Every argument of GeoReplicatedStreamArgs by the JavaScript type it must have (a test holds this
- * list to lib/config/args.ts with the TypeScript compiler API). `[0]`: an element of a list.
+ * list to lib/core/config/args.ts with the TypeScript compiler API). `[0]`: an element of a list.
  */
 export const ARG_KINDS: Record<
   string,

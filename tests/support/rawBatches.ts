@@ -1,11 +1,11 @@
 /**
  * What the broker really stores: the codec of each record batch of a partition, read with
- * @platformatic/kafka's raw Fetch (tests only; lib/ reaches the library through lib/kafka alone).
+ * @platformatic/kafka's raw Fetch (tests only; lib/ reaches the library through lib/ops/kafka alone).
  * It lets a test prove that compressed batches were on the wire, not just that records came back.
  */
 import { Consumer } from "@platformatic/kafka";
 
-import { libraryOptions, type KafkaClientOptions } from "../../lib/kafka/client";
+import { libraryOptions, type KafkaClientOptions } from "../../lib/ops/kafka/client";
 
 const CODECS = ["none", "gzip", "snappy", "lz4", "zstd"] as const;
 export type Codec = (typeof CODECS)[number];

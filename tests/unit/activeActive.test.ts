@@ -1,10 +1,10 @@
 import { expect } from "chai";
-import { GeoReplicatedStreamArgs, PeerReplicationInfo } from "../../lib/config/args";
-import { resolveArgs } from "../../lib/config/validate";
-import { checkActiveActive, resolveReplicationInfra } from "../../lib/config/validateReplication";
-import { ValidationError } from "../../lib/errors";
-import { validateGeoReplicatedStreamArgs } from "../../lib/geoReplicatedStream";
-import { assertActiveActiveLoopFree } from "../../lib/replication/model";
+import { GeoReplicatedStreamArgs, PeerReplicationInfo } from "../../lib/core/config/args";
+import { resolveArgs } from "../../lib/core/config/validate";
+import { checkActiveActive, resolveReplicationInfra } from "../../lib/core/config/validateReplication";
+import { ValidationError } from "../../lib/core/errors";
+import { validateGeoReplicatedStreamArgs } from "../../lib/components/geoReplicatedStream";
+import { assertActiveActiveLoopFree } from "../../lib/components/replication/buildModel";
 import { MM2_EMAIL, validDr } from "../support/cases";
 
 const TENANCY = "ocid1.tenancy.oc1..aaaaaaaaq3z5xqv4hn7fz2ob6a2fwq6jd4o7ryv7w3xk2pbrqazx5ny3gyja";

@@ -1,18 +1,18 @@
 /**
  * Wrong JavaScript types are refused naming the argument, for every argument: the cases
  * (tests/support/cases.ts, run in the pure and the mock tier) and the library's type table must
- * both cover exactly the leaf arguments of lib/config/args.ts, read with the TypeScript compiler API.
+ * both cover exactly the leaf arguments of lib/core/config/args.ts, read with the TypeScript compiler API.
  */
 import { expect } from "chai";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ARG_TYPES } from "../../lib/config/argTypes";
-import { resolveArgs } from "../../lib/config/validate";
-import { validateGeoReplicatedStreamArgs } from "../../lib/geoReplicatedStream";
+import { ARG_TYPES } from "../../lib/core/config/argTypes";
+import { resolveArgs } from "../../lib/core/config/validate";
+import { validateGeoReplicatedStreamArgs } from "../../lib/components/geoReplicatedStream";
 import { argLeaves } from "../support/argsJsdoc";
 import { ARG_KINDS, validDr, withOnPremises } from "../support/cases";
 
-const ARGS_TS = fs.readFileSync(path.join(__dirname, "..", "..", "lib", "config", "args.ts"), "utf8");
+const ARGS_TS = fs.readFileSync(path.join(__dirname, "..", "..", "lib", "core", "config", "args.ts"), "utf8");
 
 /** The leaf paths of the library's type table, lists of objects as `[0]`. */
 function tableLeaves(shape: object, prefix = ""): string[] {
@@ -43,7 +43,7 @@ describe("argument types: every argument of GeoReplicatedStreamArgs", () => {
     expect(Object.keys(ARG_KINDS).sort()).to.deep.equal(leaves);
   });
 
-  it("has an entry in the library's type table (lib/config/argTypes.ts)", () => {
+  it("has an entry in the library's type table (lib/core/config/argTypes.ts)", () => {
     expect(tableLeaves(ARG_TYPES).sort()).to.deep.equal(leaves);
   });
 });

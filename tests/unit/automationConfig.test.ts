@@ -9,10 +9,10 @@ import {
   stackArgsFor,
   stackConfigFor,
   validatePair,
-} from "../../lib/automation";
-import { Role } from "../../lib/config/args";
-import { readStackSettings, SETTINGS } from "../../lib/config/settings";
-import { ValidationError } from "../../lib/errors";
+} from "../../lib/program/automation";
+import { Role } from "../../lib/core/config/args";
+import { readStackSettings, SETTINGS } from "../../lib/core/config/settings";
+import { ValidationError } from "../../lib/core/errors";
 import { readProject, readStackConfig } from "../../dev/plan/stackConfig";
 import { COMPARTMENT, repoPair, richPair, TENANCY, TOKEN, VAULT, VAULT_KEY } from "./automationFixtures";
 

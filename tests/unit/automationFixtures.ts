@@ -2,14 +2,14 @@
  * Shared fixtures of the Automation API tests: pairs, and a recording fake of the workspace.
  */
 import type { OutputMap } from "@pulumi/pulumi/automation";
-import type { PairConfig, StackConfigMap } from "../../lib/automation";
+import type { PairConfig, StackConfigMap } from "../../lib/program/automation";
 import type {
   PairWorkspace,
   StackPreviewResult,
   StackUpdateResult,
   StackUpResult,
   WorkspaceOperationOptions,
-} from "../../lib/automation/workspace";
+} from "../../lib/program/automation/workspace";
 
 export const COMPARTMENT =
   "ocid1.compartment.oc1..aaaaaaaa5x2rdkq4vfu6r3jgiqdjvnqwz7xq7fnv3xhm3f2tkl4yc3e6lmoa";

@@ -11,9 +11,9 @@ import {
   setReplicationDirection,
   stackConfigFor,
   startFailback,
-} from "../../lib/automation";
-import { Role } from "../../lib/config/args";
-import { ValidationError } from "../../lib/errors";
+} from "../../lib/program/automation";
+import { Role } from "../../lib/core/config/args";
+import { ValidationError } from "../../lib/core/errors";
 import { FakeWorkspace, repoPair, richPair } from "./automationFixtures";
 
 const NS = "oci-geo-streaming";

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as path from "path";
-import { PairConfig, stackConfigFor, validatePair } from "../../lib/automation";
-import { ValidationError } from "../../lib/errors";
+import { PairConfig, stackConfigFor, validatePair } from "../../lib/program/automation";
+import { ValidationError } from "../../lib/core/errors";
 import {
   PlanError,
   planDocument,

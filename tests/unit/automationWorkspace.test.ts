@@ -12,7 +12,7 @@ import {
   PulumiCliNotFoundError,
   readOutputs,
   stackConfigFor,
-} from "../../lib/automation";
+} from "../../lib/program/automation";
 import { richPair, TOKEN } from "./automationFixtures";
 
 /**

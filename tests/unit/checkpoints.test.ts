@@ -7,7 +7,7 @@ import {
   groupsInCheckpoints,
   RawRecord,
   translateOffsets,
-} from "../../lib/failover/checkpoints";
+} from "../../lib/ops/failover/checkpoints";
 
 function cp(
   group: string,

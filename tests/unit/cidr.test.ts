@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { contains, mustParseCidr, overlaps, parseCidr, subnet } from "../../lib/net/cidr";
+import { contains, mustParseCidr, overlaps, parseCidr, subnet } from "../../lib/core/cidr";
 
 describe("cidr", () => {
   const invalid: [string, RegExp][] = [

@@ -1,15 +1,15 @@
 /**
- * One argument parser for every command (lib/cli/args.ts): the same `--x v` / `--x=v` rules,
+ * One argument parser for every command (lib/ops/cli/args.ts): the same `--x v` / `--x=v` rules,
  * `--help` everywhere, and a user's mistake as one line and exit 2, never a stack trace.
  */
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
-import { numberValue, parseCommand, UsageError, usageErrorLine } from "../../lib/cli/args";
-import { parseFailbackArgs, runFailbackCli } from "../../lib/cli/failback";
-import { parseFailoverArgs, runFailoverCli } from "../../lib/cli/failover";
-import { main as cliMain, packageVersion } from "../../lib/cli/main";
-import type { KafkaCliIo } from "../../lib/cli/kafkaCliIo";
+import { numberValue, parseCommand, UsageError, usageErrorLine } from "../../lib/ops/cli/args";
+import { parseFailbackArgs, runFailbackCli } from "../../lib/ops/cli/failback";
+import { parseFailoverArgs, runFailoverCli } from "../../lib/ops/cli/failover";
+import { main as cliMain, packageVersion } from "../../lib/ops/cli/main";
+import type { KafkaCliIo } from "../../lib/ops/cli/kafkaCliIo";
 import { parseBenchArgs } from "../../dev/cli/bench";
 import { parseDrillArgs } from "../../dev/cli/drill";
 import { parseArgs as parsePlanArgs } from "../../dev/cli/plan";

@@ -15,10 +15,10 @@ import {
   VAULT_ATTEMPTS,
   VAULT_CALL_TIMEOUT_SECONDS,
   VAULT_RETRY_DELAY_SECONDS,
-} from "../../lib/cloudinit";
-import { ValidationError } from "../../lib/errors";
-import { KAFKA_TGZ, KAFKA_TGZ_SHA512, KAFKA_VERSION } from "../../lib/kafka/version";
-import { renderMm2Properties } from "../../lib/mm2";
+} from "../../lib/core/cloudinit";
+import { ValidationError } from "../../lib/core/errors";
+import { KAFKA_TGZ, KAFKA_TGZ_SHA512, KAFKA_VERSION } from "../../lib/core/kafkaVersion";
+import { renderMm2Properties } from "../../lib/core/mm2";
 import {
   FAKE_TOKEN,
   dr,

@@ -8,14 +8,14 @@ import { generateKeyPairSync } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-import { failbackClusterSettings as clusterSettings } from "../../lib/cli/failback";
+import { failbackClusterSettings as clusterSettings } from "../../lib/ops/cli/failback";
 import {
   describeSettings,
   ENV,
   parseJaas,
   pemBlocks,
   resolveConnectionSettings,
-} from "../../lib/failover/connection";
+} from "../../lib/ops/failover/connection";
 
 const CERT = fs.readFileSync(path.join(__dirname, "..", "fixtures", "tls", "cert.pem"), "utf8");
 const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });

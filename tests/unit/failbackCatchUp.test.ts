@@ -7,7 +7,7 @@ import {
   waitForCatchUp,
   type CatchUpReport,
   type ComparableRecord,
-} from "../../lib/failback/caughtUp";
+} from "../../lib/ops/failback/caughtUp";
 
 const rec = (value: string, over: Partial<ComparableRecord> = {}): ComparableRecord => ({
   key: Buffer.from("k"),

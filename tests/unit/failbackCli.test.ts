@@ -3,17 +3,17 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-import { stackConfigFor } from "../../lib/automation";
+import { stackConfigFor } from "../../lib/program/automation";
 import {
   clusterEnvName,
   parseFailbackArgs,
   runFailbackCli,
   type FailbackCliIo,
-} from "../../lib/cli/failback";
-import { encodeOffsetSync } from "../../lib/failback/offsetSyncs";
-import { loadState, saveState, emptyState, markStarted, markFinished } from "../../lib/failback/state";
-import { commitsOf, decideFailbackGroup, type FailbackGroupPlan } from "../../lib/failback/translate";
-import type { KafkaClient } from "../../lib/kafka/client";
+} from "../../lib/ops/cli/failback";
+import { encodeOffsetSync } from "../../lib/ops/failback/offsetSyncs";
+import { loadState, saveState, emptyState, markStarted, markFinished } from "../../lib/ops/failback/state";
+import { commitsOf, decideFailbackGroup, type FailbackGroupPlan } from "../../lib/ops/failback/translate";
+import type { KafkaClient } from "../../lib/ops/kafka/client";
 import { FakeWorkspace, richPair, TOKEN } from "./automationFixtures";
 
 const PRIMARY = "acme/oci-geo-streaming/primary";

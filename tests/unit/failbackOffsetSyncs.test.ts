@@ -7,7 +7,7 @@ import {
   inverseTranslate,
   OffsetSyncSchemaError,
   type OffsetSync,
-} from "../../lib/failback/offsetSyncs";
+} from "../../lib/ops/failback/offsetSyncs";
 
 const s = (up: number, down: number, partition = 0, topic = "orders"): OffsetSync => ({
   topic,

@@ -13,7 +13,7 @@ import {
   nextStep,
   orderProblem,
   saveState,
-} from "../../lib/failback/state";
+} from "../../lib/ops/failback/state";
 
 const T0 = new Date("2025-01-02T03:04:05.000Z");
 const T1 = new Date("2025-01-02T03:05:00.000Z");

@@ -1,20 +1,20 @@
 import { expect } from "chai";
 
-import { parseFailoverArgs, runFailoverCli } from "../../lib/cli/failover";
-import { encodeCheckpoint, type Checkpoint, type RawRecord } from "../../lib/failover/checkpoints";
+import { parseFailoverArgs, runFailoverCli } from "../../lib/ops/cli/failover";
+import { encodeCheckpoint, type Checkpoint, type RawRecord } from "../../lib/ops/failover/checkpoints";
 import {
   ConnectionSettingsError,
   ENV,
   parseJaas,
   resolveConnectionSettings,
-} from "../../lib/failover/connection";
+} from "../../lib/ops/failover/connection";
 import {
   buildFailoverPlan,
   commitOffsetsOf,
   decideGroup,
   formatProgress,
   type GroupPlan,
-} from "../../lib/failover/failover";
+} from "../../lib/ops/failover/failover";
 
 function rec(
   group: string,

@@ -19,9 +19,9 @@ import {
   UserError,
 } from "@platformatic/kafka";
 
-import { libraryOptions } from "../../lib/kafka/client";
-import { flattenKafkaError, KafkaClientError } from "../../lib/kafka/errors";
-import { recordsInRange, type RawBatch } from "../../lib/kafka/records";
+import { libraryOptions } from "../../lib/ops/kafka/client";
+import { flattenKafkaError, KafkaClientError } from "../../lib/ops/kafka/errors";
+import { recordsInRange, type RawBatch } from "../../lib/ops/kafka/records";
 
 const CODECS = ["none", "gzip", "snappy", "lz4", "zstd"] as const;
 const T0 = 1_700_000_000_000n;
@@ -200,13 +200,13 @@ describe("Kafka adapter: published declarations", function () {
         onUnRecoverableConfigFileDiagnostic: () => undefined,
       },
     )!;
-    const entry = ["lib/kafka/client.ts", "lib/failover/index.ts", "lib/failback/index.ts"].map((f) =>
-      path.join(root, f),
+    const entry = ["lib/ops/kafka/client.ts", "lib/ops/failover/index.ts", "lib/ops/failback/index.ts"].map(
+      (f) => path.join(root, f),
     );
     const program = ts.createProgram(entry, { ...config.options, emitDeclarationOnly: true, noEmit: false });
     const emitted = new Map<string, string>();
     program.emit(undefined, (file, text) => emitted.set(path.relative(path.join(root, "dist"), file), text));
-    expect([...emitted.keys()]).to.include.members(["kafka/client.d.ts", "kafka/records.d.ts"]);
+    expect([...emitted.keys()]).to.include.members(["ops/kafka/client.d.ts", "ops/kafka/records.d.ts"]);
     const imports = /(from\s+|import\(|require\()["']@platformatic\//;
     const leaking = [...emitted].filter(([, text]) => imports.test(text)).map(([f]) => f);
     expect(leaking).to.deep.equal([]);

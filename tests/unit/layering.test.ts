@@ -10,30 +10,19 @@ import * as path from "node:path";
 const ROOT = path.resolve(__dirname, "..", "..");
 const LIB = path.join(ROOT, "lib");
 
-/** Layer of each top-level entry of lib/ (a folder, or a file without its extension). */
+/**
+ * Layer of each folder of lib/ (the first two path segments win over the first one). The folder
+ * names are the layers: a reader finds the renderer under core/, the network under components/,
+ * the failover tool under ops/.
+ */
 const LAYER: Record<string, string> = {
-  errors: "core",
-  config: "core",
-  net: "core",
-  oci: "core",
-  mm2: "core",
-  cloudinit: "core",
-  telemetry: "core",
-  "kafka/version": "core",
-  network: "components",
-  streaming: "components",
-  replication: "components",
-  dns: "components",
-  monitoring: "components",
-  geoReplicatedStream: "components",
+  core: "core",
+  components: "components",
+  "program/automation": "automation",
   program: "program",
-  automation: "automation",
   provider: "provider",
-  kafka: "tools",
-  failover: "tools",
-  failback: "tools",
-  status: "tools",
-  cli: "cli",
+  "ops/cli": "cli",
+  ops: "tools",
   index: "entry",
 };
 
@@ -130,17 +119,19 @@ describe("layering: lib/ imports run one way", () => {
     expect(offenders.map((f) => path.relative(ROOT, f))).to.deep.equal([]);
   });
 
-  it("reaches @platformatic/kafka through lib/kafka only (the adapter is the one place that knows it)", () => {
+  it("reaches @platformatic/kafka through lib/ops/kafka only (the adapter is the one place that knows it)", () => {
     const uses = (f: string) => /from\s+["']@platformatic\/kafka["']/.test(fs.readFileSync(f, "utf8"));
-    const offenders = files.filter((f) => uses(f) && !f.startsWith(path.join(LIB, "kafka") + path.sep));
+    const offenders = files.filter(
+      (f) => uses(f) && !f.startsWith(path.join(LIB, "ops", "kafka") + path.sep),
+    );
     expect(offenders.map((f) => path.relative(ROOT, f))).to.deep.equal([]);
     // Control: the adapter itself is seen to import it.
-    expect(uses(path.join(LIB, "kafka", "client.ts"))).to.equal(true);
+    expect(uses(path.join(LIB, "ops", "kafka", "client.ts"))).to.equal(true);
   });
 
   it("catches a wrong arrow (control: a core file importing a component is flagged)", () => {
-    const core = path.join(LIB, "config", "x.ts");
-    const comp = path.join(LIB, "network", "regionalNetwork.ts");
+    const core = path.join(LIB, "core", "config", "x.ts");
+    const comp = path.join(LIB, "components", "network", "regionalNetwork.ts");
     expect(MAY_IMPORT[layerOf(core)]).to.not.include(layerOf(comp));
   });
 });

@@ -15,7 +15,7 @@ import {
   renderMm2Properties,
   topicsToPreCreate,
   type ExternalClusterSpec,
-} from "../../lib/mm2";
+} from "../../lib/core/mm2";
 import { dr, ociToExternalModel, onprem, onpremToOciModel } from "./mm2Fixtures";
 
 type Props = Map<string, string>;

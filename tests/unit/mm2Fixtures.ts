@@ -1,7 +1,7 @@
 /**
  * Shared models for the MM2 / cloud-init tests. Not a test file itself (no `.test.ts`).
  */
-import type { ExternalClusterSpec, OciClusterSpec, ReplicationModelInput } from "../../lib/mm2";
+import type { ExternalClusterSpec, OciClusterSpec, ReplicationModelInput } from "../../lib/core/mm2";
 
 /** A recognisable fake credential: it must never appear in anything rendered. */
 export const FAKE_TOKEN = 'FAKE-t0ken"quote\\back$dollar{brace};semi)(<FAKE>';

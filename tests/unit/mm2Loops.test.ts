@@ -1,11 +1,11 @@
 /**
- * Replication-loop analysis (lib/mm2/loops.ts) and the MM2 policy emulation it rests on
- * (lib/mm2/replicationPolicy.ts), checked against Kafka 4.1.2's behaviour: MirrorSourceConnector
+ * Replication-loop analysis (lib/core/mm2/loops.ts) and the MM2 policy emulation it rests on
+ * (lib/core/mm2/replicationPolicy.ts), checked against Kafka 4.1.2's behaviour: MirrorSourceConnector
  * .shouldReplicateTopic / isCycle, DefaultReplicationPolicy / IdentityReplicationPolicy.
  */
 import { expect } from "chai";
 
-import { ValidationError } from "../../lib/errors";
+import { ValidationError } from "../../lib/core/errors";
 import {
   LoopAnalysisInput,
   LoopFlow,
@@ -18,7 +18,7 @@ import {
   normalizeReplicationModel,
   replicatedTopics,
   topicsToPreCreate,
-} from "../../lib/mm2";
+} from "../../lib/core/mm2";
 import { dr, drModel, onprem, primary } from "./mm2Fixtures";
 
 const P = { type: "prefixed", separator: "." } as const;

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { KAFKA_VERSION } from "../../lib/kafka/version";
+import { KAFKA_VERSION } from "../../lib/core/kafkaVersion";
 import {
   ReplicationModelInput,
   deriveTasksMax,
@@ -8,7 +8,7 @@ import {
   parseProperties,
   renderMm2Properties,
   validateReplicationModel,
-} from "../../lib/mm2";
+} from "../../lib/core/mm2";
 import {
   FAKE_TOKEN,
   activeActiveModel,

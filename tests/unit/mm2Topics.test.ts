@@ -9,7 +9,7 @@ import {
   remoteTopicName,
   streamNameProblem,
   topicsToPreCreate,
-} from "../../lib/mm2";
+} from "../../lib/core/mm2";
 import {
   activeActiveModel,
   dr,

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ValidationError } from "../../lib/errors";
+import { ValidationError } from "../../lib/core/errors";
 import {
   ReplicationModelInput,
   checkJavaRegex,
@@ -8,7 +8,7 @@ import {
   renderMm2Properties,
   topicsToPreCreate,
   validateReplicationModel,
-} from "../../lib/mm2";
+} from "../../lib/core/mm2";
 import { FAKE_TOKEN, activeActiveModel, dr, drModel, onprem, onpremToOciModel, primary } from "./mm2Fixtures";
 
 function errorOf(fn: () => unknown): ValidationError {

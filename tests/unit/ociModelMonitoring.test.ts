@@ -11,7 +11,7 @@ import { MockRejection, Obj, OciModel } from "../../dev/oci-model/model";
 import { makeOcid } from "../../dev/oci-model/ocid";
 import { matchingRuleProblem, policyStatementProblem } from "../../dev/oci-model/services/identity";
 import { objectStorageNamespace } from "../../dev/oci-model/services/objectStorage";
-import { fleetMonitoringStatements, operatorStatements } from "../../lib/monitoring/policies";
+import { fleetMonitoringStatements, operatorStatements } from "../../lib/components/monitoring/policies";
 
 const REGION = "eu-amsterdam-1";
 const COMPARTMENT = makeOcid("compartment", undefined, "c1");

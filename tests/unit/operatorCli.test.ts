@@ -9,11 +9,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { createHash } from "node:crypto";
-import { runMetricsCli, postCommand } from "../../lib/cli/metrics";
-import { runRunCli, remoteScript } from "../../lib/cli/run";
-import type { KafkaCliIo } from "../../lib/cli/kafkaCliIo";
-import { renderMm2Properties } from "../../lib/mm2";
-import { POST_METRIC_DATA_LIMITS, type MetricDataDetails } from "../../lib/telemetry";
+import { runMetricsCli, postCommand } from "../../lib/ops/cli/metrics";
+import { runRunCli, remoteScript } from "../../lib/ops/cli/run";
+import type { KafkaCliIo } from "../../lib/ops/cli/kafkaCliIo";
+import { renderMm2Properties } from "../../lib/core/mm2";
+import { POST_METRIC_DATA_LIMITS, type MetricDataDetails } from "../../lib/core/telemetry";
 import { drModel } from "./mm2Fixtures";
 
 const STANDIN = `#!/bin/bash

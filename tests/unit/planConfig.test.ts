@@ -9,7 +9,7 @@ import {
   OCI_REGIONS,
   regionFromKey,
   regionKey,
-} from "../../lib/oci/regions";
+} from "../../lib/core/oci/regions";
 import { makeOcid, parseOcid } from "../../dev/oci-model/ocid";
 import { listStacks, readProject, readStackConfig, secureStandIn } from "../../dev/plan/stackConfig";
 import { fromWire, maskWire, secretPathsOf, wireSecret } from "../../dev/oci-model/wire";

@@ -9,7 +9,7 @@ import { expect } from "chai";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { generateSchema, schemaText, SCHEMA_FILE } from "../../dev/schema/generate";
-import { ValidationError } from "../../lib/errors";
+import { ValidationError } from "../../lib/core/errors";
 import { argsFromInputs, CREDENTIALS_FIELDS, SchemaLike } from "../../lib/provider/inputs";
 import { componentOptions, componentProvider } from "../../lib/provider/provider";
 

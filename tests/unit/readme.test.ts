@@ -6,8 +6,8 @@
 import { expect } from "chai";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { EXAMPLE_COMPARTMENT_OCID, OCID_PATTERN, resolveArgs } from "../../lib/config/validate";
-import { ValidationError } from "../../lib/errors";
+import { EXAMPLE_COMPARTMENT_OCID, OCID_PATTERN, resolveArgs } from "../../lib/core/config/validate";
+import { ValidationError } from "../../lib/core/errors";
 import { validDr } from "../support/cases";
 import { asModule, tsBlocks } from "../support/readmeBlocks";
 

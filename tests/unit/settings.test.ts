@@ -1,5 +1,5 @@
 /**
- * The settings table (lib/config/settings.ts) is the one source: what it generates matches the
+ * The settings table (lib/core/config/settings.ts) is the one source: what it generates matches the
  * files (Pulumi.yaml, examples/active-active/Pulumi.yaml, the README's config reference), the
  * component's JSDoc defaults say what the table says, the stack files use each key in the stacks the
  * table names, and config is read through it with types checked. Each check has a negative control.
@@ -17,8 +17,8 @@ import {
   settingOf,
   SETTINGS,
   StackConfigReader,
-} from "../../lib/config/settings";
-import { ValidationError } from "../../lib/errors";
+} from "../../lib/core/config/settings";
+import { ValidationError } from "../../lib/core/errors";
 import {
   generatedFiles,
   isDeclared,
@@ -30,7 +30,7 @@ import {
 } from "../../dev/settings/generate";
 import { ArgPathError, argDocs } from "../support/argsJsdoc";
 import { main as genSettings } from "../../dev/cli/genSettings";
-import { UsageError } from "../../lib/cli/args";
+import { UsageError } from "../../lib/ops/cli/args";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const NS = "oci-geo-streaming";
@@ -143,8 +143,8 @@ describe("settings: the one table", () => {
     });
   });
 
-  describe("the component's JSDoc defaults (lib/config/args.ts) say what the table says", () => {
-    const docs = argDocs(read("lib/config/args.ts"));
+  describe("the component's JSDoc defaults (lib/core/config/args.ts) say what the table says", () => {
+    const docs = argDocs(read("lib/core/config/args.ts"));
     for (const s of SETTINGS.filter((x) => x.arg !== undefined)) {
       it(`${s.key} -> ${s.arg}`, () => {
         expect(docs(s.arg!).defaultText, `JSDoc of ${s.arg} vs the table's default of ${s.key}`).to.equal(
@@ -155,7 +155,7 @@ describe("settings: the one table", () => {
 
     it("negative control: a drifted Default: or a missing argument is caught", () => {
       const drifted = argDocs(
-        read("lib/config/args.ts").replace(
+        read("lib/core/config/args.ts").replace(
           "Number of MM2 instances, spread over fault domains. Default: 2.",
           "Number of MM2 instances. Default: 3.",
         ),

@@ -1,16 +1,16 @@
 /**
- * The pure parts of `oci-geo-streaming status` (lib/status): the health rules, Connect's status
+ * The pure parts of `oci-geo-streaming status` (lib/ops/status): the health rules, Connect's status
  * records, the remote copies a target holds, and a node's flows and connections read from the
  * mm2.properties the fleet renders (secrets through its own secrets file, as FileConfigProvider).
  */
 import { expect } from "chai";
-import { renderMm2Properties } from "../../lib/mm2";
-import { resolveConnectionSettings } from "../../lib/failover/connection";
-import { problemsOf, formatStatus, DEFAULT_THRESHOLDS } from "../../lib/status/health";
-import { parseStatusRecord, remoteCopies, type FlowStatus } from "../../lib/status/measure";
-import { nodeConfigFromMm2Properties, resolveFilePlaceholders } from "../../lib/status/mm2Config";
-import { parseStatusArgs } from "../../lib/cli/status";
-import { UsageError } from "../../lib/cli/args";
+import { renderMm2Properties } from "../../lib/core/mm2";
+import { resolveConnectionSettings } from "../../lib/ops/failover/connection";
+import { problemsOf, formatStatus, DEFAULT_THRESHOLDS } from "../../lib/ops/status/health";
+import { parseStatusRecord, remoteCopies, type FlowStatus } from "../../lib/ops/status/measure";
+import { nodeConfigFromMm2Properties, resolveFilePlaceholders } from "../../lib/ops/status/mm2Config";
+import { parseStatusArgs } from "../../lib/ops/cli/status";
+import { UsageError } from "../../lib/ops/cli/args";
 import { drModel, FAKE_TOKEN } from "./mm2Fixtures";
 
 function healthy(): FlowStatus {

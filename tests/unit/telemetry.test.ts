@@ -13,7 +13,7 @@ import {
   postMetricDataBatches,
   PRODUCT_METRICS,
   type MetricSample,
-} from "../../lib/telemetry";
+} from "../../lib/core/telemetry";
 import { alarmQueryProblem } from "../../dev/oci-model/services/monitoring";
 
 const NOW = Date.UTC(2026, 11, 1, 12, 0, 0);

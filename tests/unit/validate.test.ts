@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { resolveArgs } from "../../lib/config/validate";
-import { validateGeoReplicatedStreamArgs } from "../../lib/geoReplicatedStream";
-import { ValidationError } from "../../lib/errors";
+import { resolveArgs } from "../../lib/core/config/validate";
+import { validateGeoReplicatedStreamArgs } from "../../lib/components/geoReplicatedStream";
+import { ValidationError } from "../../lib/core/errors";
 import { INVALID_CASES, validDr } from "../support/cases";
 
 describe("resolveArgs validation", () => {

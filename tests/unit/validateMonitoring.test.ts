@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
-import { endpointProblem, resolveMonitoring } from "../../lib/config/validateMonitoring";
-import { ValidationError } from "../../lib/errors";
-import { validateGeoReplicatedStreamArgs } from "../../lib/geoReplicatedStream";
-import type { MonitoringArgs } from "../../lib/config/args";
+import { endpointProblem, resolveMonitoring } from "../../lib/core/config/validateMonitoring";
+import { ValidationError } from "../../lib/core/errors";
+import { validateGeoReplicatedStreamArgs } from "../../lib/components/geoReplicatedStream";
+import type { MonitoringArgs } from "../../lib/core/config/args";
 import { validDr } from "../support/cases";
 
 function refusal(fn: () => unknown): ValidationError {

@@ -13,7 +13,7 @@
  *    table holds its static rules. A peered RPC brings the remote DRG's VCN routes.
  * The verdict names the first missing piece exactly.
  */
-import { contains, parseCidr, type Cidr } from "../../../lib/net/cidr";
+import { contains, parseCidr, type Cidr } from "../../../lib/core/cidr";
 import { parseOcid } from "../ocid";
 import type { NetworkGraph, OnPremLink, SecurityRule, Vnic } from "./graph";
 

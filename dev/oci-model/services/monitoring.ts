@@ -11,7 +11,7 @@
  *    absence)"; the interval of an alarm query is 1m to 60m (1h) ("Monitoring Query Language (MQL)
  *    Reference", https://docs.oracle.com/en-us/iaas/Content/Monitoring/Reference/mql.htm).
  * The query check here is written from the documentation, independently of the package's own
- * parser (lib/telemetry/alarms.ts), so that the two can disagree.
+ * parser (lib/core/telemetry/alarms.ts), so that the two can disagree.
  */
 import type { Obj, ResourceContext, ResourceHandler } from "../model";
 import { parseOcid } from "../ocid";

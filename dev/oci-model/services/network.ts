@@ -1,6 +1,6 @@
 /** The OCI model — Networking: VCNs, subnets, gateways, route tables, NSGs, DRGs and remote peering. */
 import type { Obj, ResourceContext, ResourceHandler } from "../model";
-import { isKnownRegion } from "../../../lib/oci/regions";
+import { isKnownRegion } from "../../../lib/core/oci/regions";
 import { checkDnsLabel, cidrContains, cidrOverlaps, hostInCidr, parseCidr } from "../ipv4";
 import { hashHex, parseOcid } from "../ocid";
 import { resolverIdOf } from "./dns";

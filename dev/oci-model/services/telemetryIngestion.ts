@@ -1,7 +1,7 @@
 /**
  * The OCI model — Monitoring's ingestion API (`PostMetricData` on
  * `telemetry-ingestion.<region>.oraclecloud.com`): what it accepts and what it refuses, written
- * from OCI's documentation and NOT from the product's own rules (lib/telemetry/metrics.ts), so
+ * from OCI's documentation and NOT from the product's own rules (lib/core/telemetry/metrics.ts), so
  * that the rehearsal can catch the product breaking one.
  *
  * Sources (read 2026-12-01):
@@ -11,7 +11,7 @@
  *    1 to 20 dimensions per metric group, at most 50 unique metric streams; the telemetry-ingestion
  *    endpoint, not the telemetry one;
  *  - `MetricDataDetails`, `Datapoint`, `PostMetricDataDetails`, `PostMetricDataResponseDetails`
- *    (oci-typescript-sdk lib/monitoring/lib/model/*.ts, and
+ *    (oci-typescript-sdk lib/components/monitoring/lib/model/*.ts, and
  *    https://docs.oracle.com/en-us/iaas/tools/typescript/2.93.0/modules/_monitoring_lib_model_metric_data_details_.metricdatadetails.html)
  *    — namespace: starts with a letter, only letters, digits and underscores, no `oci_` / `oracle_`
  *    prefix; name: starts with a letter, only letters, digits, `.`, `_`, `-`, `$`; dimension key:

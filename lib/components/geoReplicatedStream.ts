@@ -1,0 +1,437 @@
+import * as oci from "@pulumi/oci";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  GeoReplicatedStreamArgs,
+  PeerArgs,
+  PeeringBundle,
+  PeerReplicationInfo,
+  Role,
+} from "../core/config/args";
+import { resolveArgs, ResolvedArgs } from "../core/config/validate";
+import {
+  checkActiveActive,
+  ResolvedReplicationInfra,
+  resolveReplicationInfra,
+} from "../core/config/validateReplication";
+import { checkRegionProvider } from "../core/config/providers";
+import { ValidationError } from "../core/errors";
+import { DEFAULTS } from "../core/config/settings";
+import { dnsPlan } from "./dns/dnsPlan";
+import { PrivateDns, RequiredDnsRule } from "./dns/privateDns";
+import { OnPremConnectivity } from "./network/onPremConnectivity";
+import { assertProviderRegion, gateResources } from "./network/providerRegion";
+import { RegionalNetwork, RequiredSecurityListRule } from "./network/regionalNetwork";
+import {
+  assertActiveActiveLoopFree,
+  assertInstanceMetadataFits,
+  planReplicationStreams,
+  PreCreatedStream,
+  replicationLayerName,
+} from "./replication/buildModel";
+import { ReplicationLayer } from "./replication/replicationLayer";
+import { Monitoring } from "./monitoring/monitoring";
+import { StreamingSite } from "./streaming/streamingSite";
+
+/** Pulumi type token of the component. */
+export const GEO_REPLICATED_STREAM_TYPE = "oci-geo-streaming:index:GeoReplicatedStream";
+
+/** The validated arguments: what the component builds from. */
+export interface ValidatedArgs {
+  resolved: ResolvedArgs;
+  infra?: ResolvedReplicationInfra;
+  /** Streams MirrorMaker needs in the local pool, when replication is enabled here. */
+  mm2Streams?: PreCreatedStream[];
+}
+
+/**
+ * Every check the component makes before registering anything, as a pure function: programs can
+ * call it before they create their providers. With `providersPending`, a missing
+ * `replication.homeRegionProvider` is accepted (the caller creates it after validation).
+ */
+export function validateGeoReplicatedStreamArgs(
+  args: GeoReplicatedStreamArgs,
+  options: {
+    providersPending?: boolean;
+    /** The component's name, when known: a created IAM user's default name derives from it. */
+    componentName?: string;
+  } = {},
+): ValidatedArgs {
+  const resolved = resolveArgs(args);
+  if (!args.replication) {
+    return { resolved };
+  }
+  const infra = resolveReplicationInfra(
+    args.replication,
+    resolved.role,
+    resolved.peer?.bootstrapServers !== undefined && resolved.peer?.streamPoolId !== undefined,
+    { ...options, hasExternalKafka: resolved.externalKafka !== undefined },
+  );
+  checkActiveActive(infra, resolved.peer?.replication);
+  if (infra.enabled && infra.flow === "peer-to-local") {
+    requirePeerDnsListener(resolved.peer?.dnsListenerIp);
+  }
+  assertActiveActiveLoopFree(resolved, infra, args.replication);
+  if (infra.enabled && resolved.monitoring.enabled) {
+    requireMirroredDownloads(infra);
+  }
+  const mm2Streams = infra.enabled ? planReplicationStreams(resolved, infra, args.replication) : undefined;
+  if (infra.enabled) {
+    assertInstanceMetadataFits(resolved, infra, args.replication, options.componentName);
+  }
+  return { resolved, infra, mm2Streams };
+}
+
+/**
+ * With the fleet's HTTPS egress narrowed to a mirror (`kafkaDownloadCidr`), the Node.js and JMX
+ * exporter downloads must come from mirrors there too: the public defaults would be unreachable.
+ */
+function requireMirroredDownloads(infra: ResolvedReplicationInfra): void {
+  if (infra.kafkaDownloadCidr === undefined || infra.kafkaDownloadCidr === "0.0.0.0/0") return;
+  for (const [key, fallback] of [
+    ["nodeDownloadBaseUrl", DEFAULTS.nodeDownloadBaseUrl],
+    ["jmxExporterDownloadBaseUrl", DEFAULTS.jmxExporterDownloadBaseUrl],
+  ] as const) {
+    if (infra[key] === fallback) {
+      throw new ValidationError(
+        `replication.${key}`,
+        `is the public ${fallback}, but replication.kafkaDownloadCidr narrows the nodes' HTTPS egress to ${infra.kafkaDownloadCidr}: the nodes could not reach it. Give a mirror inside that CIDR, or set monitoring.enabled to false`,
+      );
+    }
+  }
+}
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+
+/**
+ * The fleet reaches the peer's pool by its private FQDN, which OCI answers only inside the peer's
+ * VCN: it is resolved through the peer's DNS listening endpoint, so its address must be known.
+ */
+function requirePeerDnsListener(ip: unknown): void {
+  if (ip === undefined || ip === "") {
+    throw new ValidationError(
+      "peer.dnsListenerIp",
+      "is required to replicate from the peer: OCI creates the peer pool's private FQDN in the peer VCN's private DNS only, and this region's fleet resolves it through the peer's DNS listening endpoint. Deploy the peer with this version (its peering output then carries dnsListenerIp), or pass it",
+    );
+  }
+  if (typeof ip === "string" && !IPV4.test(ip)) {
+    throw new ValidationError("peer.dnsListenerIp", `${JSON.stringify(ip)} is not an IPv4 address`);
+  }
+}
+
+/**
+ * One region of a geo-replicated OCI Streaming deployment: its private network, DRG and remote
+ * peering, and its private stream pool with the declared streams. Create one per region, each
+ * with that region's `oci.Provider` (`opts.provider`); the `dr` instance takes the primary's
+ * `peering` bundle (or {@link asPeer} in the same program) as `args.peer`.
+ *
+ * All arguments are validated before anything is registered: bad input throws a
+ * `ValidationError` naming the field and the fix.
+ */
+export class GeoReplicatedStream extends pulumi.ComponentResource {
+  public readonly role: Role;
+  public readonly region: string;
+  public readonly vcnId: pulumi.Output<string>;
+  public readonly vcnCidr: string;
+  public readonly streamSubnetId: pulumi.Output<string>;
+  public readonly streamSubnetCidr: string;
+  public readonly mirrorMakerSubnetId: pulumi.Output<string>;
+  public readonly mirrorMakerSubnetCidr: string;
+  public readonly drgId: pulumi.Output<string>;
+  public readonly remotePeeringConnectionId: pulumi.Output<string>;
+  public readonly streamPoolId: pulumi.Output<string>;
+  public readonly endpointFqdn: pulumi.Output<string>;
+  public readonly bootstrapServers: pulumi.Output<string>;
+  public readonly streamIds: pulumi.Output<Record<string, string>>;
+  /** Routes an adopted VCN's route tables must gain (empty when the VCN is created here). */
+  public readonly requiredRouteRules: pulumi.Output<{ destination: string; target: string }[]>;
+  /** Resolver rules an adopted VCN's resolver must gain (empty when the VCN is created here). */
+  public readonly requiredDnsRules: pulumi.Output<RequiredDnsRule[]>;
+  /** Security-list rules an adopted VCN's MirrorMaker subnet must gain (empty when created here). */
+  public readonly requiredSecurityListRules: pulumi.Output<RequiredSecurityListRule[]>;
+  /**
+   * The private IP of this region's DNS listening endpoint: the peer's resolver rules forward this
+   * pool's FQDN there, and an on-premises DNS server conditionally forwards it there. Undefined
+   * when nothing outside this VCN needs the pool's name (no peer, no on-premises networks).
+   */
+  public readonly dnsListenerIp: pulumi.Output<string | undefined>;
+  /** Everything the other region's instance needs: pass it as its `peer` (through a StackReference across stacks). */
+  public readonly peering: pulumi.Output<PeeringBundle>;
+  /** The replication layer, when this region runs MirrorMaker (`replication.enabled`). */
+  public readonly replication?: ReplicationLayer;
+  /** The Notifications topic, alarms and (with MirrorMaker) logs and policies, unless `monitoring.enabled` is false. */
+  public readonly monitoring?: Monitoring;
+  /** The IPSec VPN or FastConnect link to the on-premises networks, when `onPremises` is set. */
+  public readonly onPremises?: OnPremConnectivity;
+
+  private readonly resolved: ResolvedArgs;
+  private readonly infra?: ResolvedReplicationInfra;
+  private readonly hasDnsListener: boolean;
+
+  constructor(name: string, args: GeoReplicatedStreamArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    // Validate first: a ValidationError here leaves nothing registered.
+    const { resolved, infra, mm2Streams } = validateGeoReplicatedStreamArgs(args, { componentName: name });
+    checkRegionProvider(opts, resolved.region);
+    // Every resource below waits for the provider's region to be confirmed (see gate).
+    const gate: { checked?: pulumi.Output<pulumi.Resource[]> } = {};
+    super(
+      GEO_REPLICATED_STREAM_TYPE,
+      name,
+      {},
+      {
+        ...opts,
+        transformations: [...(opts.transformations ?? []), gateResources(() => gate.checked)],
+      },
+    );
+    this.resolved = resolved;
+    this.infra = infra;
+    const child = { parent: this, provider: opts.provider };
+
+    // The region the provider answers for, read from OCI (a provider does not expose its inputs,
+    // and may take its region from ~/.oci/config): a mismatch fails the deployment before any
+    // resource of this component is created.
+    const services = oci.core.getServicesOutput({}, { parent: this, provider: opts.provider }).services;
+    // The subscription URLs are secrets, checked once known (validateMonitoring): a bad one, like a
+    // wrong region, stops every registration of the component.
+    const urlsChecked = resolved.monitoring.enabled
+      ? resolved.monitoring.subscriptions.map((s) => pulumi.output(s.endpoint).apply(() => true))
+      : [];
+    gate.checked = pulumi.all([services, pulumi.all(urlsChecked)]).apply(([list]) => {
+      assertProviderRegion(list, resolved.region, "opts.provider");
+      return [];
+    });
+
+    const network = new RegionalNetwork(
+      `${name}-network`,
+      { resolved, services, bastion: infra?.enabled === true && infra.bastionClientCidrs.length > 0 },
+      child,
+    );
+    if (resolved.onPremises) {
+      this.onPremises = new OnPremConnectivity(
+        `${name}-onprem`,
+        {
+          onPremises: resolved.onPremises,
+          compartmentId: resolved.compartmentId,
+          drgId: network.drgId,
+          freeformTags: resolved.freeformTags,
+        },
+        child,
+      );
+    }
+    const site = new StreamingSite(
+      `${name}-streaming`,
+      { resolved, streamSubnetId: network.streamSubnetId, streamPoolNsgId: network.streamPoolNsgId },
+      child,
+    );
+
+    const dns = dnsPlan(resolved, infra);
+    const privateDns =
+      dns.listener || dns.forwards.length > 0
+        ? new PrivateDns(
+            `${name}-dns`,
+            {
+              plan: dns,
+              compartmentId: resolved.compartmentId,
+              vcnId: network.vcnId,
+              subnetId: network.mirrorMakerSubnetId,
+              manageResolver: resolved.network.mode === "create",
+              freeformTags: resolved.freeformTags,
+            },
+            child,
+          )
+        : undefined;
+
+    if (infra && mm2Streams) {
+      this.replication = new ReplicationLayer(
+        replicationLayerName(name),
+        {
+          resolved,
+          infra,
+          replication: args.replication!,
+          streams: mm2Streams,
+          vcnId: network.vcnId,
+          mirrorMakerSubnetId: network.mirrorMakerSubnetId,
+          oracleServicesCidr: network.oracleServicesCidr,
+          localStreamPoolId: site.streamPoolId,
+          localBootstrapServers: site.bootstrapServers,
+        },
+        child,
+      );
+    }
+
+    if (resolved.monitoring.enabled) {
+      const layer = this.replication;
+      this.monitoring = new Monitoring(
+        `${name}-monitoring`,
+        {
+          monitoring: resolved.monitoring,
+          compartmentId: resolved.compartmentId,
+          poolLabel: `${name} (${resolved.region})`,
+          freeformTags: resolved.freeformTags,
+          fleet:
+            layer && infra?.enabled
+              ? {
+                  deployment: replicationLayerName(name),
+                  tenancyId: args.replication!.tenancyId,
+                  homeRegionProvider: args.replication!.homeRegionProvider,
+                  identityDomains: infra.identityDomains,
+                  dynamicGroupId: layer.dynamicGroupId,
+                  dynamicGroupName: layer.dynamicGroupName,
+                  toolsBucketName: layer.toolsBucketName as pulumi.Output<string>,
+                }
+              : undefined,
+        },
+        child,
+      );
+    }
+
+    this.role = resolved.role;
+    this.region = resolved.region;
+    this.vcnId = network.vcnId;
+    this.vcnCidr = resolved.network.vcnCidr;
+    this.streamSubnetId = network.streamSubnetId;
+    this.streamSubnetCidr = resolved.network.streamSubnetCidr;
+    this.mirrorMakerSubnetId = network.mirrorMakerSubnetId;
+    this.mirrorMakerSubnetCidr = resolved.network.mirrorMakerSubnetCidr;
+    this.drgId = network.drgId;
+    this.remotePeeringConnectionId = network.remotePeeringConnectionId;
+    this.streamPoolId = site.streamPoolId;
+    this.endpointFqdn = site.endpointFqdn;
+    this.bootstrapServers = site.bootstrapServers;
+    this.streamIds = site.streamIds;
+    this.requiredRouteRules = network.requiredRouteRules;
+    this.requiredSecurityListRules = network.requiredSecurityListRules;
+    this.requiredDnsRules = privateDns ? privateDns.requiredDnsRules : pulumi.output([]);
+    this.dnsListenerIp = privateDns ? privateDns.listenerIp : pulumi.output(undefined);
+    this.hasDnsListener = dns.listener !== undefined;
+    this.peering = pulumi.output({
+      role: resolved.role,
+      region: resolved.region,
+      compartmentId: resolved.compartmentId,
+      vcnCidr: resolved.network.vcnCidr,
+      mirrorMakerSubnetCidr: resolved.network.mirrorMakerSubnetCidr,
+      remotePeeringConnectionId: this.remotePeeringConnectionId,
+      streamPoolId: this.streamPoolId,
+      bootstrapServers: this.bootstrapServers,
+      endpointFqdn: this.endpointFqdn,
+      dnsListenerIp: this.dnsListenerIp,
+      streams: resolved.streams,
+      replication: this.replicationInfo(infra),
+    }) as pulumi.Output<PeeringBundle>;
+
+    this.registerOutputs(this.outputs());
+  }
+
+  /** The public outputs, as registered and as the repo's program exports them. */
+  public outputs(): Record<string, pulumi.Input<unknown>> {
+    return {
+      role: this.role,
+      region: this.region,
+      vcnId: this.vcnId,
+      vcnCidr: this.vcnCidr,
+      streamSubnetId: this.streamSubnetId,
+      streamSubnetCidr: this.streamSubnetCidr,
+      mirrorMakerSubnetId: this.mirrorMakerSubnetId,
+      mirrorMakerSubnetCidr: this.mirrorMakerSubnetCidr,
+      drgId: this.drgId,
+      remotePeeringConnectionId: this.remotePeeringConnectionId,
+      streamPoolId: this.streamPoolId,
+      endpointFqdn: this.endpointFqdn,
+      bootstrapServers: this.bootstrapServers,
+      streamIds: this.streamIds,
+      requiredRouteRules: this.requiredRouteRules,
+      requiredDnsRules: this.requiredDnsRules,
+      requiredSecurityListRules: this.requiredSecurityListRules,
+      dnsListenerIp: this.dnsListenerIp,
+      peering: this.peering,
+      ...(this.monitoring
+        ? {
+            monitoring: {
+              topicId: this.monitoring.topicId,
+              alarmIds: this.monitoring.alarmIds,
+              logId: this.monitoring.logId,
+              toolsBucketName: this.monitoring.toolsBucketName,
+            },
+          }
+        : {}),
+      ...(this.onPremises ? { onPremises: this.onPremisesOutput(this.onPremises) } : {}),
+      ...(this.resolved.externalKafka
+        ? {
+            externalKafka: {
+              alias: this.resolved.externalKafka.alias,
+              bootstrapServers: this.resolved.externalKafka.bootstrapServers,
+              brokerCidrs: this.resolved.externalKafka.brokerCidrs,
+              brokerPorts: this.resolved.externalKafka.brokerPorts,
+            },
+          }
+        : {}),
+      ...(this.replication
+        ? {
+            connectHarnessId: this.replication.connectHarnessId,
+            mm2InstanceIds: this.replication.instanceIds,
+            mm2PrivateIps: this.replication.privateIps,
+            bastionId: this.replication.bastionId,
+            tokenSecretId: this.replication.tokenSecretId,
+            mm2StreamIds: this.replication.mm2StreamIds,
+            mm2Properties: this.replication.mm2Properties,
+            userData: this.replication.userData,
+            kafkaDownload: this.replication.kafkaDownload,
+          }
+        : {}),
+    };
+  }
+
+  /**
+   * This instance as the `peer` argument of the other region's instance in the same program:
+   * plain CIDRs and region (validated up front), ids as Outputs.
+   */
+  public asPeer(): PeerArgs {
+    return {
+      region: this.region,
+      compartmentId: this.resolved.compartmentId,
+      vcnCidr: this.vcnCidr,
+      mirrorMakerSubnetCidr: this.mirrorMakerSubnetCidr,
+      remotePeeringConnectionId: this.remotePeeringConnectionId,
+      streamPoolId: this.streamPoolId,
+      bootstrapServers: this.bootstrapServers,
+      endpointFqdn: this.endpointFqdn,
+      // Without a listener (no peer here) the other region cannot resolve this pool: left unset,
+      // so that its validation says so.
+      dnsListenerIp: this.hasDnsListener ? (this.dnsListenerIp as pulumi.Output<string>) : undefined,
+      streams: this.resolved.streams,
+      replication: this.replicationInfo(this.infra),
+    };
+  }
+
+  private onPremisesOutput(c: OnPremConnectivity): Record<string, pulumi.Input<unknown>> {
+    return c.kind === "ipsec"
+      ? {
+          kind: c.kind,
+          cidrs: this.resolved.onPremises!.cidrs,
+          ...this.onPremisesDns(),
+          cpeId: c.cpeId,
+          ipsecConnectionId: c.ipsecConnectionId,
+          vpnTunnels: c.vpnTunnels,
+        }
+      : {
+          kind: c.kind,
+          cidrs: this.resolved.onPremises!.cidrs,
+          ...this.onPremisesDns(),
+          virtualCircuitId: c.virtualCircuitId,
+          virtualCircuitState: c.virtualCircuitState,
+          virtualCircuitGatewayId: c.virtualCircuitGatewayId,
+        };
+  }
+
+  /** The on-premises DNS server and its domains (forwarded to from here; it forwards the pool's FQDN to `dnsListenerIp`). */
+  private onPremisesDns(): Record<string, unknown> {
+    const dns = this.resolved.onPremises?.dns;
+    return dns ? { dnsServerIp: dns.serverIp, dnsDomains: dns.domains } : {};
+  }
+
+  private replicationInfo(infra: ResolvedReplicationInfra | undefined): PeerReplicationInfo {
+    return {
+      enabled: infra?.enabled === true && infra.flow === "peer-to-local",
+      replicationPolicy: infra?.replicationPolicy ?? "prefixed",
+    };
+  }
+}
