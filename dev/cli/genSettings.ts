@@ -1,7 +1,7 @@
 /**
  * `npm run gen:settings [-- --check]`: rewrites what the settings table (lib/core/config/settings.ts)
  * generates — the `config:` section of Pulumi.yaml (this repo's and examples/active-active's) and
- * the README's config reference. `--check` writes nothing and exits 1 when a file has drifted.
+ * the config reference (docs/reference/configuration.md). `--check` writes nothing and exits 1 when a file has drifted.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -10,8 +10,8 @@ import { parseCommand, runCommand } from "../../lib/ops/cli/args";
 
 const USAGE = `usage: npm run gen:settings -- [--check]
 
-Rewrites the config: section of Pulumi.yaml (and examples/active-active/Pulumi.yaml) and the README's
-config reference from lib/core/config/settings.ts. --check only reports drift (exit 1).`;
+Rewrites the config: section of Pulumi.yaml (and examples/active-active/Pulumi.yaml) and the config
+reference (docs/reference/configuration.md) from lib/core/config/settings.ts. --check only reports drift (exit 1).`;
 
 export function main(argv: string[], root = path.resolve(__dirname, "..", "..")): number {
   const parsed = parseCommand(argv, { usage: USAGE, options: { check: { type: "boolean" } } });

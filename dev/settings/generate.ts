@@ -1,7 +1,8 @@
 /**
  * What the settings table (lib/core/config/settings.ts) generates: the `config:` section of the
- * Pulumi.yaml of every project whose program is the stack program, and the README's config
- * reference (between marker comments). `npm run gen:settings` writes them; tests fail on drift.
+ * Pulumi.yaml of every project whose program is the stack program, and the config reference
+ * (CONFIG_REFERENCE_FILE, between marker comments). `npm run gen:settings` writes them; tests fail
+ * on drift.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -18,14 +19,17 @@ import {
 /** Projects that run lib/program/stackProgram.ts (their `config:` is the table's). */
 export const STACK_PROGRAM_PROJECTS = [".", "examples/active-active"];
 
-export const README_BEGIN =
+/** The document that holds the config reference table, between the markers below. */
+export const CONFIG_REFERENCE_FILE = "docs/reference/configuration.md";
+
+export const REFERENCE_BEGIN =
   "<!-- settings:begin — generated from lib/core/config/settings.ts by `npm run gen:settings`; edit the table, not this -->";
-export const README_END = "<!-- settings:end -->";
+export const REFERENCE_END = "<!-- settings:end -->";
 
 const CONFIG_COMMENT = [
   "# Generated from lib/core/config/settings.ts by `npm run gen:settings`: edit the table, not this section.",
   "# The Pulumi CLI requires every key declared here without a default, so only the settings every",
-  "# stack sets and those with a static default are declared; the README lists every setting.",
+  "# stack sets and those with a static default are declared; docs/reference/configuration.md lists every setting.",
 ];
 
 /** Whether Pulumi.yaml declares the setting: required, or with a static default. */
@@ -67,8 +71,8 @@ const STACKS: Record<SettingStacks, string> = {
 const code = (text: string): string => `\`${text}\``;
 const cell = (text: string): string => text.replace(/\|/g, "\\|");
 
-/** The README's config reference table. */
-export function renderReadmeTable(): string {
+/** The config reference table. */
+export function renderReferenceTable(): string {
   const rows = SETTINGS.map((s) => {
     const key = s.namespace ? `${s.namespace}:${s.key}` : s.key;
     const type = s.type + (s.oneOf ? `: ${s.oneOf.map(code).join(" | ")}` : "");
@@ -111,13 +115,13 @@ export function generatedFiles(root: string): { file: string; current: string; g
     const current = read(file);
     return { file, current, generated: renderPulumiYaml(current) };
   });
-  const readme = read("README.md");
+  const reference = read(CONFIG_REFERENCE_FILE);
   return [
     ...projects,
     {
-      file: "README.md",
-      current: readme,
-      generated: replaceBetween(readme, README_BEGIN, README_END, renderReadmeTable()),
+      file: CONFIG_REFERENCE_FILE,
+      current: reference,
+      generated: replaceBetween(reference, REFERENCE_BEGIN, REFERENCE_END, renderReferenceTable()),
     },
   ];
 }

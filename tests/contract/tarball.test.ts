@@ -16,7 +16,7 @@ import {
   removeInstalledPackage,
   ROOT,
 } from "../support/installedPackage";
-import { writeReadmeBlocks } from "../support/readmeBlocks";
+import { writeDocBlocks } from "../support/docBlocks";
 
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
   version: string;
@@ -129,22 +129,23 @@ describe("contract: the published tarball, installed", function () {
   });
 
   /**
-   * One compiler run (the Pulumi types are large) over a strict consumer, README.md's ts blocks, and
-   * two negative controls: internal.ts (an internal import) and a README block broken on purpose.
+   * One compiler run (the Pulumi types are large) over a strict consumer, the ts blocks of README.md
+   * and docs/ (md-<doc>-<line>.ts), and two negative controls: internal.ts (an internal import) and
+   * README's first block broken on purpose.
    */
-  let compiled: { errors: string[]; readme: string[] } | undefined;
-  function compileConsumers(): { errors: string[]; readme: string[] } {
+  let compiled: { errors: string[]; blocks: string[] } | undefined;
+  function compileConsumers(): { errors: string[]; blocks: string[] } {
     if (compiled) return compiled;
     const tsc = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
     const fixtures = ["index.ts", "internal.ts", "readme-context.d.ts"];
     for (const f of fixtures)
       fs.copyFileSync(path.join(ROOT, "tests", "fixtures", "consumer", f), path.join(p.dir, f));
-    const readme = writeReadmeBlocks(path.join(ROOT, "README.md"), p.dir);
-    const first = fs.readFileSync(path.join(p.dir, readme[0]), "utf8");
+    const blocks = writeDocBlocks(ROOT, p.dir);
+    const first = fs.readFileSync(path.join(p.dir, blocks[0]), "utf8");
     const broken = first.replace('role: "primary"', 'role: "primery"');
     expect(broken, "the negative control needs a role to break").to.not.equal(first);
     fs.writeFileSync(path.join(p.dir, "readme-broken.ts"), broken);
-    const files = [...fixtures, ...readme, "readme-broken.ts"];
+    const files = [...fixtures, ...blocks, "readme-broken.ts"];
     fs.writeFileSync(
       path.join(p.dir, "tsconfig.json"),
       JSON.stringify({
@@ -164,7 +165,7 @@ describe("contract: the published tarball, installed", function () {
       encoding: "utf8",
     });
     const errors = `${r.stdout}${r.stderr}`.split("\n").filter((l) => /error TS\d+/.test(l));
-    compiled = { errors, readme };
+    compiled = { errors, blocks };
     return compiled;
   }
 
@@ -179,10 +180,11 @@ describe("contract: the published tarball, installed", function () {
     expect(internal[0]).to.match(/^internal\.ts\(.*has no exported member '?resolveArgs'?/);
   });
 
-  it("compiles every ts block of README.md, strict, as written (readme-<line>.ts); a broken copy fails", () => {
-    const { errors, readme } = compileConsumers();
-    expect(readme.length, "README.md's ts blocks").to.be.at.least(3);
-    expect(errors.filter((l) => /^readme-\d+\.ts/.test(l))).to.deep.equal([]);
+  it("compiles every ts block of README.md and docs/, strict, as written (md-<doc>-<line>.ts); a broken copy fails", () => {
+    const { errors, blocks } = compileConsumers();
+    expect(blocks[0], "README's minimal program comes first").to.match(/^md-README-\d+\.ts$/);
+    expect(blocks.length, "the docs' ts blocks").to.be.at.least(4);
+    expect(errors.filter((l) => /^md-.+-\d+\.ts/.test(l))).to.deep.equal([]);
     const broken = errors.filter((l) => l.startsWith("readme-broken.ts"));
     expect(broken.join("\n")).to.match(/error TS\d+: Type '"primery"' is not assignable to type 'Role'/);
     expect(errors.filter((l) => !/^(internal|readme-broken)\.ts/.test(l))).to.deep.equal([]);

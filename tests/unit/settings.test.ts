@@ -1,6 +1,6 @@
 /**
  * The settings table (lib/core/config/settings.ts) is the one source: what it generates matches the
- * files (Pulumi.yaml, examples/active-active/Pulumi.yaml, the README's config reference), the
+ * files (Pulumi.yaml, examples/active-active/Pulumi.yaml, docs/reference/configuration.md), the
  * component's JSDoc defaults say what the table says, the stack files use each key in the stacks the
  * table names, and config is read through it with types checked. Each check has a negative control.
  */
@@ -20,12 +20,13 @@ import {
 } from "../../lib/core/config/settings";
 import { ValidationError } from "../../lib/core/errors";
 import {
+  CONFIG_REFERENCE_FILE,
   generatedFiles,
   isDeclared,
-  README_BEGIN,
-  README_END,
+  REFERENCE_BEGIN,
+  REFERENCE_END,
   renderPulumiYaml,
-  renderReadmeTable,
+  renderReferenceTable,
   replaceBetween,
 } from "../../dev/settings/generate";
 import { ArgPathError, argDocs } from "../support/argsJsdoc";
@@ -74,19 +75,22 @@ describe("settings: the one table", () => {
       });
     }
 
-    it("negative control: an edited Pulumi.yaml config section or README row is drift", () => {
+    it("negative control: an edited Pulumi.yaml config section or config reference row is drift", () => {
       const yaml = read("Pulumi.yaml");
       const edited = yaml.replace("default: 200", "default: 100");
       expect(edited).to.not.equal(yaml);
       expect(firstDifference(edited, renderPulumiYaml(edited))).to.match(/default: 100/);
-      const readme = read("README.md");
-      const tampered = readme.replace(
+      const reference = read(CONFIG_REFERENCE_FILE);
+      const tampered = reference.replace(
         "| `mm2FleetSize` | integer | with `tenancyId` | `2` |",
         "| `mm2FleetSize` | integer | with `tenancyId` | `3` |",
       );
-      expect(tampered).to.not.equal(readme);
+      expect(tampered).to.not.equal(reference);
       expect(
-        firstDifference(tampered, replaceBetween(tampered, README_BEGIN, README_END, renderReadmeTable())),
+        firstDifference(
+          tampered,
+          replaceBetween(tampered, REFERENCE_BEGIN, REFERENCE_END, renderReferenceTable()),
+        ),
       ).to.match(/`3`/);
     });
 
@@ -102,7 +106,9 @@ describe("settings: the one table", () => {
       for (const s of declared) expect(config[s.key].default, s.key).to.deep.equal(s.default);
       // The reference lists every setting, declared or not.
       for (const s of SETTINGS)
-        expect(read("README.md")).to.contain(`| \`${s.namespace ? `${s.namespace}:` : ""}${s.key}\``);
+        expect(read(CONFIG_REFERENCE_FILE)).to.contain(
+          `| \`${s.namespace ? `${s.namespace}:` : ""}${s.key}\``,
+        );
     });
   });
 
