@@ -119,13 +119,21 @@ describe("contract: the published tarball, installed", function () {
   });
 
   it("negative control: the rules flag dev code, a dangling source map and an unlisted file", () => {
-    const files = ["dist/index.js", "dist/rehearsal/cluster.js", "dev/plan/index.js", "lib/index.ts"];
+    // docs/ stays in the repository, as Pulumi's packages keep theirs: the tarball carries README.md only.
+    const files = [
+      "dist/index.js",
+      "dist/rehearsal/cluster.js",
+      "dev/plan/index.js",
+      "lib/index.ts",
+      "docs/_index.md",
+    ];
     const read = (f: string) => (f === "dist/index.js" ? "x\n//# sourceMappingURL=index.js.map" : "");
     const problems = tarballProblems(files, read);
     expect(problems).to.include("dist/index.js: points at dist/index.js.map, which is not shipped");
     expect(problems).to.include("dist/rehearsal/cluster.js: development or test code");
     expect(problems).to.include("dev/plan/index.js: development or test code");
     expect(problems).to.include("lib/index.ts: not part of the package (package.json files)");
+    expect(problems).to.include("docs/_index.md: not part of the package (package.json files)");
   });
 
   /**
