@@ -9,12 +9,12 @@ import {
 } from "../core/config/args";
 import { resolveDeployment, ResolveOptions } from "../core/config/validate";
 import { ResolvedDeployment, ResolvedReplication } from "../core/config/resolved";
-import { checkRegionProvider } from "../core/config/providers";
+import { assertProviderRegion, checkRegionProvider } from "../core/config/providers";
 import { replicationLayerName } from "../core/fleet";
 import { dnsPlan } from "./dns/dnsPlan";
 import { PrivateDns, RequiredDnsRule } from "./dns/privateDns";
 import { OnPremConnectivity } from "./network/onPremConnectivity";
-import { assertProviderRegion, gateResources } from "./network/providerRegion";
+import { gateResources } from "./network/providerRegion";
 import { RegionalNetwork, RequiredSecurityListRule } from "./network/regionalNetwork";
 import { ReplicationLayer } from "./replication/replicationLayer";
 import { Monitoring } from "./monitoring/monitoring";
