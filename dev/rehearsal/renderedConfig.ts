@@ -1,11 +1,11 @@
 /**
  * MirrorMaker 2 driven by exactly what the dr stack renders.
  *
- * {@link prepareRenderedMirrorMaker} builds the replication model through the component's own code
- * path — `resolveArgs` → `resolveReplicationInfra` → `planReplicationStreams` →
- * `buildReplicationModel` on the arguments a dr stack would pass (peer = the source cluster) — and
- * renders it with `renderMm2Properties`. The runtime values the component learns from OCI (pool
- * OCIDs, bootstrap servers, harness OCID, tenancy and user names) are the local clusters' instead.
+ * {@link prepareRenderedMirrorMaker} validates the arguments a dr stack would pass (peer = the
+ * source cluster) with the component's own `resolveDeployment` (lib/core/config), and renders them
+ * with the function the fleet renders its nodes with, `renderFleetConfig` (lib/core/fleet). The
+ * runtime values the component learns from OCI (pool OCIDs, bootstrap servers, harness OCID,
+ * tenancy and user names) are the local clusters' instead.
  *
  * What differs from a VM of the fleet, and nothing else:
  *  - endpoints and credentials (the local clusters' bootstrap servers, pool and harness OCIDs, and
@@ -29,15 +29,14 @@ import * as path from "node:path";
 
 import { putSecretScript } from "../../lib/core/cloudinit/scripts";
 import type { GeoReplicatedStreamArgs, ReplicationArgs, StreamSpec } from "../../lib/core/config/args";
-import { resolveArgs } from "../../lib/core/config/validate";
-import { resolveReplicationInfra } from "../../lib/core/config/validateReplication";
+import { resolveDeployment } from "../../lib/core/config/validate";
+import { renderFleetConfig, type ReplicatingDeployment } from "../../lib/core/fleet";
 import {
   NODE_PROPERTIES_FILE_NAME,
   SECRETS_FILE_NAME,
   normalizeReplicationModel,
   parseProperties,
   remoteTopicName,
-  renderMm2Properties,
   secretSpecs,
   topicsToPreCreate,
   type ReplicationModelInput,
@@ -45,7 +44,6 @@ import {
   type TopicToPreCreate,
 } from "../../lib/core/mm2";
 import { regionFromKey, regionKey } from "../../lib/core/oci/regions";
-import { buildReplicationModel, planReplicationStreams } from "../../lib/components/replication/buildModel";
 import { DEFAULT_IDENTITY_DOMAIN } from "../../lib/core/config/validateReplication";
 import { regionAlias } from "../../lib/core/oci/regions";
 import {
@@ -213,6 +211,9 @@ export function rehearsalDrArgs(options: {
       streamPoolId: options.source.streamPoolOcid,
       bootstrapServers: options.source.bootstrapServers,
       streams: options.streams.map(toSpec),
+      // The primary's DNS listening endpoint, which the validation requires of a peer to pull
+      // from; the local clusters are reached by address, so it resolves nothing here.
+      dnsListenerIp: "10.10.2.53",
     },
     replication,
   };
@@ -324,19 +325,16 @@ export async function prepareRenderedMirrorMaker(
       `cluster ${source.name}: a created MirrorMaker user lives in the ${DEFAULT_IDENTITY_DOMAIN} domain, not ${sourceId.domain}`,
     );
   }
-  const resolved = resolveArgs(args);
-  const infra = resolveReplicationInfra(
-    args.replication!,
-    resolved.role,
-    resolved.peer?.bootstrapServers !== undefined && resolved.peer?.streamPoolId !== undefined,
-    { providersPending: true },
-  );
-  const planned = planReplicationStreams(resolved, infra, args.replication!);
+  // The same validation (lib/core/config) and the same render (lib/core/fleet) as the fleet's.
+  const resolved = resolveDeployment(args, { providersPending: true });
+  const replicating: ReplicatingDeployment = { ...resolved, replication: resolved.replication! };
+  const planned = replicating.replication.preCreatedStreams;
   fs.mkdirSync(options.workDir, { recursive: true });
   const configDir = path.join(fs.realpathSync(options.workDir), "etc-mm2");
   fs.mkdirSync(configDir, { recursive: true, mode: 0o750 });
-  const model: ReplicationModelInput = {
-    ...buildReplicationModel(resolved, infra, args.replication!, {
+  const { model, mm2Properties: rendered } = renderFleetConfig(
+    replicating,
+    {
       tenancyName: sourceId.tenancyName,
       userName: sourceId.userName,
       secretId: REHEARSAL_SECRET_ID,
@@ -345,10 +343,9 @@ export async function prepareRenderedMirrorMaker(
       connectHarnessId,
       peerStreamPoolId: source.streamPoolOcid!,
       peerBootstrapServers: source.bootstrapServers,
-    }),
-    configDir,
-  };
-  const rendered = renderMm2Properties(model, { fieldPrefix: "replication" });
+    },
+    { configDir },
+  );
   const written = options.edit ? options.edit(rendered) : rendered;
   const mainFile = path.join(configDir, "mm2.properties");
   writePrivate(mainFile, written);

@@ -7,27 +7,15 @@ import {
   PeerReplicationInfo,
   Role,
 } from "../core/config/args";
-import { resolveArgs, ResolvedArgs } from "../core/config/validate";
-import {
-  checkActiveActive,
-  ResolvedReplicationInfra,
-  resolveReplicationInfra,
-} from "../core/config/validateReplication";
-import { checkRegionProvider } from "../core/config/providers";
-import { ValidationError } from "../core/errors";
-import { DEFAULTS } from "../core/config/settings";
+import { resolveDeployment, ResolveOptions } from "../core/config/validate";
+import { ResolvedDeployment, ResolvedReplication } from "../core/config/resolved";
+import { assertProviderRegion, checkRegionProvider } from "../core/config/providers";
+import { replicationLayerName } from "../core/fleet";
 import { dnsPlan } from "./dns/dnsPlan";
 import { PrivateDns, RequiredDnsRule } from "./dns/privateDns";
 import { OnPremConnectivity } from "./network/onPremConnectivity";
-import { assertProviderRegion, gateResources } from "./network/providerRegion";
+import { gateResources } from "./network/providerRegion";
 import { RegionalNetwork, RequiredSecurityListRule } from "./network/regionalNetwork";
-import {
-  assertActiveActiveLoopFree,
-  assertInstanceMetadataFits,
-  planReplicationStreams,
-  PreCreatedStream,
-  replicationLayerName,
-} from "./replication/buildModel";
 import { ReplicationLayer } from "./replication/replicationLayer";
 import { Monitoring } from "./monitoring/monitoring";
 import { StreamingSite } from "./streaming/streamingSite";
@@ -35,87 +23,20 @@ import { StreamingSite } from "./streaming/streamingSite";
 /** Pulumi type token of the component. */
 export const GEO_REPLICATED_STREAM_TYPE = "oci-geo-streaming:index:GeoReplicatedStream";
 
-/** The validated arguments: what the component builds from. */
-export interface ValidatedArgs {
-  resolved: ResolvedArgs;
-  infra?: ResolvedReplicationInfra;
-  /** Streams MirrorMaker needs in the local pool, when replication is enabled here. */
-  mm2Streams?: PreCreatedStream[];
-}
+/** The validated arguments: the resolved deployment the component builds from. */
+export type ValidatedArgs = ResolvedDeployment;
 
 /**
  * Every check the component makes before registering anything, as a pure function: programs can
  * call it before they create their providers. With `providersPending`, a missing
- * `replication.homeRegionProvider` is accepted (the caller creates it after validation).
+ * `replication.homeRegionProvider` is accepted (the caller creates it after validation). The
+ * checks themselves live in lib/core/config ({@link resolveDeployment}).
  */
 export function validateGeoReplicatedStreamArgs(
   args: GeoReplicatedStreamArgs,
-  options: {
-    providersPending?: boolean;
-    /** The component's name, when known: a created IAM user's default name derives from it. */
-    componentName?: string;
-  } = {},
+  options: ResolveOptions = {},
 ): ValidatedArgs {
-  const resolved = resolveArgs(args);
-  if (!args.replication) {
-    return { resolved };
-  }
-  const infra = resolveReplicationInfra(
-    args.replication,
-    resolved.role,
-    resolved.peer?.bootstrapServers !== undefined && resolved.peer?.streamPoolId !== undefined,
-    { ...options, hasExternalKafka: resolved.externalKafka !== undefined },
-  );
-  checkActiveActive(infra, resolved.peer?.replication);
-  if (infra.enabled && infra.flow === "peer-to-local") {
-    requirePeerDnsListener(resolved.peer?.dnsListenerIp);
-  }
-  assertActiveActiveLoopFree(resolved, infra, args.replication);
-  if (infra.enabled && resolved.monitoring.enabled) {
-    requireMirroredDownloads(infra);
-  }
-  const mm2Streams = infra.enabled ? planReplicationStreams(resolved, infra, args.replication) : undefined;
-  if (infra.enabled) {
-    assertInstanceMetadataFits(resolved, infra, args.replication, options.componentName);
-  }
-  return { resolved, infra, mm2Streams };
-}
-
-/**
- * With the fleet's HTTPS egress narrowed to a mirror (`kafkaDownloadCidr`), the Node.js and JMX
- * exporter downloads must come from mirrors there too: the public defaults would be unreachable.
- */
-function requireMirroredDownloads(infra: ResolvedReplicationInfra): void {
-  if (infra.kafkaDownloadCidr === undefined || infra.kafkaDownloadCidr === "0.0.0.0/0") return;
-  for (const [key, fallback] of [
-    ["nodeDownloadBaseUrl", DEFAULTS.nodeDownloadBaseUrl],
-    ["jmxExporterDownloadBaseUrl", DEFAULTS.jmxExporterDownloadBaseUrl],
-  ] as const) {
-    if (infra[key] === fallback) {
-      throw new ValidationError(
-        `replication.${key}`,
-        `is the public ${fallback}, but replication.kafkaDownloadCidr narrows the nodes' HTTPS egress to ${infra.kafkaDownloadCidr}: the nodes could not reach it. Give a mirror inside that CIDR, or set monitoring.enabled to false`,
-      );
-    }
-  }
-}
-
-const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
-
-/**
- * The fleet reaches the peer's pool by its private FQDN, which OCI answers only inside the peer's
- * VCN: it is resolved through the peer's DNS listening endpoint, so its address must be known.
- */
-function requirePeerDnsListener(ip: unknown): void {
-  if (ip === undefined || ip === "") {
-    throw new ValidationError(
-      "peer.dnsListenerIp",
-      "is required to replicate from the peer: OCI creates the peer pool's private FQDN in the peer VCN's private DNS only, and this region's fleet resolves it through the peer's DNS listening endpoint. Deploy the peer with this version (its peering output then carries dnsListenerIp), or pass it",
-    );
-  }
-  if (typeof ip === "string" && !IPV4.test(ip)) {
-    throw new ValidationError("peer.dnsListenerIp", `${JSON.stringify(ip)} is not an IPv4 address`);
-  }
+  return resolveDeployment(args, options);
 }
 
 /**
@@ -163,13 +84,13 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
   /** The IPSec VPN or FastConnect link to the on-premises networks, when `onPremises` is set. */
   public readonly onPremises?: OnPremConnectivity;
 
-  private readonly resolved: ResolvedArgs;
-  private readonly infra?: ResolvedReplicationInfra;
+  private readonly resolved: ResolvedDeployment;
   private readonly hasDnsListener: boolean;
 
   constructor(name: string, args: GeoReplicatedStreamArgs, opts: pulumi.ComponentResourceOptions = {}) {
     // Validate first: a ValidationError here leaves nothing registered.
-    const { resolved, infra, mm2Streams } = validateGeoReplicatedStreamArgs(args, { componentName: name });
+    const resolved = resolveDeployment(args, { componentName: name });
+    const infra = resolved.replication;
     checkRegionProvider(opts, resolved.region);
     // Every resource below waits for the provider's region to be confirmed (see gate).
     const gate: { checked?: pulumi.Output<pulumi.Resource[]> } = {};
@@ -183,7 +104,6 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
       },
     );
     this.resolved = resolved;
-    this.infra = infra;
     const child = { parent: this, provider: opts.provider };
 
     // The region the provider answers for, read from OCI (a provider does not expose its inputs,
@@ -223,7 +143,7 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
       child,
     );
 
-    const dns = dnsPlan(resolved, infra);
+    const dns = dnsPlan(resolved);
     const privateDns =
       dns.listener || dns.forwards.length > 0
         ? new PrivateDns(
@@ -240,14 +160,11 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
           )
         : undefined;
 
-    if (infra && mm2Streams) {
+    if (infra?.enabled) {
       this.replication = new ReplicationLayer(
         replicationLayerName(name),
         {
-          resolved,
-          infra,
-          replication: args.replication!,
-          streams: mm2Streams,
+          resolved: { ...resolved, replication: infra },
           vcnId: network.vcnId,
           mirrorMakerSubnetId: network.mirrorMakerSubnetId,
           oracleServicesCidr: network.oracleServicesCidr,
@@ -271,8 +188,8 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
             layer && infra?.enabled
               ? {
                   deployment: replicationLayerName(name),
-                  tenancyId: args.replication!.tenancyId,
-                  homeRegionProvider: args.replication!.homeRegionProvider,
+                  tenancyId: infra.tenancyId,
+                  homeRegionProvider: infra.homeRegionProvider,
                   identityDomains: infra.identityDomains,
                   dynamicGroupId: layer.dynamicGroupId,
                   dynamicGroupName: layer.dynamicGroupName,
@@ -398,7 +315,7 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
       // so that its validation says so.
       dnsListenerIp: this.hasDnsListener ? (this.dnsListenerIp as pulumi.Output<string>) : undefined,
       streams: this.resolved.streams,
-      replication: this.replicationInfo(this.infra),
+      replication: this.replicationInfo(this.resolved.replication),
     };
   }
 
@@ -428,7 +345,7 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
     return dns ? { dnsServerIp: dns.serverIp, dnsDomains: dns.domains } : {};
   }
 
-  private replicationInfo(infra: ResolvedReplicationInfra | undefined): PeerReplicationInfo {
+  private replicationInfo(infra: ResolvedReplication | undefined): PeerReplicationInfo {
     return {
       enabled: infra?.enabled === true && infra.flow === "peer-to-local",
       replicationPolicy: infra?.replicationPolicy ?? "prefixed",

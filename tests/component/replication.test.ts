@@ -221,7 +221,7 @@ describe("replication layer (mock engine)", () => {
     [
       "a topic pattern Java cannot compile",
       { topicsInclude: ["orders(?<=x)"] },
-      "replication.flows[0].topics.include[0]",
+      "replication.topicsInclude[0]",
     ],
     [
       "a bastion open to the internet",

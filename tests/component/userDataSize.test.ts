@@ -15,7 +15,8 @@ import {
 } from "../../lib/components/geoReplicatedStream";
 import { GeoReplicatedStreamArgs, StreamSpec } from "../../lib/core/config/args";
 import { encodeUserData, OCI_INSTANCE_METADATA_MAX_BYTES } from "../../lib/core/cloudinit";
-import { assertInstanceMetadataFits } from "../../lib/components/replication/buildModel";
+import { assertInstanceMetadataFits } from "../../lib/core/config/validateFleetPlan";
+import type { ReplicatingDeployment } from "../../lib/core/fleet";
 import { parseProperties } from "../../lib/core/mm2";
 import { longNames, MM2_EMAIL, validDr } from "../support/cases";
 
@@ -68,7 +69,7 @@ describe("user-data size: checked before registration, compressed for the instan
         .and.contain("javaagent");
       const sized = (() => {
         const v = validateGeoReplicatedStreamArgs(args, { componentName: "geo-dr" });
-        return assertInstanceMetadataFits(v.resolved, v.infra!, args.replication!, "geo-dr");
+        return assertInstanceMetadataFits(v as ReplicatingDeployment, "geo-dr");
       })();
       for (const i of instances) {
         const metadata = i.inputs.metadata as Record<string, string>;

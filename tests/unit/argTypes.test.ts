@@ -75,8 +75,8 @@ describe("normalisation: what is validated is what the resources get", () => {
       jmxExporterDownloadBaseUrl: "https://mirror.example.com/maven2",
     };
     const v = validateGeoReplicatedStreamArgs(a, { providersPending: true });
-    expect(v.resolved.peer!.streams).to.deep.equal([{ name: "orders", partitions: 1, retentionHours: 24 }]);
-    expect(v.infra!.kafkaDownloadCidr).to.equal("192.0.2.0/24");
+    expect(v.peer!.streams).to.deep.equal([{ name: "orders", partitions: 1, retentionHours: 24 }]);
+    expect(v.replication!.kafkaDownloadCidr).to.equal("192.0.2.0/24");
     const e = withOnPremises(validDr());
     e.externalKafka!.bootstrapServers = " 172.16.1.10:9093 , 172.16.1.11:9093";
     expect(resolveArgs(e).externalKafka!.bootstrapServers).to.equal("172.16.1.10:9093,172.16.1.11:9093");

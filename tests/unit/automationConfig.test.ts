@@ -233,12 +233,12 @@ describe("automation: validation before any stack is touched", () => {
     for (const pair of [repoPair(), richPair()]) {
       for (const direction of ["primary-to-dr", "dr-to-primary"] as const) {
         const v = validatePair(pair, direction);
-        expect(v.primary.resolved.role).to.equal("primary");
-        expect(v.dr.resolved.peer?.region).to.equal("eu-frankfurt-1");
+        expect(v.primary.role).to.equal("primary");
+        expect(v.dr.peer?.region).to.equal("eu-frankfurt-1");
         // The replication layer is validated where it will run.
         // Prefixed (both pairs): dr keeps replicating during failback.
-        expect(v.dr.infra?.enabled).to.equal(true);
-        expect(v.primary.infra?.enabled).to.equal(direction === "dr-to-primary" ? true : undefined);
+        expect(v.dr.replication?.enabled).to.equal(true);
+        expect(v.primary.replication?.enabled).to.equal(direction === "dr-to-primary" ? true : undefined);
       }
     }
   });

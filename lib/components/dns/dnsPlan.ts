@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ResolvedArgs } from "../../core/config/validate";
-import { ResolvedReplicationInfra } from "../../core/config/validateReplication";
+import { ResolvedDeployment } from "../../core/config/resolved";
 
 /** One name the fleet resolves outside this VCN: forwarded, by a resolver rule, to a DNS server. */
 export interface DnsForward {
@@ -46,7 +45,8 @@ export function bootstrapHost(bootstrapServers: string): string {
  *    on-premises domains to the on-premises DNS server. Nothing else is forwarded (never
  *    `oraclecloud.com`, which would break OCI's public endpoints).
  */
-export function dnsPlan(r: ResolvedArgs, infra: ResolvedReplicationInfra | undefined): DnsPlan {
+export function dnsPlan(r: ResolvedDeployment): DnsPlan {
+  const infra = r.replication;
   const clients: DnsClient[] = [];
   if (r.peer) {
     clients.push({

@@ -1,7 +1,7 @@
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
-import { ResolvedArgs } from "../../core/config/validate";
-import { allServicesOf } from "./providerRegion";
+import { ResolvedArgs } from "../../core/config/resolved";
+import { allServicesOf } from "../../core/config/providers";
 import { streamPoolIngressRules } from "./rules";
 
 /** Arguments of {@link RegionalNetwork}: the validated arguments of the parent component. */

@@ -1,4 +1,4 @@
-import { ResolvedArgs } from "../../core/config/validate";
+import { ResolvedArgs } from "../../core/config/resolved";
 import { KAFKA_PORT } from "../../core/config/primitives";
 
 /** One NSG ingress rule, as data, so the rule set is testable without Pulumi. */

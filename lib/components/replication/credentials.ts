@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { CredentialsArgs } from "../../core/config/args";
 import { policySubject } from "./identity";
-import { ExternalSecretIds } from "./buildModel";
+import { ExternalSecretIds } from "../../core/fleet";
 
 /** Arguments of {@link MirrorMakerCredentials}. */
 export interface MirrorMakerCredentialsArgs {

@@ -1,7 +1,7 @@
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
 import { instanceMetadata } from "../../core/cloudinit";
-import { ResolvedFleet } from "../../core/config/validateReplication";
+import { ResolvedFleet } from "../../core/config/resolved";
 import { FleetRule, fleetRules, FleetRuleInputs } from "./fleetRules";
 import { policySubject } from "./identity";
 

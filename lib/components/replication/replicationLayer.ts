@@ -1,26 +1,22 @@
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { ReplicationArgs } from "../../core/config/args";
-import { ResolvedArgs } from "../../core/config/validate";
-import { ResolvedReplicationInfra } from "../../core/config/validateReplication";
 import { DEFAULTS } from "../../core/config/settings";
-import { kafkaDownloadUrl, renderUserData } from "../../core/cloudinit";
-import { DEFAULT_INTERNAL_REST_PORT, renderMm2Properties } from "../../core/mm2";
+import { kafkaDownloadUrl } from "../../core/cloudinit";
+import { DEFAULT_INTERNAL_REST_PORT } from "../../core/mm2";
 import { createStream } from "../streaming/streamingSite";
 import { MirrorMakerCredentials } from "./credentials";
 import { MirrorMakerFleet } from "./fleet";
 import { checkTenancyIdentity } from "./identity";
 import { createToolsDelivery } from "./toolsBundle";
 import {
-  buildReplicationModel,
   ExternalSecretIds,
   fleetOperationsInput,
-  fleetUserDataInput,
   PLACEHOLDER_VALUES,
-  PreCreatedStream,
+  renderFleetConfig,
+  ReplicatingDeployment,
   ReplicationRuntimeValues,
-} from "./buildModel";
+} from "../../core/fleet";
 import { ResolvedExternalKafka } from "../../core/config/validateExternal";
 
 /**
@@ -45,11 +41,8 @@ export function externalSecretContents(
 
 /** Arguments of {@link ReplicationLayer}. */
 export interface ReplicationLayerArgs {
-  resolved: ResolvedArgs;
-  infra: ResolvedReplicationInfra;
-  replication: ReplicationArgs;
-  /** Streams MM2 needs in the local pool (validated before anything was registered). */
-  streams: PreCreatedStream[];
+  /** The resolved deployment (its `replication.preCreatedStreams` were planned at validation). */
+  resolved: ReplicatingDeployment;
   vcnId: pulumi.Input<string>;
   mirrorMakerSubnetId: pulumi.Input<string>;
   oracleServicesCidr: pulumi.Input<string>;
@@ -92,8 +85,8 @@ export class ReplicationLayer extends pulumi.ComponentResource {
   constructor(name: string, args: ReplicationLayerArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("oci-geo-streaming:replication:ReplicationLayer", name, {}, opts);
     const r = args.resolved;
-    const infra = args.infra;
-    const rep = args.replication;
+    const infra = r.replication;
+    const rep = r.replication;
     const child = { parent: this, provider: opts.provider };
     const toLocal = infra.flow !== "local-to-external";
     const ext = r.externalKafka;
@@ -107,7 +100,7 @@ export class ReplicationLayer extends pulumi.ComponentResource {
           child,
         )
       : undefined;
-    const streams = args.streams.map(
+    const streams = infra.preCreatedStreams.map(
       (s) => [s.name, createStream(name, s, args.localStreamPoolId, r, child)] as const,
     );
     this.mm2StreamIds = pulumi
@@ -161,8 +154,6 @@ export class ReplicationLayer extends pulumi.ComponentResource {
     const values = pulumi
       .all([pulumi.output(known), credentials.externalSecretIds, pulumi.all(streams.map(([, s]) => s.id))])
       .apply(([v, external]) => ({ ...v, external }) as unknown as ReplicationRuntimeValues);
-    const model = values.apply((v) => buildReplicationModel(r, infra, rep, v));
-    this.mm2Properties = model.apply((m) => renderMm2Properties(m, { fieldPrefix: "replication" }));
 
     // Monitoring on: the operator bundle in this region's tools bucket, and the node's operations
     // input (metrics namespace, the bundle's object and SHA-256) in its user-data.
@@ -181,7 +172,7 @@ export class ReplicationLayer extends pulumi.ComponentResource {
       ? pulumi
           .all([pulumi.output(r.compartmentId), tools.namespace, tools.bucketName])
           .apply(([compartmentId, namespace, bucket]) =>
-            fleetOperationsInput(r, infra, name, {
+            fleetOperationsInput(r, name, {
               compartmentId,
               tools: {
                 namespace,
@@ -193,9 +184,12 @@ export class ReplicationLayer extends pulumi.ComponentResource {
             }),
           )
       : pulumi.output(undefined);
-    this.userData = pulumi
-      .all([model, operations])
-      .apply(([m, ops]) => renderUserData(fleetUserDataInput(r, infra, m, ops)));
+    // One render of the nodes' configuration (lib/core/fleet), as the local rehearsal renders it.
+    const config = pulumi
+      .all([values, operations])
+      .apply(([v, ops]) => renderFleetConfig(r, v, { operations: ops }));
+    this.mm2Properties = config.apply((c) => c.mm2Properties);
+    this.userData = config.apply((c) => c.userData);
 
     const fleet = new MirrorMakerFleet(
       `${name}-fleet`,

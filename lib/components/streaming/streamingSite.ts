@@ -1,6 +1,6 @@
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
-import { ResolvedArgs } from "../../core/config/validate";
+import { ResolvedArgs } from "../../core/config/resolved";
 import { ResolvedStream } from "../../core/config/primitives";
 
 /** Arguments of {@link StreamingSite}. */

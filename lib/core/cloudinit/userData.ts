@@ -405,7 +405,7 @@ function yamlBlock(content: string, indent: string): string {
  * Renders the `#cloud-config` document (uncompressed: what `cloud-init schema` checks and the plan
  * writes; the instance gets {@link encodeUserData} of it). Throws `ValidationError` for an invalid
  * model or node input. Its size against OCI's metadata limit is checked by the component's
- * validation (lib/components/replication/buildModel.ts), before anything is registered.
+ * validation (lib/core/config/validateFleetPlan.ts), before anything is registered.
  */
 export function renderUserData(input: UserDataInput): string {
   const files = renderNodeFiles(input);

@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ValidationError } from "../errors";
+import { regionFromKey, regionKey } from "../oci/regions";
 
 function describe(value: unknown): string {
   if (value === null) return "null";
@@ -63,4 +64,40 @@ export function checkRegionProvider(opts: pulumi.ComponentResourceOptions, regio
   if (problem) {
     throw new ValidationError("opts.provider", `${problem}. ${fix}`);
   }
+}
+
+/*
+ * Which region a provider really answers for (checked once `getServices` through it answers, by
+ * the component's gate, lib/components/network/providerRegion.ts): the "All Services in Oracle
+ * Services Network" CIDR label carries the region key, `all-<key>-services-in-oracle-services-network`.
+ */
+const ALL_SERVICES_LABEL = /^all-([a-z0-9]+)-services-in-oracle-services-network$/;
+
+/** What this check reads of an entry of OCI's `getServices` answer. */
+type Service = { cidrBlock: string };
+
+/** The "All <region> Services in Oracle Services Network" service of a `getServices` answer. */
+export function allServicesOf<S extends Service>(services: S[]): S {
+  const all = services.find((s) => ALL_SERVICES_LABEL.test(s.cidrBlock));
+  if (!all) {
+    throw new Error("this region lists no 'All Services in Oracle Services Network' service");
+  }
+  return all;
+}
+
+/**
+ * Throws a ValidationError naming `field` when the `getServices` answer through the provider is not
+ * `region`'s (its All Services label names another region key).
+ */
+export function assertProviderRegion(services: Service[], region: string, field: string): void {
+  const label = allServicesOf(services).cidrBlock;
+  const key = ALL_SERVICES_LABEL.exec(label)![1];
+  if (key === regionKey(region)) {
+    return;
+  }
+  const actual = regionFromKey(key) ?? `the region with key ${key.toUpperCase()}`;
+  throw new ValidationError(
+    field,
+    `answers for ${actual} (OCI's getServices through it lists ${label}), but region is ${region}: every resource of this region would be created in ${actual}. Pass the provider of ${region} (new oci.Provider("${region}", { region: "${region}" })), or set region to ${actual}. Nothing was created`,
+  );
 }

@@ -1,4 +1,10 @@
+/**
+ * Step 4 of the validation (./validate.ts): the replication arguments — the fleet, credentials,
+ * downloads, what MM2 replicates (filters, tasks, policy, refresh) — and the rules between this
+ * region's replication and the peer's.
+ */
 import { ValidationError } from "../errors";
+import { checkJavaRegexList } from "../mm2/javaRegex";
 import { FLEX_SHAPES, MIN_MEMORY_GB } from "../oci/shapes";
 import {
   CredentialsArgs,
@@ -9,42 +15,9 @@ import {
   Role,
 } from "./args";
 import { refuseUnsetModeKeys, validateCidr } from "./primitives";
+import type { ResolvedArgs, ResolvedFleet, ResolvedReplication, ResolvedReplicationInfra } from "./resolved";
 import { checkHomeRegionProvider } from "./providers";
 import { DEFAULTS } from "./settings";
-
-/** The fleet with defaults applied. */
-export interface ResolvedFleet {
-  size: number;
-  shape: string;
-  ocpus: number;
-  memoryInGbs: number;
-  arch: "x86_64" | "aarch64";
-  imageId?: FleetArgs["imageId"];
-  sshAuthorizedKeys?: string;
-}
-
-/** The compute, credential and network parts of the replication arguments, validated. */
-export interface ResolvedReplicationInfra {
-  enabled: boolean;
-  flow: ReplicationFlow;
-  credentials: CredentialsArgs;
-  /** The tenancy has identity domains (see {@link ReplicationArgs.identityDomains}). */
-  identityDomains: boolean;
-  /**
-   * The identity domain of MirrorMaker's user (part of its Kafka username) and of the created
-   * group and dynamic group (their policies name them `'<domain>'/'<name>'`); none in a classic
-   * tenancy.
-   */
-  identityDomain?: string;
-  fleet: ResolvedFleet;
-  bastionClientCidrs: string[];
-  replicationPolicy: "prefixed" | "identity";
-  refreshIntervalSeconds: number;
-  kafkaDownloadBaseUrl?: string;
-  kafkaDownloadCidr?: string;
-  nodeDownloadBaseUrl: string;
-  jmxExporterDownloadBaseUrl: string;
-}
 
 const FLOWS: readonly ReplicationFlow[] = ["peer-to-local", "external-to-local", "local-to-external"];
 
@@ -321,4 +294,89 @@ export function checkActiveActive(
       `both regions replicate from each other (active-active) and ${side} uses the identity policy: every record would loop between the regions. Use "prefixed" on both sides, or turn replication off on one side`,
     );
   }
+}
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+
+/**
+ * The fleet reaches the peer's pool by its private FQDN, which OCI answers only inside the peer's
+ * VCN: it is resolved through the peer's DNS listening endpoint, so its address must be known.
+ */
+function requirePeerDnsListener(ip: unknown): void {
+  if (ip === undefined || ip === "") {
+    throw new ValidationError(
+      "peer.dnsListenerIp",
+      "is required to replicate from the peer: OCI creates the peer pool's private FQDN in the peer VCN's private DNS only, and this region's fleet resolves it through the peer's DNS listening endpoint. Deploy the peer with this version (its peering output then carries dnsListenerIp), or pass it",
+    );
+  }
+  if (typeof ip === "string" && !IPV4.test(ip)) {
+    throw new ValidationError("peer.dnsListenerIp", `${JSON.stringify(ip)} is not an IPv4 address`);
+  }
+}
+
+/** A topic or group filter: a non-empty list (for an include) of Java regular expressions. */
+function validateFilter(
+  key: "topicsInclude" | "topicsExclude" | "groupsInclude" | "groupsExclude",
+  patterns: unknown,
+): void {
+  if (patterns === undefined) return;
+  const field = `replication.${key}`;
+  if (!Array.isArray(patterns) || patterns.some((p) => typeof p !== "string")) {
+    throw new ValidationError(field, "must be a list of Java regular expressions. Pass an array of strings");
+  }
+  if (key.endsWith("Include") && patterns.length === 0) {
+    throw new ValidationError(
+      field,
+      "is empty, which replicates nothing. Omit it to include everything (.*)",
+    );
+  }
+  const problem = checkJavaRegexList(patterns as string[]);
+  if (problem !== undefined) {
+    throw new ValidationError(`${field}[${problem.index}]`, problem.problem);
+  }
+}
+
+/**
+ * The replication arguments, resolved against the rest of the deployment: {@link
+ * resolveReplicationInfra}, the active-active policy rule, the peer's DNS listener (pulling from
+ * the peer), and what MM2 replicates. The streams MM2 needs are planned afterwards, once the whole
+ * model is known (./validateFleetPlan.ts): `preCreatedStreams` is empty here.
+ */
+export function resolveReplication(
+  r: ReplicationArgs,
+  d: ResolvedArgs,
+  options: { providersPending?: boolean } = {},
+): ResolvedReplication {
+  const infra = resolveReplicationInfra(
+    r,
+    d.role,
+    d.peer?.bootstrapServers !== undefined && d.peer?.streamPoolId !== undefined,
+    { ...options, hasExternalKafka: d.externalKafka !== undefined },
+  );
+  checkActiveActive(infra, d.peer?.replication);
+  if (infra.enabled && infra.flow === "peer-to-local") {
+    requirePeerDnsListener(d.peer?.dnsListenerIp);
+  }
+  for (const key of ["topicsInclude", "topicsExclude", "groupsInclude", "groupsExclude"] as const) {
+    validateFilter(key, r[key]);
+  }
+  if (r.tasksMax !== undefined && (!Number.isInteger(r.tasksMax) || r.tasksMax < 1)) {
+    throw new ValidationError(
+      "replication.tasksMax",
+      `${String(r.tasksMax)} is not a task count. Use a whole number of at least 1, or omit it to derive it from the partitions and the fleet`,
+    );
+  }
+  return {
+    ...infra,
+    tenancyId: r.tenancyId,
+    tenancyName: r.tenancyName,
+    homeRegionProvider: r.homeRegionProvider,
+    vault: r.vault,
+    topicsInclude: r.topicsInclude,
+    topicsExclude: r.topicsExclude,
+    groupsInclude: r.groupsInclude,
+    groupsExclude: r.groupsExclude,
+    tasksMax: r.tasksMax,
+    preCreatedStreams: [],
+  };
 }

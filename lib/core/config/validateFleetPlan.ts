@@ -1,0 +1,180 @@
+/**
+ * Step 6 of the validation (./validate.ts), once the whole model is known: the fleet's plan.
+ * Builds the MM2 model the fleet will run (lib/core/fleet) and refuses what cannot work — a
+ * replication loop between active-active regions, downloads the narrowed egress cannot reach,
+ * MM2 topics outside this stack's pool or above the partition quota, user-data above OCI's
+ * metadata limit — and lists the streams MM2 needs in the local pool.
+ */
+import { ValidationError } from "../errors";
+import { OCI_INSTANCE_METADATA_MAX_BYTES } from "../cloudinit";
+import {
+  buildReplicationModel,
+  exactJavaPattern,
+  longestInstanceMetadataBytes,
+  METADATA_SAFETY_BYTES,
+  PLACEHOLDER_VALUES,
+  ReplicatingDeployment,
+} from "../fleet";
+import {
+  assertNoReplicationLoops,
+  mm2Topics,
+  normalizeReplicationModel,
+  validateReplicationModel,
+} from "../mm2";
+import { regionAlias } from "../oci/regions";
+import type { PreCreatedStream, ResolvedReplication } from "./resolved";
+import { DEFAULTS } from "./settings";
+
+/**
+ * The checks of this step in order; returns the streams MM2 needs in the local pool (none when
+ * replication is off here).
+ */
+export function planFleet(d: ReplicatingDeployment, componentName?: string): PreCreatedStream[] {
+  assertActiveActiveLoopFree(d);
+  if (!d.replication.enabled) return [];
+  if (d.monitoring.enabled) requireMirroredDownloads(d.replication);
+  const streams = planReplicationStreams(d);
+  assertInstanceMetadataFits(d, componentName);
+  return streams;
+}
+
+/**
+ * With the fleet's HTTPS egress narrowed to a mirror (`kafkaDownloadCidr`), the Node.js and JMX
+ * exporter downloads must come from mirrors there too: the public defaults would be unreachable.
+ */
+function requireMirroredDownloads(infra: ResolvedReplication): void {
+  if (infra.kafkaDownloadCidr === undefined || infra.kafkaDownloadCidr === "0.0.0.0/0") return;
+  for (const [key, fallback] of [
+    ["nodeDownloadBaseUrl", DEFAULTS.nodeDownloadBaseUrl],
+    ["jmxExporterDownloadBaseUrl", DEFAULTS.jmxExporterDownloadBaseUrl],
+  ] as const) {
+    if (infra[key] === fallback) {
+      throw new ValidationError(
+        `replication.${key}`,
+        `is the public ${fallback}, but replication.kafkaDownloadCidr narrows the nodes' HTTPS egress to ${infra.kafkaDownloadCidr}: the nodes could not reach it. Give a mirror inside that CIDR, or set monitoring.enabled to false`,
+      );
+    }
+  }
+}
+
+/** Retention of the source topics the remote copies mirror (OCI streams need one; default 24 h). */
+function sourceRetention(d: ReplicatingDeployment): Map<string, number> {
+  const r = d;
+  const infra = d.replication;
+  const streams: { name: string; retentionHours?: number }[] =
+    infra.flow === "peer-to-local" ? (r.peer?.streams ?? []) : (r.externalKafka?.topics ?? []);
+  return new Map(streams.map((s) => [s.name, s.retentionHours ?? DEFAULTS.retentionHours]));
+}
+
+/**
+ * Active-active (both regions pull from each other): proves with MM2's own naming and cycle rules
+ * ({@link assertNoReplicationLoops}) that no record comes back to the region it was written in,
+ * for this side's filters and the peer's default ones (its declared-stream includes). Throws a
+ * ValidationError naming the field to change otherwise; a no-op unless both sides replicate.
+ */
+export function assertActiveActiveLoopFree(d: ReplicatingDeployment): void {
+  const r = d;
+  const infra = d.replication;
+  const args = d.replication;
+  const peerReplication = r.peer?.replication;
+  if (!infra.enabled || infra.flow !== "peer-to-local" || !peerReplication?.enabled) {
+    return;
+  }
+  const local = regionAlias(r.region);
+  const peer = regionAlias(r.peer!.region);
+  const peerStreams = (r.peer!.streams ?? []).map((s) => s.name);
+  const localStreams = r.streams.map((s) => s.name);
+  assertNoReplicationLoops({
+    flows: [
+      {
+        source: peer,
+        target: local,
+        topicsInclude: args.topicsInclude ?? peerStreams.map(exactJavaPattern),
+        topicsExclude: args.topicsExclude,
+        policy: { type: infra.replicationPolicy, separator: "." },
+        label: `this region: ${peer}->${local}`,
+        field: args.topicsInclude ? "replication.topicsInclude" : "replication.replicationPolicy",
+        policyField: "replication.replicationPolicy",
+      },
+      {
+        source: local,
+        target: peer,
+        topicsInclude: localStreams.map(exactJavaPattern),
+        policy: { type: peerReplication.replicationPolicy, separator: "." },
+        label: `the peer: ${local}->${peer}`,
+        field: "peer.replication",
+        policyField: "peer.replication.replicationPolicy",
+      },
+    ],
+    topics: { [peer]: peerStreams, [local]: localStreams },
+  });
+}
+
+/**
+ * Validates the model's shape (with placeholder ids) and lists the streams MM2 needs in the local
+ * pool: its internal topics and the remote copies of the replicated streams, with the source
+ * stream's partitions and retention. Throws a ValidationError (nothing registered yet) when the
+ * model is invalid, a topic would have to live in the peer's pool, or the quota is exceeded.
+ */
+export function planReplicationStreams(d: ReplicatingDeployment): PreCreatedStream[] {
+  const r = d;
+  const input = buildReplicationModel(d, PLACEHOLDER_VALUES);
+  validateReplicationModel(input, { fieldPrefix: "replication" });
+  const model = normalizeReplicationModel(input);
+  const local = regionAlias(r.region);
+  const declared = new Set(r.streams.map((s) => s.name));
+  const peerRetention = sourceRetention(d);
+  const streams: PreCreatedStream[] = [];
+  for (const t of mm2Topics(model)) {
+    if (t.clusterKind !== "oci" || declared.has(t.name)) {
+      continue;
+    }
+    if (t.cluster !== local) {
+      throw new ValidationError(
+        "replication",
+        `MirrorMaker would need topic "${t.name}" in the ${t.cluster} pool, which this stack does not own. Keep offset-syncs on the target`,
+      );
+    }
+    const retentionHours = t.source ? (peerRetention.get(t.source.topic) ?? DEFAULTS.retentionHours) : 168;
+    streams.push({ name: t.name, partitions: t.partitions, retentionHours, purpose: t.purpose });
+  }
+  const total = [...r.streams, ...streams].reduce((sum, s) => sum + s.partitions, 0);
+  if (total > r.partitionQuota) {
+    throw new ValidationError(
+      "replication",
+      `the declared streams plus MirrorMaker's ${streams.length} streams need ${total} partitions, above the partition quota of ${r.partitionQuota}. Replicate fewer topics or raise partitionQuota after OCI raises your limit`,
+    );
+  }
+  return streams;
+}
+
+/**
+ * Refuses, before anything is registered, a fleet whose instance metadata would not fit OCI's
+ * 32,000 bytes: it renders the user-data with {@link longestRuntimeValues} (the real ids can only
+ * be shorter) and measures what the instances get (gzip + base64, and the SSH keys). The error
+ * names the argument that makes it large: the topic patterns, or the streams they list.
+ */
+export function assertInstanceMetadataFits(d: ReplicatingDeployment, componentName?: string): number {
+  const infra = d.replication;
+  const args = d.replication;
+  const bytes = longestInstanceMetadataBytes(d, componentName);
+  const limit = OCI_INSTANCE_METADATA_MAX_BYTES - METADATA_SAFETY_BYTES;
+  if (bytes > limit) {
+    const listed =
+      args.topicsInclude !== undefined
+        ? "replication.topicsInclude"
+        : infra.flow === "peer-to-local"
+          ? "peer.streams"
+          : infra.flow === "external-to-local"
+            ? "externalKafka.topics"
+            : "streams";
+    const ssh = infra.fleet.sshAuthorizedKeys
+      ? `, or pass fewer keys in replication.fleet.sshAuthorizedKeys (${Buffer.byteLength(infra.fleet.sshAuthorizedKeys)} bytes)`
+      : "";
+    throw new ValidationError(
+      listed,
+      `makes the MirrorMaker nodes' instance metadata ${bytes} bytes (user-data gzip-compressed and base64-encoded${infra.fleet.sshAuthorizedKeys ? ", and the SSH keys" : ""}), above the ${limit} this package allows under OCI's ${OCI_INSTANCE_METADATA_MAX_BYTES}-byte limit: mm2.properties lists every topic it replicates. Replicate fewer topics from this region, or give replication.topicsInclude patterns that match many streams at once (e.g. "orders\\..*")${ssh}`,
+    );
+  }
+  return bytes;
+}
