@@ -15,6 +15,7 @@ import {
 } from "../core/config/validateReplication";
 import { checkRegionProvider } from "../core/config/providers";
 import { ValidationError } from "../core/errors";
+import { checkArgBounds } from "../core/config/argTypes";
 import { DEFAULTS } from "../core/config/settings";
 import { dnsPlan } from "./dns/dnsPlan";
 import { PrivateDns, RequiredDnsRule } from "./dns/privateDns";
@@ -58,6 +59,7 @@ export function validateGeoReplicatedStreamArgs(
 ): ValidatedArgs {
   const resolved = resolveArgs(args);
   if (!args.replication) {
+    checkArgBounds(args);
     return { resolved };
   }
   const infra = resolveReplicationInfra(
@@ -78,6 +80,7 @@ export function validateGeoReplicatedStreamArgs(
   if (infra.enabled) {
     assertInstanceMetadataFits(resolved, infra, args.replication, options.componentName);
   }
+  checkArgBounds(args);
   return { resolved, infra, mm2Streams };
 }
 
