@@ -58,8 +58,10 @@ export function validateGeoReplicatedStreamArgs(
   } = {},
 ): ValidatedArgs {
   const resolved = resolveArgs(args);
+  // The table's bounds, after resolveArgs's own rules (whose messages say more) and before the MM2
+  // model is built: its checks name model paths, not the argument the user wrote.
+  checkArgBounds(args);
   if (!args.replication) {
-    checkArgBounds(args);
     return { resolved };
   }
   const infra = resolveReplicationInfra(
@@ -80,7 +82,6 @@ export function validateGeoReplicatedStreamArgs(
   if (infra.enabled) {
     assertInstanceMetadataFits(resolved, infra, args.replication, options.componentName);
   }
-  checkArgBounds(args);
   return { resolved, infra, mm2Streams };
 }
 

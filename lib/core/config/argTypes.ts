@@ -194,8 +194,8 @@ function valuesAt(node: unknown, path: string[], field: string): [unknown, strin
 
 /**
  * Refuses the first argument outside the bounds or allowed values the argument table declares
- * (lib/core/config/arguments.ts). Run after the validation's own checks, whose messages say more:
- * it catches what no hand-written rule covers.
+ * (lib/core/config/arguments.ts), naming the argument; the validation's own rules, whose messages
+ * say more, may run first.
  */
 export function checkArgBounds(args: object): void {
   for (const [path, rule] of DERIVED.rules) {
