@@ -199,6 +199,7 @@ export function buildReplicationModel(
     refresh: {
       topicsIntervalSeconds: infra.refreshIntervalSeconds,
       groupsIntervalSeconds: infra.refreshIntervalSeconds,
+      checkpointIntervalSeconds: args.checkpointIntervalSeconds ?? DEFAULTS.checkpointIntervalSeconds,
     },
   };
 }

@@ -488,6 +488,15 @@ export const DEFINITION_LIST = [
   },
   { arg: "replication.refreshIntervalSeconds", type: "integer", default: DEFAULT_REFRESH_SECONDS },
   {
+    key: "checkpointIntervalSeconds",
+    arg: "replication.checkpointIntervalSeconds",
+    type: "integer",
+    stacks: "replication",
+    min: 1,
+    default: 60,
+    doc: "Seconds between MirrorMaker's consumer-group checkpoints (emit.checkpoints.interval.seconds): how old the translated offsets a failover uses may be.",
+  },
+  {
     key: "kafkaDownloadBaseUrl",
     arg: "replication.kafkaDownloadBaseUrl",
     type: "string",

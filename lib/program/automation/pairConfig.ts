@@ -97,6 +97,7 @@ const PAIR_REPLICATION_KEYS = [
   "groupsExclude",
   "replicationPolicy",
   "tasksMax",
+  "checkpointIntervalSeconds",
   "kafkaDownloadBaseUrl",
   "kafkaDownloadCidr",
 ] as const satisfies readonly ProgramConfigKey[];
