@@ -42,7 +42,7 @@ export = async (): Promise<Record<string, unknown>> => {
         flow: "local-to-external",
         tenancyId: cfg.require("tenancyId"),
         // Tenancies with identity domains refuse a user without an email.
-        credentials: { mode: "create", email: cfg.require("mm2UserEmail") },
+        credentials: { mode: "create", email: cfg.require("credentialsEmail") },
         homeRegionProvider: new oci.Provider("home", { region: cfg.require("homeRegion") }),
       },
     },

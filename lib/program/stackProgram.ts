@@ -6,20 +6,19 @@ import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
 import {
   CredentialsArgs,
-  ExternalKafkaArgs,
-  ExternalSaslArgs,
   GeoReplicatedStreamArgs,
-  NetworkArgs,
   MonitoringArgs,
-  OnPremisesArgs,
   PeerArgs,
   ReplicationArgs,
-  Role,
-  StreamPoolArgs,
-  StreamSpec,
 } from "../core/config/args";
 import { validateRegion } from "../core/config/primitives";
-import { ProgramConfigKey, readStackSettings, SETTINGS, StackSettings } from "../core/config/settings";
+import {
+  ProgramConfigKey,
+  readStackSettings,
+  Setting,
+  SETTINGS,
+  StackSettings,
+} from "../core/config/settings";
 import { ValidationError } from "../core/errors";
 import {
   GeoReplicatedStream,
@@ -109,6 +108,10 @@ function withConfigKey(e: unknown, settings: StackSettings, projectName: string)
 /**
  * The component's arguments from the stack's settings. Pure: `peer` is resolved by the caller,
  * and `replication.homeRegionProvider` is left for the caller to create after validation.
+ *
+ * Every setting with a 1:1 argument is set at its path ({@link applySettings}); what follows is
+ * only what is not 1:1: the region and the peer, the replication layer's presence (`tenancyId`),
+ * the credentials' mode, and the alarm URLs (one secret setting each, a list argument).
  */
 export function argsFromSettings(
   settings: StackSettings,
@@ -116,95 +119,67 @@ export function argsFromSettings(
   peer: PeerArgs | undefined,
 ): GeoReplicatedStreamArgs {
   const s = settings;
-  return {
-    role: s.role as Role,
-    region,
-    compartmentId: s.compartmentId as string,
-    network: definedOnly<NetworkArgs>({
-      vcnCidr: s.vcnCidr,
-      streamSubnetCidr: s.streamSubnetCidr,
-      mirrorMakerSubnetCidr: s.mirrorMakerSubnetCidr,
-    }),
-    streamPool: definedOnly<StreamPoolArgs>({
-      kmsKeyId: s.kmsKeyId,
-      autoCreateTopics: s.autoCreateTopics,
-      existingStreamPoolId: s.existingStreamPoolId,
-    }),
-    streams: s.streams as unknown as StreamSpec[],
-    peer,
-    partitionQuota: s.partitionQuota,
-    replication: replicationArgs(s),
-    monitoring: monitoringArgs(s),
-    ...onPremisesArgs(s),
-  };
+  const args = applySettings(s) as unknown as GeoReplicatedStreamArgs;
+  args.region = region;
+  if (peer !== undefined) args.peer = peer;
+  if (s.tenancyId === undefined) {
+    delete args.replication;
+  } else {
+    args.replication = replicationArgs(s, args.replication!);
+  }
+  const one = (v: pulumi.Output<string> | undefined) => (v !== undefined ? [v] : undefined);
+  const urls = definedOnly<MonitoringArgs>({
+    pagerDutyUrls: one(s.alarmPagerDutyUrl),
+    slackWebhookUrls: one(s.alarmSlackWebhookUrl),
+    httpsUrls: one(s.alarmHttpsUrl),
+  });
+  if (Object.keys(urls).length > 0) args.monitoring = { ...args.monitoring, ...urls };
+  return args;
 }
 
-/** The `externalKafka` config object: everything but the secrets, which have keys of their own. */
-export interface ExternalKafkaConfig {
-  alias: string;
-  bootstrapServers: string;
-  brokerCidrs: string[];
-  brokerPorts?: number[];
-  securityProtocol?: ExternalKafkaArgs["securityProtocol"];
-  saslMechanism?: ExternalSaslArgs["mechanism"];
-  saslUsername?: string;
-  caCertificatePem?: string;
-  clientCertificatePem?: string;
-  endpointIdentification?: boolean;
-  topics?: StreamSpec[];
+/**
+ * Sets every 1:1 setting's value at its argument's path (lib/core/config/arguments.ts), creating
+ * the objects on the way. A value equal to its static default is set only where its object exists
+ * already: a default alone (`ipsecIkeVersion: V2`) does not make an `onPremises.ipsec`.
+ */
+export function applySettings(settings: StackSettings): Record<string, unknown> {
+  const values = settings as Record<string, unknown>;
+  const direct = SETTINGS.filter((s) => s.arg !== undefined && s.mapping !== "hand" && !s.namespace);
+  const out: Record<string, unknown> = {};
+  const isDefault = (s: Setting, v: unknown) =>
+    s.default !== undefined && JSON.stringify(v) === JSON.stringify(s.default);
+  for (const s of direct) {
+    const v = values[s.key];
+    if (v !== undefined && !isDefault(s, v)) setAt(out, s.arg!, v, true);
+  }
+  for (const s of direct) {
+    const v = values[s.key];
+    if (v !== undefined && isDefault(s, v)) setAt(out, s.arg!, v, false);
+  }
+  return out;
 }
 
-/** `onPremises` and `externalKafka` from the settings; neither when their keys are unset. */
-function onPremisesArgs(s: StackSettings): Pick<GeoReplicatedStreamArgs, "onPremises" | "externalKafka"> {
-  const cidrs = s.onPremCidrs;
-  const cpe = s.ipsecCpeIpAddress;
-  const vc = s.fastConnectVirtualCircuitId;
-  const onPremises: OnPremisesArgs | undefined =
-    cidrs !== undefined || cpe !== undefined || vc !== undefined
-      ? definedOnly<OnPremisesArgs>({
-          cidrs: cidrs ?? [],
-          ipsec: cpe !== undefined ? { cpeIpAddress: cpe, ikeVersion: s.ipsecIkeVersion } : undefined,
-          fastConnect: vc !== undefined ? { virtualCircuitId: vc } : undefined,
-          dns:
-            s.onPremDnsServerIp !== undefined || s.onPremDnsDomains !== undefined
-              ? { domains: [...(s.onPremDnsDomains ?? [])], serverIp: s.onPremDnsServerIp ?? "" }
-              : undefined,
-        })
-      : undefined;
-  const ext = s.externalKafka as ExternalKafkaConfig | undefined;
-  const externalKafka: ExternalKafkaArgs | undefined =
-    ext !== undefined
-      ? definedOnly<ExternalKafkaArgs>({
-          alias: ext.alias,
-          bootstrapServers: ext.bootstrapServers,
-          brokerCidrs: ext.brokerCidrs,
-          brokerPorts: ext.brokerPorts,
-          securityProtocol: ext.securityProtocol,
-          sasl:
-            ext.saslMechanism !== undefined || ext.saslUsername !== undefined
-              ? {
-                  mechanism: ext.saslMechanism ?? "SCRAM-SHA-512",
-                  username: ext.saslUsername ?? "",
-                  password: s.externalKafkaPassword ?? "",
-                }
-              : undefined,
-          tls:
-            ext.caCertificatePem !== undefined ||
-            ext.clientCertificatePem !== undefined ||
-            ext.endpointIdentification !== undefined ||
-            s.externalKafkaClientKeyPem !== undefined
-              ? definedOnly({
-                  caCertificatePem: ext.caCertificatePem,
-                  clientCertificatePem: ext.clientCertificatePem,
-                  clientKeyPem: s.externalKafkaClientKeyPem,
-                  clientKeyPassword: s.externalKafkaClientKeyPassword,
-                  endpointIdentification: ext.endpointIdentification,
-                })
-              : undefined,
-          topics: ext.topics,
-        })
-      : undefined;
-  return definedOnly({ onPremises, externalKafka });
+/** Sets `value` at a dotted `path` of `target`; `create`: make the missing objects, else skip. */
+function setAt(target: Record<string, unknown>, path: string, value: unknown, create: boolean): void {
+  const parts = path.split(".");
+  let node = target;
+  for (const part of parts.slice(0, -1)) {
+    if (node[part] === undefined) {
+      if (!create) return;
+      node[part] = {};
+    }
+    node = node[part] as Record<string, unknown>;
+  }
+  const last = parts.at(-1)!;
+  const existing = node[last];
+  const plain = typeof value === "object" && value !== null && !pulumi.Output.isInstance(value);
+  // An object setting (externalKafka) keeps the secrets already set into it (externalKafka.sasl.password).
+  node[last] =
+    plain && existing !== null && typeof existing === "object" && !Array.isArray(existing)
+      ? { ...structuredClone(value), ...existing }
+      : plain
+        ? structuredClone(value)
+        : value;
 }
 
 /**
@@ -232,81 +207,38 @@ export function configuredPeer(s: StackSettings): PeerArgs | undefined {
   };
 }
 
-/** The replication layer's arguments; none when `tenancyId` is not set. */
-function replicationArgs(s: StackSettings): ReplicationArgs | undefined {
-  if (s.tenancyId === undefined) {
-    return undefined;
-  }
+/** The replication layer's hand-mapped parts: the home region, the credentials' mode, the vault's key. */
+function replicationArgs(s: StackSettings, direct: ReplicationArgs): ReplicationArgs {
   validateRegion(
     "homeRegion",
     required(s.homeRegion, "homeRegion", "with tenancyId: IAM is written in the home region"),
   );
+  if (s.vaultId !== undefined) {
+    required(s.vaultKeyId, "vaultKeyId", "with vaultId: the key that encrypts the secrets");
+  }
   const credentials: CredentialsArgs =
-    s.mm2AuthToken !== undefined
+    s.credentialsAuthToken !== undefined
       ? definedOnly<CredentialsArgs>({
           mode: "existing",
           userName: required(
-            s.mm2UserName,
-            "mm2UserName",
-            "with mm2AuthToken: the user the token belongs to",
+            s.credentialsUserName,
+            "credentialsUserName",
+            "with credentialsAuthToken: the user the token belongs to",
           ),
-          authToken: s.mm2AuthToken,
-          domain: s.mm2UserDomain,
+          authToken: s.credentialsAuthToken,
+          domain: s.credentialsDomain,
         })
-      : definedOnly<CredentialsArgs>({ mode: "create", userName: s.mm2UserName, email: s.mm2UserEmail });
-  return definedOnly<ReplicationArgs>({
-    enabled: s.replicationEnabled,
-    tenancyId: s.tenancyId,
-    identityDomains: s.identityDomains,
-    tenancyName: s.tenancyName,
+      : definedOnly<CredentialsArgs>({
+          mode: "create",
+          userName: s.credentialsUserName,
+          email: s.credentialsEmail,
+        });
+  return {
+    ...direct,
     // Created after validation (see above).
     homeRegionProvider: undefined as unknown as pulumi.ProviderResource,
     credentials,
-    vault:
-      s.vaultId !== undefined
-        ? {
-            vaultId: s.vaultId,
-            keyId: required(s.vaultKeyId, "vaultKeyId", "with vaultId: the key that encrypts the secrets"),
-          }
-        : undefined,
-    fleet: definedOnly({
-      size: s.mm2FleetSize,
-      shape: s.mm2Shape,
-      ocpus: s.mm2Ocpus,
-      memoryInGbs: s.mm2MemoryGbs,
-      imageId: s.mm2ImageId,
-    }),
-    bastionClientCidrs: s.bastionClientCidrs,
-    topicsInclude: s.topicsInclude,
-    topicsExclude: s.topicsExclude,
-    groupsInclude: s.groupsInclude,
-    groupsExclude: s.groupsExclude,
-    replicationPolicy: s.replicationPolicy,
-    flow: s.replicationFlow,
-    tasksMax: s.tasksMax,
-    kafkaDownloadBaseUrl: s.kafkaDownloadBaseUrl,
-    kafkaDownloadCidr: s.kafkaDownloadCidr,
-    nodeDownloadBaseUrl: s.nodeDownloadBaseUrl,
-    jmxExporterDownloadBaseUrl: s.jmxExporterDownloadBaseUrl,
-  });
-}
-
-/** `monitoring` from the settings: the webhook URLs come from their secret keys. */
-function monitoringArgs(s: StackSettings): MonitoringArgs {
-  const one = (v: pulumi.Output<string> | undefined) => (v !== undefined ? [v] : undefined);
-  return definedOnly<MonitoringArgs>({
-    enabled: s.monitoringEnabled,
-    metricNamespace: s.metricNamespace,
-    rpoTargetSeconds: s.rpoTargetSeconds,
-    lagAlarmMinutes: s.lagAlarmMinutes,
-    heartbeatMaxAgeSeconds: s.heartbeatMaxAgeSeconds,
-    notificationTopicId: s.alarmTopicId,
-    emails: s.alarmEmails,
-    pagerDutyUrls: one(s.alarmPagerDutyUrl),
-    slackWebhookUrls: one(s.alarmSlackWebhookUrl),
-    httpsUrls: one(s.alarmHttpsUrl),
-    operatorGroup: s.operatorGroup,
-  });
+  };
 }
 
 function definedOnly<T extends object>(o: T): T {

@@ -30,11 +30,11 @@ describe("the stack program reads config through the settings table", function (
   this.timeout(120_000);
 
   it("refuses a wrong type before the StackReference is read (dr, no primary outputs given)", async () => {
-    const e = await planError("dr", { [`${NS}:mm2FleetSize`]: "two" });
+    const e = await planError("dr", { [`${NS}:fleetSize`]: "two" });
     expect(e.errorName).to.equal("ValidationError");
-    expect(e.field).to.equal("mm2FleetSize");
+    expect(e.field).to.equal("fleetSize");
     expect(e.message).to.match(
-      /"two" is not a whole number\. .*pulumi config set oci-geo-streaming:mm2FleetSize/,
+      /"two" is not a whole number\. .*pulumi config set oci-geo-streaming:fleetSize/,
     );
     expect(e.isExpected).to.equal(true);
   });

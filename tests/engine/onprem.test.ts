@@ -49,18 +49,16 @@ function onPremConfig(): StackConfigMap {
   set("onPremDnsServerIp", "172.16.0.53");
   set("tenancyId", "ocid1.tenancy.oc1..aaaaaaaaq3z5xqv4hn7fz2ob6a2fwq6jd4o7ryv7w3xk2pbrqazx5ny3gyja");
   set("homeRegion", "eu-frankfurt-1");
-  set("mm2UserEmail", "mm2-onprem@example.com");
-  set("mm2FleetSize", 1);
+  set("credentialsEmail", "mm2-onprem@example.com");
+  set("fleetSize", 1);
   set("replicationFlow", "external-to-local");
   set("externalKafka", {
     alias: "onprem",
     bootstrapServers: "kafka1.dc1.corp.example:9093,kafka2.dc1.corp.example:9093",
     brokerCidrs: ["172.16.8.0/28"],
     securityProtocol: "SASL_SSL",
-    saslMechanism: "SCRAM-SHA-512",
-    saslUsername: "oci-mirrormaker",
-    caCertificatePem: CERT,
-    clientCertificatePem: CERT,
+    sasl: { mechanism: "SCRAM-SHA-512", username: "oci-mirrormaker" },
+    tls: { caCertificatePem: CERT, clientCertificatePem: CERT },
     topics: [{ name: "ledger", partitions: 3, retentionHours: 168 }],
   });
   set("externalKafkaPassword", PASSWORD);

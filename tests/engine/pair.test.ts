@@ -68,7 +68,11 @@ function pairIn(sandbox: Sandbox, change: (p: PairConfig) => void = () => undefi
       vcnCidr: "10.10.0.0/16",
       streams: STREAMS.map((s) => ({ ...s })),
       // The primary's fleet during failback: a created user and token.
-      mirrorMaker: { userEmail: "mm2-primary@example.com", userName: "mm2-primary", fleetSize: 1 },
+      mirrorMaker: {
+        credentialsEmail: "mm2-primary@example.com",
+        credentialsUserName: "mm2-primary",
+        fleetSize: 1,
+      },
     },
     dr: {
       region: "eu-amsterdam-1",
@@ -76,8 +80,8 @@ function pairIn(sandbox: Sandbox, change: (p: PairConfig) => void = () => undefi
       vcnCidr: "10.20.0.0/16",
       streams: STREAMS.map((s) => ({ ...s })),
       mirrorMaker: {
-        userName: "mm2-dr",
-        authToken: DR_TOKEN,
+        credentialsUserName: "mm2-dr",
+        credentialsAuthToken: DR_TOKEN,
         fleetSize: 2,
         bastionClientCidrs: ["203.0.113.0/24"],
       },

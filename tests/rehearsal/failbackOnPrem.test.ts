@@ -227,7 +227,7 @@ describe("failback to an on-prem primary (SCRAM, mTLS): wait and translate on co
           flows: [{ source: "ams", target: v.alias, topics: { include: TOPICS } }],
           target: v.alias,
           fleet: { nodes: 1, coresPerNode: 2 },
-          refresh: { topicsIntervalSeconds: 5, groupsIntervalSeconds: 5, checkpointsIntervalSeconds: 5 },
+          refresh: { topicsIntervalSeconds: 5, groupsIntervalSeconds: 5, checkpointIntervalSeconds: 5 },
         };
         prepared = await prepareModelMirrorMaker({
           model,

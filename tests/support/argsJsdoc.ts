@@ -66,7 +66,9 @@ export function argDocs(sourceText: string, root = "GeoReplicatedStreamArgs"): (
   return (argPath: string): ArgDoc => {
     let lists = membersOf(named.get(root));
     let found: ts.PropertySignature | undefined;
-    for (const segment of argPath.split(".")) {
+    for (const step of argPath.split(".")) {
+      // `streams[0]`: the list's member; its element type's members come next.
+      const segment = step.replace(/\[0\]$/, "");
       const props = lists
         .flatMap((l) => [...l])
         .filter(
@@ -76,7 +78,9 @@ export function argDocs(sourceText: string, root = "GeoReplicatedStreamArgs"): (
         throw new ArgPathError(`${argPath}: no property '${segment}' (lib/core/config/args.ts)`);
       }
       found = props.find((p) => docOf(p, sf) !== "") ?? props[0];
-      lists = props.flatMap((p) => membersOf(p.type));
+      lists = props.flatMap((p) =>
+        membersOf(p.type && ts.isArrayTypeNode(p.type) ? p.type.elementType : p.type),
+      );
     }
     const doc = docOf(found!, sf);
     const m = /\bDefault:\s*(.*?)\.(?:\s|$)/.exec(doc);

@@ -363,6 +363,7 @@ export const ARG_KINDS: Record<
   "replication.replicationPolicy": "string",
   "replication.tasksMax": "number",
   "replication.refreshIntervalSeconds": "number",
+  "replication.checkpointIntervalSeconds": "number",
   "replication.kafkaDownloadBaseUrl": "string",
   "replication.kafkaDownloadCidr": "string",
   "replication.nodeDownloadBaseUrl": "string",

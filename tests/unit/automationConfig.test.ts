@@ -68,14 +68,14 @@ const RICH_DR = {
   partitionQuota: "100",
   primaryStack: "acme/oci-geo-streaming/primary",
   ...RICH_REPLICATION,
-  mm2UserName: "mm2-dr",
-  mm2AuthToken: { secret: TOKEN },
+  credentialsUserName: "mm2-dr",
+  credentialsAuthToken: { secret: TOKEN },
   vaultId: VAULT,
   vaultKeyId: VAULT_KEY,
-  mm2FleetSize: "3",
-  mm2Shape: "VM.Standard.A1.Flex",
-  mm2Ocpus: "4",
-  mm2MemoryGbs: "24",
+  fleetSize: "3",
+  fleetShape: "VM.Standard.A1.Flex",
+  fleetOcpus: "4",
+  fleetMemoryInGbs: "24",
   bastionClientCidrs: JSON.stringify(["203.0.113.0/24"]),
 };
 
@@ -103,9 +103,9 @@ const TABLE: {
       peerStack: "acme/oci-geo-streaming/dr",
       ...RICH_REPLICATION,
       replicationEnabled: "true",
-      mm2UserName: "mm2-failback",
-      mm2UserEmail: "mm2-failback@example.com",
-      mm2FleetSize: "1",
+      credentialsUserName: "mm2-failback",
+      credentialsEmail: "mm2-failback@example.com",
+      fleetSize: "1",
     },
   },
   { role: "dr", direction: "primary-to-dr", expected: { ...RICH_DR, replicationEnabled: "true" } },
@@ -125,10 +125,10 @@ describe("automation: the stack config of each side of the pair", () => {
       const config = stackConfigFor(richPair(), row.role, row.direction);
       const secret = Object.keys(config).filter((k) => config[k].secret === true);
       expect(secret, `${row.role} ${row.direction}`).to.deep.equal(
-        row.role === "dr" ? [`${NS}:mm2AuthToken`] : [],
+        row.role === "dr" ? [`${NS}:credentialsAuthToken`] : [],
       );
       for (const [k, v] of Object.entries(config)) {
-        if (k !== `${NS}:mm2AuthToken`) {
+        if (k !== `${NS}:credentialsAuthToken`) {
           expect(v.value, k).to.not.contain(TOKEN);
           expect(v, k).to.not.have.property("secret");
         }
@@ -211,7 +211,11 @@ describe("automation: the stack config of each side of the pair", () => {
 
   it("manages exactly the keys of the settings table (so stale values are cleared)", () => {
     expect([...PROGRAM_CONFIG_KEYS]).to.deep.equal(SETTINGS.filter((s) => !s.namespace).map((s) => s.key));
-    expect(managedConfigKeys("geo")).to.include.members(["oci:region", "geo:peerStack", "geo:mm2AuthToken"]);
+    expect(managedConfigKeys("geo")).to.include.members([
+      "oci:region",
+      "geo:peerStack",
+      "geo:credentialsAuthToken",
+    ]);
     for (const row of TABLE) {
       const keys = Object.keys(stackConfigFor(richPair(), row.role, row.direction));
       expect(managedConfigKeys(NS), `${row.role} ${row.direction}`).to.include.members(keys);
@@ -314,12 +318,12 @@ describe("automation: validation before any stack is touched", () => {
     {
       name: "an unusable fleet size",
       field: "dr.replication.fleet.ocpus",
-      change: (p) => (p.dr.mirrorMaker = { ocpus: 999, userEmail: "mm2-dr@example.com" }),
+      change: (p) => (p.dr.mirrorMaker = { fleetOcpus: 999, credentialsEmail: "mm2-dr@example.com" }),
     },
     {
       name: "a token without its user",
-      field: "dr.mirrorMaker.userName",
-      change: (p) => (p.dr.mirrorMaker = { authToken: "t" }),
+      field: "dr.mirrorMaker.credentialsUserName",
+      change: (p) => (p.dr.mirrorMaker = { credentialsAuthToken: "t" }),
     },
     {
       name: "a vault without its key",
@@ -328,29 +332,32 @@ describe("automation: validation before any stack is touched", () => {
     },
     {
       name: "two fleets creating the same IAM user",
-      field: "dr.mirrorMaker.userName",
+      field: "dr.mirrorMaker.credentialsUserName",
       change: (p) => {
-        p.primary.mirrorMaker = { userName: "mm2" };
-        p.dr.mirrorMaker = { userName: "mm2" };
+        p.primary.mirrorMaker = { credentialsUserName: "mm2" };
+        p.dr.mirrorMaker = { credentialsUserName: "mm2" };
       },
     },
     {
       // With MM2_TOKEN unset this used to switch the pair to creating an IAM user named "mm2".
       name: "an auth token read from an unset environment variable",
-      field: "dr.mirrorMaker.authToken",
+      field: "dr.mirrorMaker.credentialsAuthToken",
       change: (p) =>
-        (p.dr.mirrorMaker = { userName: "mm2", authToken: process.env.OCI_GEO_TEST_UNSET_TOKEN }),
+        (p.dr.mirrorMaker = {
+          credentialsUserName: "mm2",
+          credentialsAuthToken: process.env.OCI_GEO_TEST_UNSET_TOKEN,
+        }),
     },
     {
       name: "an empty auth token",
-      field: "dr.mirrorMaker.authToken",
-      change: (p) => (p.dr.mirrorMaker = { userName: "mm2", authToken: "" }),
+      field: "dr.mirrorMaker.credentialsAuthToken",
+      change: (p) => (p.dr.mirrorMaker = { credentialsUserName: "mm2", credentialsAuthToken: "" }),
     },
     {
       name: "a vault id read from an unset environment variable",
       field: "dr.mirrorMaker.vaultId",
       change: (p) =>
-        (p.dr.mirrorMaker = { vaultId: undefined, vaultKeyId: VAULT_KEY, userEmail: "m@example.com" }),
+        (p.dr.mirrorMaker = { vaultId: undefined, vaultKeyId: VAULT_KEY, credentialsEmail: "m@example.com" }),
     },
     {
       name: "an adopted pool id that is undefined (a new pool would be created)",
@@ -371,7 +378,8 @@ describe("automation: validation before any stack is touched", () => {
       name: "a bad failback fleet (checked for the direction that runs it)",
       field: "primary.replication.fleet.ocpus",
       direction: "dr-to-primary",
-      change: (p) => (p.primary.mirrorMaker = { ocpus: 999, userEmail: "mm2-primary@example.com" }),
+      change: (p) =>
+        (p.primary.mirrorMaker = { fleetOcpus: 999, credentialsEmail: "mm2-primary@example.com" }),
     },
   ];
   for (const c of cases) {
@@ -386,28 +394,32 @@ describe("automation: validation before any stack is touched", () => {
 
   it("an unset auth token never reaches a stack's config as 'create a user', and leaving the key out still does", () => {
     const pair = repoPair();
-    pair.dr.mirrorMaker = { userName: "mm2", authToken: undefined, userEmail: "mm2-dr@example.com" };
+    pair.dr.mirrorMaker = {
+      credentialsUserName: "mm2",
+      credentialsAuthToken: undefined,
+      credentialsEmail: "mm2-dr@example.com",
+    };
     const e = validationError(() => stackConfigFor(pair, "dr", "primary-to-dr"));
-    expect(e.field).to.equal("dr.mirrorMaker.authToken");
+    expect(e.field).to.equal("dr.mirrorMaker.credentialsAuthToken");
     expect(e.message).to.match(/unset environment variable\?.*silently mean creating an IAM user/);
     // Negative control: without the key, creating the user named mm2 is what was asked for.
-    pair.dr.mirrorMaker = { userName: "mm2", userEmail: "mm2-dr@example.com" };
+    pair.dr.mirrorMaker = { credentialsUserName: "mm2", credentialsEmail: "mm2-dr@example.com" };
     const config = stackConfigFor(pair, "dr", "primary-to-dr");
-    expect(config["oci-geo-streaming:mm2UserName"]).to.deep.equal({ value: "mm2" });
-    expect(config["oci-geo-streaming:mm2AuthToken"]).to.equal(undefined);
+    expect(config["oci-geo-streaming:credentialsUserName"]).to.deep.equal({ value: "mm2" });
+    expect(config["oci-geo-streaming:credentialsAuthToken"]).to.equal(undefined);
     expect(() => validatePair(pair)).to.not.throw();
   });
 
   it("checks the failback fleet only for the direction that runs it", () => {
     const pair = repoPair();
-    pair.primary.mirrorMaker = { ocpus: 999, userEmail: "mm2-primary@example.com" };
+    pair.primary.mirrorMaker = { fleetOcpus: 999, credentialsEmail: "mm2-primary@example.com" };
     expect(() => validatePair(pair, "primary-to-dr")).to.not.throw();
   });
 
   it("allows one existing IAM user with its token on both sides", () => {
     const pair = repoPair();
-    pair.primary.mirrorMaker = { userName: "mm2", authToken: "a" };
-    pair.dr.mirrorMaker = { userName: "mm2", authToken: "a" };
+    pair.primary.mirrorMaker = { credentialsUserName: "mm2", credentialsAuthToken: "a" };
+    pair.dr.mirrorMaker = { credentialsUserName: "mm2", credentialsAuthToken: "a" };
     expect(() => validatePair(pair, "dr-to-primary")).to.not.throw();
   });
 });

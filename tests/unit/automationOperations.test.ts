@@ -121,7 +121,7 @@ describe("automation: operations drive the stacks in the safe order", () => {
       `${NS}:peerStack`,
       `${NS}:replicationEnabled`,
       `${NS}:tenancyId`,
-      `${NS}:mm2UserName`,
+      `${NS}:credentialsUserName`,
     ]);
     expect(result.steps.map((s) => [s.role, s.action])).to.deep.equal([
       ["dr", "enable"],

@@ -193,7 +193,7 @@ describe("automation: the inline program under the mock engine, with the config 
         field: "streams[0].retentionHours",
       },
       {
-        change: (p) => (p.dr.mirrorMaker = { ocpus: 999, userEmail: "mm2-dr@example.com" }),
+        change: (p) => (p.dr.mirrorMaker = { fleetOcpus: 999, credentialsEmail: "mm2-dr@example.com" }),
         role: "dr",
         field: "replication.fleet.ocpus",
       },

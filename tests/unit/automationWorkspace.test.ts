@@ -115,7 +115,7 @@ describe("automation: the default workspace over LocalWorkspace (stand-in CLI)",
       pairs.push([set[i], set[i + 1]]);
     }
     expect(set[set.length - 1]).to.equal("--non-interactive");
-    expect(pairs).to.deep.include(["--secret", `oci-geo-streaming:mm2AuthToken=${TOKEN}`]);
+    expect(pairs).to.deep.include(["--secret", `oci-geo-streaming:credentialsAuthToken=${TOKEN}`]);
     expect(pairs).to.deep.include(["--plaintext", "oci:region=eu-amsterdam-1"]);
     expect(pairs).to.deep.include([
       "--plaintext",
@@ -169,7 +169,7 @@ describe("automation: the default workspace over LocalWorkspace (stand-in CLI)",
     // ...so the pair operations replace them before reporting the failure.
     fs.writeFileSync(env.FAKE_PULUMI_STATE, JSON.stringify({ stacks: ["acme/oci-geo-streaming/primary"] }));
     const pair = richPair();
-    pair.primary.mirrorMaker = { userName: "mm2-failback", authToken: TOKEN };
+    pair.primary.mirrorMaker = { credentialsUserName: "mm2-failback", credentialsAuthToken: TOKEN };
     let err: unknown;
     try {
       await deployPair(pair, { direction: "dr-to-primary", local: { workDir, envVars: env, pulumiCommand } });
@@ -182,7 +182,7 @@ describe("automation: the default workspace over LocalWorkspace (stand-in CLI)",
     for (const text of [e.message, String(e.stack), String(e.cause), JSON.stringify(e.cause)]) {
       expect(text).to.not.contain(TOKEN);
     }
-    expect(e.message).to.contain("oci-geo-streaming:mm2AuthToken=[secret]");
+    expect(e.message).to.contain("oci-geo-streaming:credentialsAuthToken=[secret]");
     expect(e.message).to.contain("could not save the stack settings");
   });
 });

@@ -19,6 +19,7 @@ import {
   StackConfigReader,
 } from "../../lib/core/config/settings";
 import { ValidationError } from "../../lib/core/errors";
+import { Definition, DEFINITIONS } from "../../lib/core/config/arguments";
 import {
   CONFIG_REFERENCE_FILE,
   generatedFiles,
@@ -82,8 +83,8 @@ describe("settings: the one table", () => {
       expect(firstDifference(edited, renderPulumiYaml(edited))).to.match(/default: 100/);
       const reference = read(CONFIG_REFERENCE_FILE);
       const tampered = reference.replace(
-        "| `mm2FleetSize` | integer | with `tenancyId` | `2` |",
-        "| `mm2FleetSize` | integer | with `tenancyId` | `3` |",
+        "| `fleetSize` | integer | with `tenancyId` | `2` |",
+        "| `fleetSize` | integer | with `tenancyId` | `3` |",
       );
       expect(tampered).to.not.equal(reference);
       expect(
@@ -151,11 +152,23 @@ describe("settings: the one table", () => {
 
   describe("the component's JSDoc defaults (lib/core/config/args.ts) say what the table says", () => {
     const docs = argDocs(read("lib/core/config/args.ts"));
-    for (const s of SETTINGS.filter((x) => x.arg !== undefined)) {
-      it(`${s.key} -> ${s.arg}`, () => {
-        expect(docs(s.arg!).defaultText, `JSDoc of ${s.arg} vs the table's default of ${s.key}`).to.equal(
-          defaultText(s),
-        );
+    /**
+     * The JSDoc default of an argument; for one the table gives a default but whose JSDoc has none,
+     * that of the nearest object above it (`vaultId`: `replication.vault` says what happens without).
+     */
+    const jsdocDefault = (d: Definition): string | undefined => {
+      const parts = d.arg!.replace(/\[\]/g, "[0]").split(".");
+      const own = docs(parts.join(".")).defaultText;
+      if (own !== undefined || defaultText(d) === undefined) return own;
+      for (let n = parts.length - 1; n > 0; n--) {
+        const text = docs(parts.slice(0, n).join(".")).defaultText;
+        if (text !== undefined) return text;
+      }
+      return undefined;
+    };
+    for (const d of DEFINITIONS.filter((x) => x.arg !== undefined && x.mapping !== "hand")) {
+      it(`${d.key ?? "(argument)"} -> ${d.arg}`, () => {
+        expect(jsdocDefault(d), `JSDoc of ${d.arg} vs the table's default`).to.equal(defaultText(d));
       });
     }
 
@@ -168,7 +181,7 @@ describe("settings: the one table", () => {
       );
       expect(drifted("replication.fleet.size").defaultText).to.equal("3");
       expect(drifted("replication.fleet.size").defaultText).to.not.equal(
-        defaultText(settingOf("mm2FleetSize")!),
+        defaultText(settingOf("fleetSize")!),
       );
       expect(() => docs("replication.fleet.cores")).to.throw(ArgPathError, /no property 'cores'/);
       // Through a union type alias and an inline type literal too.
@@ -183,21 +196,21 @@ describe("settings: the one table", () => {
       const s = readStackSettings(
         reader({
           ...base,
-          mm2Ocpus: "4",
+          fleetOcpus: "4",
           autoCreateTopics: "true",
           bastionClientCidrs: '["10.1.0.0/24"]',
           externalKafka: '{"alias":"x"}',
-          mm2AuthToken: "t",
+          credentialsAuthToken: "t",
         }),
         NS,
       );
       expect(s.role).to.equal("dr");
-      expect(s.mm2Ocpus).to.equal(4);
+      expect(s.fleetOcpus).to.equal(4);
       expect(s.autoCreateTopics).to.equal(true);
       expect(s.bastionClientCidrs).to.deep.equal(["10.1.0.0/24"]);
       expect(s.externalKafka).to.deep.equal({ alias: "x" });
-      expect(s.mm2AuthToken).to.deep.equal({ secret: "mm2AuthToken" });
-      expect(s.mm2FleetSize).to.equal(2);
+      expect(s.credentialsAuthToken).to.deep.equal({ secret: "credentialsAuthToken" });
+      expect(s.fleetSize).to.equal(2);
       expect(s.partitionQuota).to.equal(200);
       expect(s.streams).to.deep.equal([]);
       expect(s.groupsInclude).to.deep.equal([".*"]);
@@ -208,11 +221,11 @@ describe("settings: the one table", () => {
     const cases: [string, Record<string, string>, string, RegExp][] = [
       [
         "an integer",
-        { mm2FleetSize: "two" },
-        "mm2FleetSize",
-        /"two" is not a whole number\. .*pulumi config set oci-geo-streaming:mm2FleetSize/,
+        { fleetSize: "two" },
+        "fleetSize",
+        /"two" is not a whole number\. .*pulumi config set oci-geo-streaming:fleetSize/,
       ],
-      ["a minimum", { mm2FleetSize: "0" }, "mm2FleetSize", /is not at least 1/],
+      ["a minimum", { fleetSize: "0" }, "fleetSize", /is not at least 1/],
       ["a boolean", { replicationEnabled: "yes" }, "replicationEnabled", /"yes" is not true or false/],
       ["allowed values", { role: "standby" }, "role", /"standby" is not one of primary, dr/],
       [

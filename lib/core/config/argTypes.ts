@@ -3,10 +3,12 @@
  * rule: TypeScript callers are held to args.ts by the compiler, but JavaScript programs, config read
  * as JSON and the Automation API's callers are not, and a wrong type would otherwise slip through
  * checks written for the right one (`replication.enabled: "yes"` is truthy; `["VM.Standard.E5.Flex"]`
- * indexes the shape table as its string). Pure: reads no Output, registers nothing.
+ * indexes the shape table as its string). {@link checkArgBounds} adds the table's bounds and allowed
+ * values. Pure: reads no Output, registers nothing.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ValidationError } from "../errors";
+import { ArgType, DEFINITIONS } from "./arguments";
 
 /** What a value must be. `input`: a string, or an Output/Promise of one (checked when known, later). */
 type Leaf = "string" | "boolean" | "number" | "input" | "string[]" | "number[]" | "input[]" | "any";
@@ -14,148 +16,80 @@ type Leaf = "string" | "boolean" | "number" | "input" | "string[]" | "number[]" 
 type Kind = Leaf | { object: Shape } | { list: Shape } | "record<string>";
 type Shape = Readonly<Record<string, Kind>>;
 
-const STREAM: Shape = { name: "string", partitions: "number", retentionHours: "number" };
+/** A value's bounds and allowed values, from the table. */
+interface Rule {
+  readonly min?: number;
+  readonly max?: number;
+  readonly oneOf?: readonly string[];
+}
 
-/** GeoReplicatedStreamArgs, member by member (lib/core/config/args.ts; a test keeps the two in step). */
-export const ARG_TYPES: Shape = {
-  role: "string",
-  region: "string",
-  compartmentId: "input",
-  network: {
-    object: {
-      vcnCidr: "string",
-      streamSubnetCidr: "string",
-      mirrorMakerSubnetCidr: "string",
-      dnsLabel: "string",
-      existing: {
-        object: {
-          vcnId: "input",
-          vcnCidr: "string",
-          streamSubnetId: "input",
-          streamSubnetCidr: "string",
-          mirrorMakerSubnetId: "input",
-          mirrorMakerSubnetCidr: "string",
-        },
-      },
-    },
-  },
-  streamPool: {
-    object: {
-      name: "string",
-      existingStreamPoolId: "input",
-      kmsKeyId: "input",
-      autoCreateTopics: "boolean",
-      defaultPartitions: "number",
-      defaultRetentionHours: "number",
-      privateEndpointIp: "string",
-    },
-  },
-  streams: { list: STREAM },
-  peer: {
-    object: {
-      region: "string",
-      vcnCidr: "string",
-      mirrorMakerSubnetCidr: "string",
-      remotePeeringConnectionId: "input",
-      compartmentId: "input",
-      streamPoolId: "input",
-      bootstrapServers: "input",
-      endpointFqdn: "input",
-      dnsListenerIp: "input",
-      streams: { list: STREAM },
-      replication: { object: { enabled: "boolean", replicationPolicy: "string" } },
-    },
-  },
-  partitionQuota: "number",
-  replication: {
-    object: {
-      enabled: "boolean",
-      flow: "string",
-      tenancyId: "input",
-      tenancyName: "input",
-      // Checked as a provider by validateReplication (a string there is the common mistake).
-      homeRegionProvider: "any",
-      identityDomains: "boolean",
-      credentials: {
-        object: { mode: "string", userName: "string", email: "string", domain: "string", authToken: "input" },
-      },
-      vault: { object: { vaultId: "input", keyId: "input" } },
-      fleet: {
-        object: {
-          size: "number",
-          shape: "string",
-          ocpus: "number",
-          memoryInGbs: "number",
-          imageId: "input",
-          sshAuthorizedKeys: "string",
-        },
-      },
-      bastionClientCidrs: "string[]",
-      topicsInclude: "string[]",
-      topicsExclude: "string[]",
-      groupsInclude: "string[]",
-      groupsExclude: "string[]",
-      replicationPolicy: "string",
-      tasksMax: "number",
-      refreshIntervalSeconds: "number",
-      kafkaDownloadBaseUrl: "string",
-      kafkaDownloadCidr: "string",
-      nodeDownloadBaseUrl: "string",
-      jmxExporterDownloadBaseUrl: "string",
-    },
-  },
-  monitoring: {
-    object: {
-      enabled: "boolean",
-      metricNamespace: "string",
-      rpoTargetSeconds: "number",
-      lagAlarmMinutes: "number",
-      heartbeatMaxAgeSeconds: "number",
-      notificationTopicId: "input",
-      emails: "string[]",
-      pagerDutyUrls: "input[]",
-      slackWebhookUrls: "input[]",
-      httpsUrls: "input[]",
-      operatorGroup: "string",
-    },
-  },
-  freeformTags: "record<string>",
-  externalKafka: {
-    object: {
-      alias: "string",
-      bootstrapServers: "string",
-      brokerCidrs: "string[]",
-      brokerPorts: "number[]",
-      securityProtocol: "string",
-      sasl: { object: { mechanism: "string", username: "string", password: "input" } },
-      tls: {
-        object: {
-          caCertificatePem: "input",
-          clientCertificatePem: "input",
-          clientKeyPem: "input",
-          clientKeyPassword: "input",
-          endpointIdentification: "boolean",
-        },
-      },
-      topics: { list: STREAM },
-    },
-  },
-  onPremises: {
-    object: {
-      cidrs: "string[]",
-      ipsec: {
-        object: {
-          cpeIpAddress: "string",
-          cpeDeviceShapeId: "input",
-          ikeVersion: "string",
-          sharedSecrets: "input[]",
-        },
-      },
-      fastConnect: { object: { virtualCircuitId: "input" } },
-      dns: { object: { domains: "string[]", serverIp: "string" } },
-    },
-  },
+const LEAF: Record<Exclude<ArgType, "object" | "object[]">, Leaf | "record<string>"> = {
+  string: "string",
+  integer: "number",
+  number: "number",
+  boolean: "boolean",
+  input: "input",
+  "string[]": "string[]",
+  "number[]": "number[]",
+  "input[]": "input[]",
+  "record<string>": "record<string>",
+  any: "any",
 };
+
+/**
+ * The runtime type table from the argument definitions (lib/core/config/arguments.ts): every path
+ * becomes nested `object`s (and `list`s after `[]`), a list declared `itemsAs` another shares its
+ * members. Also the bounds and allowed values by path (lists of objects as `[]`).
+ */
+function deriveTypes(): { shape: Shape; rules: ReadonlyMap<string, Rule> } {
+  type Node = Record<string, Kind>;
+  const root: Node = {};
+  const items = new Map<string, Node>();
+  const itemsOf = (path: string): Node => {
+    let n = items.get(path);
+    if (n === undefined) items.set(path, (n = {}));
+    return n;
+  };
+  const rules = new Map<string, Rule>();
+  for (const d of DEFINITIONS) {
+    if (d.arg === undefined || d.mapping === "hand") continue;
+    if (d.min !== undefined || d.max !== undefined || d.oneOf !== undefined) {
+      rules.set(d.arg, { min: d.min, max: d.max, oneOf: d.oneOf });
+    }
+    const segments = d.arg.split(".");
+    let node = root;
+    let path = "";
+    for (const [i, seg] of segments.entries()) {
+      const last = i === segments.length - 1;
+      const name = seg.endsWith("[]") ? seg.slice(0, -2) : seg;
+      path = path === "" ? name : `${path}.${name}`;
+      if (last && d.type !== "object" && d.type !== "object[]") {
+        node[name] = LEAF[d.type];
+        break;
+      }
+      if (seg.endsWith("[]") || (last && d.type === "object[]")) {
+        const of = last && d.itemsAs !== undefined ? d.itemsAs : path;
+        node[name] = { list: itemsOf(of) };
+        node = itemsOf(of);
+      } else {
+        const existing = node[name];
+        if (typeof existing === "object" && "object" in existing) {
+          node = existing.object as Node;
+        } else {
+          const child: Node = {};
+          node[name] = { object: child };
+          node = child;
+        }
+      }
+    }
+  }
+  return { shape: root, rules };
+}
+
+const DERIVED = deriveTypes();
+
+/** GeoReplicatedStreamArgs, member by member, derived from the argument definitions (a test keeps it in step with args.ts). */
+export const ARG_TYPES: Shape = DERIVED.shape;
 
 function describe(value: unknown): string {
   if (value === null) return "null";
@@ -220,9 +154,53 @@ function check(kind: Kind, value: unknown, field: string): void {
   }
 }
 
+/** The table's bounds and allowed values of one argument. */
+function checkRule(rule: Rule, value: unknown, field: string): void {
+  if (typeof value === "number") {
+    if (rule.min !== undefined && value < rule.min) {
+      throw new ValidationError(field, `is ${value}; it must be at least ${rule.min}`);
+    }
+    if (rule.max !== undefined && value > rule.max) {
+      throw new ValidationError(field, `is ${value}; it must be at most ${rule.max}`);
+    }
+  }
+  if (typeof value === "string" && rule.oneOf !== undefined && !rule.oneOf.includes(value)) {
+    throw new ValidationError(
+      field,
+      `${JSON.stringify(value)} is not one of ${rule.oneOf.map((v) => JSON.stringify(v)).join(", ")}`,
+    );
+  }
+}
+
 /** Refuses the first argument whose JavaScript type is wrong, naming it (`replication.enabled`). */
 export function checkArgTypes(args: object): void {
   for (const [key, kind] of Object.entries(ARG_TYPES)) {
     check(kind, (args as Record<string, unknown>)[key], key);
+  }
+}
+
+/** The values at `path` (`[]`: every item of a list), with their field names (`streams[0].partitions`). */
+function valuesAt(node: unknown, path: string[], field: string): [unknown, string][] {
+  if (path.length === 0) return node === undefined ? [] : [[node, field]];
+  if (node === null || typeof node !== "object") return [];
+  const [head, ...rest] = path;
+  const list = head.endsWith("[]");
+  const name = list ? head.slice(0, -2) : head;
+  const value = (node as Record<string, unknown>)[name];
+  const at = field === "" ? name : `${field}.${name}`;
+  if (!list) return valuesAt(value, rest, at);
+  return Array.isArray(value) ? value.flatMap((item, i) => valuesAt(item, rest, `${at}[${i}]`)) : [];
+}
+
+/**
+ * Refuses the first argument outside the bounds or allowed values the argument table declares
+ * (lib/core/config/arguments.ts), naming the argument; the validation's own rules, whose messages
+ * say more, may run first.
+ */
+export function checkArgBounds(args: object): void {
+  for (const [path, rule] of DERIVED.rules) {
+    for (const [value, field] of valuesAt(args, path.split("."), "")) {
+      checkRule(rule, value, field);
+    }
   }
 }

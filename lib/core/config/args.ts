@@ -430,6 +430,11 @@ export interface ReplicationArgs {
   tasksMax?: number;
   /** Seconds between topic and group refreshes. Default: 60. */
   refreshIntervalSeconds?: number;
+  /**
+   * Seconds between MM2's consumer-group checkpoints (`emit.checkpoints.interval.seconds`): how old
+   * the translated offsets a failover uses may be. Default: 60.
+   */
+  checkpointIntervalSeconds?: number;
   /** Base URL the VMs download the Kafka release from (a mirror). Default: `https://archive.apache.org/dist/kafka`. */
   kafkaDownloadBaseUrl?: string;
   /**

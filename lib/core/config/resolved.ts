@@ -83,6 +83,8 @@ export interface ResolvedReplicationInfra {
   bastionClientCidrs: string[];
   replicationPolicy: "prefixed" | "identity";
   refreshIntervalSeconds: number;
+  /** MM2's `emit.checkpoints.interval.seconds`. */
+  checkpointIntervalSeconds: number;
   kafkaDownloadBaseUrl?: string;
   kafkaDownloadCidr?: string;
   nodeDownloadBaseUrl: string;

@@ -16,7 +16,7 @@ import { ValidationError } from "../errors";
 import { mustParseCidr } from "../cidr";
 import { regionAlias } from "../oci/regions";
 import { GeoReplicatedStreamArgs } from "./args";
-import { checkArgTypes } from "./argTypes";
+import { checkArgBounds, checkArgTypes } from "./argTypes";
 import { validateRegion } from "./primitives";
 import type { ResolvedArgs, ResolvedDeployment } from "./resolved";
 import { resolveNetwork } from "./resolveNetwork";
@@ -115,6 +115,10 @@ export function resolveDeployment(
   options: ResolveOptions = {},
 ): ResolvedDeployment {
   const resolved = resolveArgs(args);
+  // The table's bounds (lib/core/config/arguments.ts), after resolveArgs's own rules (whose
+  // messages say more) and before the MM2 model is built: its checks name model paths, not the
+  // argument the user wrote.
+  checkArgBounds(args);
   if (!args.replication) {
     return resolved;
   }

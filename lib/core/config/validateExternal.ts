@@ -226,7 +226,7 @@ export function resolveOnPremises(
       `${vpn.cpeIpAddress} is a private address; OCI's VPN headends reach the device over the internet. Give its public address (behind NAT: the NAT's public address)`,
     );
   }
-  const ikeVersion = vpn.ikeVersion ?? DEFAULTS.ikeVersion;
+  const ikeVersion = vpn.ikeVersion ?? DEFAULTS.ipsecIkeVersion;
   if (ikeVersion !== "V1" && ikeVersion !== "V2") {
     throw new ValidationError(
       "onPremises.ipsec.ikeVersion",

@@ -36,7 +36,7 @@ export function resolveFleet(fleet: FleetArgs | undefined): ResolvedFleet {
       `${String(size)} is not a fleet size. Use a whole number of at least 1 (2 or more for high availability)`,
     );
   }
-  const shapeName = f.shape ?? DEFAULTS.shape;
+  const shapeName = f.shape ?? DEFAULTS.fleetShape;
   const shape = FLEX_SHAPES[shapeName];
   if (!shape) {
     throw new ValidationError(
@@ -44,14 +44,14 @@ export function resolveFleet(fleet: FleetArgs | undefined): ResolvedFleet {
       `"${shapeName}" is not a supported flexible shape. Use one of ${Object.keys(FLEX_SHAPES).join(", ")}`,
     );
   }
-  const ocpus = f.ocpus ?? DEFAULTS.ocpus;
+  const ocpus = f.ocpus ?? DEFAULTS.fleetOcpus;
   if (!Number.isInteger(ocpus) || ocpus < 1 || ocpus > shape.maxOcpus) {
     throw new ValidationError(
       "replication.fleet.ocpus",
       `${String(ocpus)} OCPUs is outside ${shapeName}'s range. Use a whole number from 1 to ${shape.maxOcpus}`,
     );
   }
-  const memoryInGbs = f.memoryInGbs ?? Math.max(DEFAULTS.memoryGbs, ocpus * shape.minGbPerOcpu);
+  const memoryInGbs = f.memoryInGbs ?? Math.max(DEFAULTS.fleetMemoryInGbs, ocpus * shape.minGbPerOcpu);
   if (
     typeof memoryInGbs !== "number" ||
     !(memoryInGbs >= MIN_MEMORY_GB) ||
@@ -267,6 +267,7 @@ export function resolveReplicationInfra(
     bastionClientCidrs,
     replicationPolicy: policy,
     refreshIntervalSeconds: refresh,
+    checkpointIntervalSeconds: r.checkpointIntervalSeconds ?? DEFAULTS.checkpointIntervalSeconds,
     kafkaDownloadBaseUrl: r.kafkaDownloadBaseUrl,
     kafkaDownloadCidr,
     nodeDownloadBaseUrl: r.nodeDownloadBaseUrl ?? DEFAULTS.nodeDownloadBaseUrl,

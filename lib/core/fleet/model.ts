@@ -188,6 +188,7 @@ export function buildReplicationModel(
     refresh: {
       topicsIntervalSeconds: infra.refreshIntervalSeconds,
       groupsIntervalSeconds: infra.refreshIntervalSeconds,
+      checkpointIntervalSeconds: infra.checkpointIntervalSeconds,
     },
   };
 }

@@ -350,7 +350,7 @@ function globalSections(model: ReplicationModel): Section[] {
         ["refresh.groups.enabled", "true"],
         ["refresh.groups.interval.seconds", String(model.refresh.groupsIntervalSeconds)],
         ["emit.checkpoints.enabled", "true"],
-        ["emit.checkpoints.interval.seconds", String(model.refresh.checkpointsIntervalSeconds)],
+        ["emit.checkpoints.interval.seconds", String(model.refresh.checkpointIntervalSeconds)],
         ["emit.heartbeats.enabled", "true"],
         ["emit.offset-syncs.enabled", "true"],
         ["offset-syncs.topic.location", model.offsetSyncsTopicLocation],

@@ -147,7 +147,7 @@ export interface RefreshSpec {
   /** `refresh.groups.interval.seconds` (default 60). */
   readonly groupsIntervalSeconds?: number;
   /** `emit.checkpoints.interval.seconds` (default 60): freshness of translated consumer offsets. */
-  readonly checkpointsIntervalSeconds?: number;
+  readonly checkpointIntervalSeconds?: number;
 }
 
 /**
@@ -303,7 +303,7 @@ export function normalizeReplicationModel(input: ReplicationModelInput): Replica
     refresh: {
       topicsIntervalSeconds: input.refresh?.topicsIntervalSeconds ?? DEFAULT_REFRESH_SECONDS,
       groupsIntervalSeconds: input.refresh?.groupsIntervalSeconds ?? DEFAULT_REFRESH_SECONDS,
-      checkpointsIntervalSeconds: input.refresh?.checkpointsIntervalSeconds ?? DEFAULT_REFRESH_SECONDS,
+      checkpointIntervalSeconds: input.refresh?.checkpointIntervalSeconds ?? DEFAULT_REFRESH_SECONDS,
     },
     offsetSyncsTopicLocation: input.offsetSyncsTopicLocation ?? DEFAULT_OFFSET_SYNCS_LOCATION,
     configDir: input.configDir ?? DEFAULT_CONFIG_DIR,

@@ -237,7 +237,7 @@ export function validateReplicationModel(input: ReplicationModelInput, options: 
   if (input.tasksMax !== undefined && !isPositiveInt(input.tasksMax)) {
     fail("tasksMax", "must be an integer >= 1. Omit it to derive it from the partitions and the fleet");
   }
-  for (const k of ["topicsIntervalSeconds", "groupsIntervalSeconds", "checkpointsIntervalSeconds"] as const) {
+  for (const k of ["topicsIntervalSeconds", "groupsIntervalSeconds", "checkpointIntervalSeconds"] as const) {
     const v = input.refresh?.[k];
     if (v !== undefined && !isPositiveInt(v)) {
       fail(`refresh.${k}`, "must be an integer number of seconds >= 1. Omit it for the default (60)");

@@ -25,6 +25,7 @@ import {
   ProgramConfigKey,
   readStackSettings,
   settingOf,
+  SettingValues,
   settingText,
   StackConfigReader,
 } from "../../core/config/settings";
@@ -51,88 +52,77 @@ export interface StackConfigValue {
 /** A stack's whole config: flat keys (`oci:region`, `<project>:role`, …). */
 export type StackConfigMap = Record<string, StackConfigValue>;
 
-/** The MirrorMaker fleet a region runs when replication pulls into it. Every field is optional. */
-export interface SiteMirrorMaker {
-  /**
-   * IAM user MirrorMaker authenticates as. With `authToken`: an existing user. Without: the name
-   * of the user the stack creates (default: derived from the stack's role, so the two fleets differ).
-   */
-  userName?: string;
-  /** Auth token of the existing `userName`. Set as a secret config value (`mm2AuthToken`). */
-  authToken?: string;
-  /**
-   * Email of the created user (`mm2UserEmail`): required in tenancies with identity domains,
-   * which refuse a user without one.
-   */
-  userEmail?: string;
-  /** Identity domain of an existing `userName` (`mm2UserDomain`). Default: `Default`. */
-  userDomain?: string;
-  /** Existing OCI Vault for the token secret (with `vaultKeyId`). Default: one is created. */
-  vaultId?: string;
-  /** Key in `vaultId` that encrypts the secret. */
-  vaultKeyId?: string;
-  /** Number of MM2 VMs. Default 2. */
-  fleetSize?: number;
-  /** Flexible shape. Default VM.Standard.E5.Flex. */
-  shape?: string;
-  /** OCPUs per VM. Default 2. */
-  ocpus?: number;
-  /** Memory per VM in GB. Default 16. */
-  memoryInGbs?: number;
-  /** Image OCID. Default the newest Oracle Linux 8 image for the shape. */
-  imageId?: string;
-  /** Client CIDRs allowed to use the OCI Bastion of the fleet's subnet. Default: no bastion. */
-  bastionClientCidrs?: string[];
-}
+/**
+ * The settings a site of the pair sets, by their stack setting keys (lib/core/config/arguments.ts,
+ * documented in the config reference): the pair model uses the same names as the stack config.
+ */
+const SITE_KEYS = [
+  "compartmentId",
+  "vcnCidr",
+  "streamSubnetCidr",
+  "mirrorMakerSubnetCidr",
+  "streams",
+  "partitionQuota",
+  "autoCreateTopics",
+  "kmsKeyId",
+  "existingStreamPoolId",
+  "ociConfigProfile",
+] as const satisfies readonly ProgramConfigKey[];
 
-/** One region of the pair: the stack config keys of that region's stack. */
-export interface SiteConfig {
+/** The settings of the MirrorMaker fleet a region runs when replication pulls into it. */
+const MIRROR_MAKER_KEYS = [
+  "credentialsUserName",
+  "credentialsAuthToken",
+  "credentialsEmail",
+  "credentialsDomain",
+  "vaultId",
+  "vaultKeyId",
+  "fleetSize",
+  "fleetShape",
+  "fleetOcpus",
+  "fleetMemoryInGbs",
+  "fleetImageId",
+  "bastionClientCidrs",
+] as const satisfies readonly ProgramConfigKey[];
+
+/** The replication settings shared by both directions. */
+const PAIR_REPLICATION_KEYS = [
+  "tenancyId",
+  "homeRegion",
+  "tenancyName",
+  "identityDomains",
+  "topicsInclude",
+  "topicsExclude",
+  "groupsInclude",
+  "groupsExclude",
+  "replicationPolicy",
+  "tasksMax",
+  "checkpointIntervalSeconds",
+  "kafkaDownloadBaseUrl",
+  "kafkaDownloadCidr",
+] as const satisfies readonly ProgramConfigKey[];
+
+/**
+ * The MirrorMaker fleet of a region, by setting key (`fleetSize`, `credentialsUserName`, …). Every
+ * field is optional. With `credentialsAuthToken`: an existing user `credentialsUserName`; without:
+ * a created user (named after the stack's role by default, so the two fleets differ).
+ */
+export type SiteMirrorMaker = Partial<Pick<SettingValues, (typeof MIRROR_MAKER_KEYS)[number]>>;
+
+/** One region of the pair: its stack's settings, by key, and `region` (`oci:region`). */
+export type SiteConfig = {
   /** OCI region name, e.g. `eu-frankfurt-1` (`oci:region`). */
   region: string;
-  /** Compartment OCID. */
-  compartmentId: string;
-  /** CIDR of the VCN to create. */
-  vcnCidr: string;
-  /** Default: the first /24 of `vcnCidr`. */
-  streamSubnetCidr?: string;
-  /** Default: the second /24 of `vcnCidr`. */
-  mirrorMakerSubnetCidr?: string;
   /** Streams to create in this region's pool. Default none. */
   streams?: StreamSpec[];
-  /** Tenancy partition limit. Default 200. */
-  partitionQuota?: number;
-  /** `kafkaSettings.autoCreateTopicsEnable`. Default false. */
-  autoCreateTopics?: boolean;
-  /** Customer-managed key of the pool. */
-  kmsKeyId?: string;
-  /** Adopt this stream pool instead of creating one. */
-  existingStreamPoolId?: string;
-  /** `~/.oci/config` profile of the stack's providers. Default DEFAULT. */
-  ociConfigProfile?: string;
   /** The MirrorMaker fleet of this region (used when replication pulls into this region). */
   mirrorMaker?: SiteMirrorMaker;
-}
+} & Pick<SettingValues, "compartmentId" | "vcnCidr"> &
+  Partial<Pick<SettingValues, Exclude<(typeof SITE_KEYS)[number], "streams">>>;
 
-/** Replication settings shared by both directions. */
-export interface PairReplication {
-  /** Tenancy OCID (IAM lives at its root). */
-  tenancyId: string;
-  /** The tenancy's home region (IAM is written there). */
-  homeRegion: string;
-  /** Tenancy name in Kafka usernames. Default: looked up from `tenancyId`. */
-  tenancyName?: string;
-  /** The tenancy has identity domains (`identityDomains`). Default: true. */
-  identityDomains?: boolean;
-  topicsInclude?: string[];
-  topicsExclude?: string[];
-  groupsInclude?: string[];
-  groupsExclude?: string[];
-  /** `prefixed` (default) or `identity`. Decides the order of a direction switch. */
-  replicationPolicy?: "prefixed" | "identity";
-  tasksMax?: number;
-  kafkaDownloadBaseUrl?: string;
-  kafkaDownloadCidr?: string;
-}
+/** Replication settings shared by both directions, by key; `replicationPolicy` decides the order of a direction switch. */
+export type PairReplication = Pick<SettingValues, "tenancyId" | "homeRegion"> &
+  Partial<Pick<SettingValues, (typeof PAIR_REPLICATION_KEYS)[number]>>;
 
 /** A primary/dr pair, as a tool driving the Automation API describes it. */
 export interface PairConfig {
@@ -295,16 +285,9 @@ export function stackConfigFor(
 
   out["oci:region"] = { value: site.region };
   set("role", role);
-  set("compartmentId", site.compartmentId);
-  set("vcnCidr", site.vcnCidr);
-  set("streamSubnetCidr", site.streamSubnetCidr);
-  set("mirrorMakerSubnetCidr", site.mirrorMakerSubnetCidr);
-  set("streams", site.streams?.map(streamSpec));
-  set("partitionQuota", site.partitionQuota);
-  set("autoCreateTopics", site.autoCreateTopics);
-  set("kmsKeyId", site.kmsKeyId);
-  set("existingStreamPoolId", site.existingStreamPoolId);
-  set("ociConfigProfile", site.ociConfigProfile);
+  for (const key of SITE_KEYS) {
+    set(key, key === "streams" ? site.streams?.map(streamSpec) : site[key]);
+  }
 
   let replicationEnabled: boolean | undefined;
   if (role === "dr") {
@@ -329,31 +312,9 @@ export function stackConfigFor(
   const r = pair.replication;
   if (r && replicationEnabled !== undefined) {
     const mm = site.mirrorMaker ?? {};
-    set("tenancyId", r.tenancyId);
-    set("homeRegion", r.homeRegion);
-    set("tenancyName", r.tenancyName);
+    for (const key of PAIR_REPLICATION_KEYS) set(key, r[key]);
     set("replicationEnabled", replicationEnabled);
-    set("mm2UserName", mm.userName);
-    set("mm2AuthToken", mm.authToken);
-    set("mm2UserEmail", mm.userEmail);
-    set("mm2UserDomain", mm.userDomain);
-    set("identityDomains", r.identityDomains);
-    set("vaultId", mm.vaultId);
-    set("vaultKeyId", mm.vaultKeyId);
-    set("mm2FleetSize", mm.fleetSize);
-    set("mm2Shape", mm.shape);
-    set("mm2Ocpus", mm.ocpus);
-    set("mm2MemoryGbs", mm.memoryInGbs);
-    set("mm2ImageId", mm.imageId);
-    set("bastionClientCidrs", mm.bastionClientCidrs);
-    set("topicsInclude", r.topicsInclude);
-    set("topicsExclude", r.topicsExclude);
-    set("groupsInclude", r.groupsInclude);
-    set("groupsExclude", r.groupsExclude);
-    set("replicationPolicy", r.replicationPolicy);
-    set("tasksMax", r.tasksMax);
-    set("kafkaDownloadBaseUrl", r.kafkaDownloadBaseUrl);
-    set("kafkaDownloadCidr", r.kafkaDownloadCidr);
+    for (const key of MIRROR_MAKER_KEYS) set(key, mm[key]);
   }
   return out;
 }
@@ -461,10 +422,10 @@ export function validatePair(
     validateRegion("replication.homeRegion", r.homeRegion);
     for (const role of ["primary", "dr"] as const) {
       const mm = pair[role].mirrorMaker ?? {};
-      if (mm.authToken !== undefined && mm.userName === undefined) {
+      if (mm.credentialsAuthToken !== undefined && mm.credentialsUserName === undefined) {
         throw new ValidationError(
-          `${role}.mirrorMaker.userName`,
-          "is required with mirrorMaker.authToken. Give the IAM user's name (not its OCID) the token belongs to",
+          `${role}.mirrorMaker.credentialsUserName`,
+          "is required with mirrorMaker.credentialsAuthToken. Give the IAM user's name (not its OCID) the token belongs to",
         );
       }
       if (mm.vaultId !== undefined && mm.vaultKeyId === undefined) {
@@ -477,13 +438,13 @@ export function validatePair(
     const p = pair.primary.mirrorMaker;
     const d = pair.dr.mirrorMaker;
     if (
-      p?.userName !== undefined &&
-      p.userName === d?.userName &&
-      (p.authToken === undefined || d.authToken === undefined)
+      p?.credentialsUserName !== undefined &&
+      p.credentialsUserName === d?.credentialsUserName &&
+      (p.credentialsAuthToken === undefined || d.credentialsAuthToken === undefined)
     ) {
       throw new ValidationError(
-        "dr.mirrorMaker.userName",
-        `is "${d.userName}", as in the primary, and at least one side creates that user. IAM user names are unique in a tenancy and both fleets run during a direction switch: use different names, or an existing user with a token on both sides`,
+        "dr.mirrorMaker.credentialsUserName",
+        `is "${d.credentialsUserName}", as in the primary, and at least one side creates that user. IAM user names are unique in a tenancy and both fleets run during a direction switch: use different names, or an existing user with a token on both sides`,
       );
     }
   }
@@ -498,7 +459,7 @@ export function validatePair(
 
 /**
  * The pair keys whose absence picks another mode, refused when present without a value: with
- * `MM2_TOKEN` unset, `mirrorMaker: { userName: "mm2", authToken: process.env.MM2_TOKEN }` must not
+ * `MM2_TOKEN` unset, `mirrorMaker: { credentialsUserName: "mm2", credentialsAuthToken: process.env.MM2_TOKEN }` must not
  * turn into "create an IAM user named mm2".
  */
 function refuseUnsetPairKeys(pair: PairConfig): void {
@@ -508,12 +469,12 @@ function refuseUnsetPairKeys(pair: PairConfig): void {
       kmsKeyId: "Oracle-managed encryption keys",
     });
     refuseUnsetModeKeys(pair[role].mirrorMaker, `${role}.mirrorMaker.`, {
-      authToken: "creating an IAM user and an auth token for MirrorMaker",
-      userName: "a created user named after the stack's role",
-      userDomain: "the Default identity domain",
+      credentialsAuthToken: "creating an IAM user and an auth token for MirrorMaker",
+      credentialsUserName: "a created user named after the stack's role",
+      credentialsDomain: "the Default identity domain",
       vaultId: "creating a vault and a key",
       vaultKeyId: "creating a vault and a key",
-      imageId: "the newest Oracle Linux 8 image, changing with every release",
+      fleetImageId: "the newest Oracle Linux 8 image, changing with every release",
     });
   }
   refuseUnsetModeKeys(pair.replication, "replication.", { tenancyName: "looking the tenancy name up" });
