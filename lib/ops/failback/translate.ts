@@ -21,6 +21,7 @@ import { checkpointsTopicName, offsetSyncsTopicName, type PolicyNames } from "..
 import { readRecordAt, sameRecord } from "./caughtUp";
 import { decodeOffsetSyncs, inverseTranslate, type InverseRule, type OffsetSync } from "./offsetSyncs";
 import type { ForwardCapture } from "./state";
+import { commitGroupByGroup, offsetsOf, refusedOrFailed } from "../groupCommits";
 
 /** One partition of a group's failback plan. */
 export interface FailbackPartition extends PlannedPartition {
@@ -295,13 +296,7 @@ export interface FailbackProgress extends FailbackGroupResult {
 
 /** What to commit for a group: partitions whose planned offset differs from the primary's commit. */
 export function commitsOf(g: FailbackGroupPlan): TopicPartitionOffsets {
-  const out: TopicPartitionOffsets = new Map();
-  for (const p of g.partitions) {
-    if (p.offset < 0 || p.offset === p.currentOffset) continue;
-    if (!out.has(p.topic)) out.set(p.topic, new Map());
-    out.get(p.topic)!.set(p.partition, p.offset);
-  }
-  return out;
+  return offsetsOf(g.partitions, (p) => p.offset >= 0 && p.offset !== p.currentOffset);
 }
 
 /** What to do with a group (pure), from its plan and DescribeGroups on the primary. */
@@ -357,38 +352,22 @@ export async function executeFailback(
   plan: FailbackPlan,
   options: { primary: KafkaClient; dryRun?: boolean; onProgress?: (p: FailbackProgress) => void },
 ): Promise<FailbackGroupResult[]> {
-  const results: FailbackGroupResult[] = [];
-  for (const [i, g] of plan.groups.entries()) {
-    let r: FailbackGroupResult;
-    try {
-      const d = await options.primary.describeGroup(g.group);
-      r = decideFailbackGroup(
-        g,
-        { state: d.state, activeMembers: d.members.length },
-        options.dryRun ?? false,
-      );
-      if (r.status === "committed") await options.primary.commitOffsets(g.group, commitsOf(g));
-    } catch (e) {
-      r = {
-        group: g.group,
-        status: "failed",
-        reason: `group ${g.group}: ${(e as Error).message}`,
-        partitions: 0,
-        kept: 0,
-        untranslatable: 0,
-        stale: 0,
-      };
-    }
-    results.push(r);
-    options.onProgress?.({ ...r, index: i + 1, total: plan.groups.length });
-  }
-  const bad = results.filter((r) => r.status === "refused" || r.status === "failed");
-  if (bad.length > 0) {
-    throw new FailbackTranslateError(
-      `translate refused or failed for ${bad.length} group(s): ${bad.map((r) => r.reason ?? r.group).join("; ")}`,
-      results,
-    );
-  }
+  const results = await commitGroupByGroup(options.primary, plan.groups, {
+    decide: (g, onPrimary) => decideFailbackGroup(g, onPrimary, options.dryRun ?? false),
+    commits: commitsOf,
+    failed: (g, reason): FailbackGroupResult => ({
+      group: g.group,
+      status: "failed",
+      reason,
+      partitions: 0,
+      kept: 0,
+      untranslatable: 0,
+      stale: 0,
+    }),
+    onProgress: (r, index, total) => options.onProgress?.({ ...r, index, total }),
+  });
+  const bad = refusedOrFailed(results);
+  if (bad !== undefined) throw new FailbackTranslateError(`translate ${bad}`, results);
   return results;
 }
 
