@@ -22,7 +22,7 @@ import { MONITORING } from "./services/monitoring";
 import { LOGGING } from "./services/logging";
 import { OBJECT_STORAGE } from "./services/objectStorage";
 import { INVOKES } from "./invokes";
-import { hostInCidr } from "./ipv4";
+import { addressAt, asCidr, size } from "../../lib/core/cidr";
 
 export type Obj = Record<string, unknown>;
 
@@ -361,8 +361,8 @@ export class OciModel {
       return requested;
     }
     const subnet = this.lookup(subnetId);
-    const cidr = subnet?.outputs.cidrBlock;
-    if (typeof cidr !== "string") {
+    const cidr = asCidr(subnet?.outputs.cidrBlock);
+    if (cidr === undefined) {
       return undefined;
     }
     const key = owner !== undefined ? `${String(subnetId)}|${owner}` : undefined;
@@ -372,8 +372,9 @@ export class OciModel {
     }
     const next = (this.ipCursor.get(subnetId as string) ?? 1) + 1;
     this.ipCursor.set(subnetId as string, next);
-    const ip = hostInCidr(cidr, next + 8);
-    if (key !== undefined && ip !== undefined) {
+    // The last address is the broadcast one: a full subnet hands out its last-but-one again.
+    const ip = addressAt(cidr, Math.max(0, Math.min(next + 8, size(cidr) - 2)));
+    if (key !== undefined) {
       this.ipOwners.set(key, ip);
     }
     return ip;

@@ -19,7 +19,7 @@
  *    are overwritten as a whole, so two resources managing the same resolver undo each other.
  */
 import type { Known, OciModel, Obj, ResourceContext, ResourceHandler } from "../model";
-import { cidrContains } from "../ipv4";
+import { asCidr, contains } from "../../../lib/core/cidr";
 
 /**
  * The OCID of the private resolver OCI creates with a VCN (stable for the VCN's id), recorded in
@@ -102,7 +102,10 @@ function resolverEndpoint(ctx: ResourceContext): Obj {
   }
   const requested = (forwarding ? inp.forwardingAddress : inp.listeningAddress) as string | undefined;
   const cidr = subnet?.outputs.cidrBlock;
-  if (!read && requested && typeof cidr === "string" && !cidrContains(cidr, `${requested}/32`)) {
+  const block = asCidr(cidr);
+  const host = asCidr(`${requested}/32`);
+  const inSubnet = block !== undefined && host !== undefined && contains(block, host);
+  if (!read && requested && typeof cidr === "string" && !inSubnet) {
     reject(
       `${forwarding ? "forwardingAddress" : "listeningAddress"} ${requested} is not in subnet ${String(inp.subnetId)} (${cidr})`,
     );
