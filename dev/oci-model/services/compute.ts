@@ -1,5 +1,5 @@
 /** The OCI model — Compute and Bastion: instances (VNIC, private IP, shape), the Bastion service. */
-import type { Obj, ResourceContext, ResourceHandler } from "../model";
+import type { Obj, ResourceContext, ResourceHandler } from "../handlerContext";
 import { addressAt, mustParseCidr } from "../../../lib/core/cidr";
 import { isArmShape } from "../ociCatalog";
 import { hashHex } from "../ocid";

@@ -1,5 +1,5 @@
 /** The OCI model — Networking: VCNs, subnets, gateways, route tables, NSGs, DRGs and remote peering. */
-import type { Obj, ResourceContext, ResourceHandler } from "../model";
+import type { Obj, ResourceContext, ResourceHandler } from "../handlerContext";
 import { isKnownRegion } from "../../../lib/core/oci/regions";
 import {
   addressAt,
