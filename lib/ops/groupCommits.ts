@@ -63,6 +63,36 @@ export function countByStatus(outcomes: readonly GroupOutcome[]): string {
   return [...counts].map(([s, n]) => `${n} ${s}`).join(", ") || "no groups";
 }
 
+/** A group's outcome in a run, with its place in it (1-based) and the partitions it commits. */
+export interface GroupProgress extends GroupOutcome {
+  index: number;
+  total: number;
+  partitions: number;
+}
+
+/**
+ * One progress line, `[1/2] orders-app: committed 6 partition(s) (note; note)`; `already` gives
+ * the tail for an already-committed group from the notes' ` (…)` (empty without notes).
+ */
+export function progressLine(
+  p: GroupProgress,
+  notes: readonly string[],
+  already: (extra: string) => string,
+): string {
+  const head = `[${p.index}/${p.total}] ${p.group}: `;
+  const extra = notes.length > 0 ? ` (${notes.join("; ")})` : "";
+  switch (p.status) {
+    case "committed":
+      return `${head}committed ${p.partitions} partition(s)${extra}`;
+    case "would-commit":
+      return `${head}would commit ${p.partitions} partition(s) (dry run)${extra}`;
+    case "already-committed":
+      return `${head}${already(extra)}`;
+    default:
+      return `${head}${p.status.toUpperCase()}: ${p.reason ?? ""}`;
+  }
+}
+
 /** The offsets of the partitions `keep` selects, as a commit wants them (topic → partition → offset). */
 export function offsetsOf<P extends { topic: string; partition: number; offset: number }>(
   partitions: readonly P[],

@@ -13,7 +13,12 @@ import {
   type GroupOutcome,
 } from "../../lib/ops/groupCommits";
 import { executeFailover, FailoverError, type FailoverPlan } from "../../lib/ops/failover/failover";
-import { executeFailback, FailbackTranslateError, type FailbackPlan } from "../../lib/ops/failback/translate";
+import {
+  executeFailback,
+  FailbackTranslateError,
+  formatFailbackProgress,
+  type FailbackPlan,
+} from "../../lib/ops/failback/translate";
 
 /** A cluster whose groups have the given member counts; `broken` groups throw on describe. */
 function fakeCluster(members: Record<string, number>, broken: string[] = []) {
@@ -175,5 +180,21 @@ describe("group commits: the run failover and failback share", () => {
     );
     expect(busy).to.be.instanceOf(FailbackTranslateError);
     expect((busy as Error).message).to.match(/^translate refused or failed for 1 group\(s\)/);
+  });
+
+  it("failback's progress lines: the shared head and verbs, its own notes", () => {
+    const base = { group: "app", index: 1, total: 2, partitions: 6, kept: 2, untranslatable: 0, stale: 0 };
+    expect(formatFailbackProgress({ ...base, status: "committed" })).to.equal(
+      "[1/2] app: committed 6 partition(s) (2 kept: the primary's commit is ahead)",
+    );
+    expect(formatFailbackProgress({ ...base, status: "would-commit", kept: 0, untranslatable: 1 })).to.equal(
+      "[1/2] app: would commit 6 partition(s) (dry run) (1 untranslatable left out)",
+    );
+    expect(formatFailbackProgress({ ...base, status: "already-committed" })).to.equal(
+      "[1/2] app: nothing to change: the primary already has these offsets (2 kept: the primary's commit is ahead)",
+    );
+    expect(formatFailbackProgress({ ...base, status: "refused", reason: "busy" })).to.equal(
+      "[1/2] app: REFUSED: busy",
+    );
   });
 });

@@ -21,7 +21,7 @@ import { checkpointsTopicName, offsetSyncsTopicName, type PolicyNames } from "..
 import { readRecordAt, sameRecord } from "./caughtUp";
 import { decodeOffsetSyncs, inverseTranslate, type InverseRule, type OffsetSync } from "./offsetSyncs";
 import type { ForwardCapture } from "./state";
-import { commitGroupByGroup, offsetsOf, refusedOrFailed } from "../groupCommits";
+import { commitGroupByGroup, offsetsOf, progressLine, refusedOrFailed } from "../groupCommits";
 
 /** One partition of a group's failback plan. */
 export interface FailbackPartition extends PlannedPartition {
@@ -373,7 +373,6 @@ export async function executeFailback(
 
 /** One progress line: `[1/2] orders-app: committed 6 partition(s) (2 kept: ahead on the primary)`. */
 export function formatFailbackProgress(p: FailbackProgress): string {
-  const head = `[${p.index}/${p.total}] ${p.group}: `;
   const notes = [
     p.kept > 0 ? `${p.kept} kept: the primary's commit is ahead` : "",
     p.untranslatable > 0 ? `${p.untranslatable} untranslatable left out` : "",
@@ -381,15 +380,9 @@ export function formatFailbackProgress(p: FailbackProgress): string {
       ? `${p.stale} checkpoint(s) missing or older than the group's last commit on dr: those partitions resume earlier, or where the consumer's auto.offset.reset says when missing`
       : "",
   ].filter((s) => s !== "");
-  const extra = notes.length > 0 ? ` (${notes.join("; ")})` : "";
-  switch (p.status) {
-    case "committed":
-      return `${head}committed ${p.partitions} partition(s)${extra}`;
-    case "would-commit":
-      return `${head}would commit ${p.partitions} partition(s) (dry run)${extra}`;
-    case "already-committed":
-      return `${head}nothing to change: the primary already has these offsets${extra}`;
-    default:
-      return `${head}${p.status.toUpperCase()}: ${p.reason ?? ""}`;
-  }
+  return progressLine(
+    p,
+    notes,
+    (extra) => `nothing to change: the primary already has these offsets${extra}`,
+  );
 }

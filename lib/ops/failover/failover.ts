@@ -11,7 +11,7 @@
 import type { KafkaClient, TopicPartitionOffsets } from "../kafka/client";
 import { checkpointsTopicName, type PolicyNames } from "../../core/mm2/topics";
 import { groupsInCheckpoints, translateOffsets, type RawRecord } from "./checkpoints";
-import { commitGroupByGroup, offsetsOf, refusedOrFailed } from "../groupCommits";
+import { commitGroupByGroup, offsetsOf, progressLine, refusedOrFailed } from "../groupCommits";
 
 /** One partition of a group's plan. */
 export interface PlannedPartition {
@@ -267,16 +267,10 @@ export async function executeFailover(
 
 /** One human progress line: `[2/5] orders-app: committed 3 partitions`. */
 export function formatProgress(p: FailoverProgress): string {
-  const head = `[${p.index}/${p.total}] ${p.group}: `;
-  const extra = p.untranslatable > 0 ? ` (${p.untranslatable} untranslatable partition(s) left out)` : "";
-  switch (p.status) {
-    case "committed":
-      return `${head}committed ${p.partitions} partition(s)${extra}`;
-    case "would-commit":
-      return `${head}would commit ${p.partitions} partition(s) (dry run)${extra}`;
-    case "already-committed":
-      return `${head}already committed at the translated offsets (${p.partitions} partition(s))`;
-    default:
-      return `${head}${p.status.toUpperCase()}: ${p.reason ?? ""}`;
-  }
+  const notes = p.untranslatable > 0 ? [`${p.untranslatable} untranslatable partition(s) left out`] : [];
+  return progressLine(
+    p,
+    notes,
+    () => `already committed at the translated offsets (${p.partitions} partition(s))`,
+  );
 }
