@@ -9,7 +9,7 @@ import * as path from "node:path";
 import * as prettier from "prettier";
 import { parseCommand, runCommand } from "../../lib/ops/cli/args";
 import { DEFAULT_MIRROR, FACTS_FILE, readFacts, renderFacts } from "../oci-model/facts/generate";
-import { RESOURCE_TYPES } from "../oci-model/model";
+import { RESOURCE_TYPES } from "../oci-model/tenancyModel";
 
 const USAGE = `usage: npm run gen:provider-facts -- [--mirror <git dir>] [--check]
 

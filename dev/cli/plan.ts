@@ -20,8 +20,8 @@ import {
   usageErrorLine,
 } from "../../lib/ops/cli/args";
 import { writeArtifacts } from "../plan/artifacts";
-import { renderOutputs, renderTree } from "../plan/format";
-import { analyzePaths, formatPaths } from "../plan/paths";
+import { renderOutputs, renderTree } from "../plan/planText";
+import { analyzePaths, formatPaths } from "../plan/reachabilityProof";
 import {
   PlanError,
   planDocument,

@@ -18,7 +18,8 @@
 import type * as provider from "@pulumi/pulumi/provider";
 import { isKnownRegion } from "../../lib/core/oci/regions";
 import { resourceFacts } from "../oci-model/facts";
-import { MockRejection, OciModel, type Obj } from "../oci-model/model";
+import type { Obj } from "../oci-model/handlerContext";
+import { MockRejection, OciModel } from "../oci-model/tenancyModel";
 import { isWireSecret, unwrapWire, wireSecret } from "../oci-model/wire";
 import { EmulatorState, LoggedOperation, readState, statePath, withState } from "./state";
 

@@ -12,7 +12,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as lockfile from "proper-lockfile";
-import type { ModelSnapshot, Obj } from "../oci-model/model";
+import type { Obj } from "../oci-model/handlerContext";
+import type { ModelSnapshot } from "../oci-model/tenancyModel";
 
 /** The environment variable naming the state file. */
 export const STATE_ENV = "OCI_EMULATOR_STATE";

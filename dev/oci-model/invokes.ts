@@ -1,7 +1,7 @@
 /** The OCI model — data sources (invokes): availability domains, images, shapes, tenancy, regions, services, lookups. */
-import type { InvokeContext, InvokeHandler, Obj } from "./model";
+import type { InvokeContext, InvokeHandler, Obj } from "./handlerContext";
 import { OCI_REGIONS, regionKey } from "../../lib/core/oci/regions";
-import { applyFilters, listOf } from "./filters";
+import { applyFilters, listOf } from "./dataSourceFilters";
 import { availabilityDomainNames, imagesIn, isArmShape, servicesIn, shapes } from "./ociCatalog";
 import { hashHex, makeOcid, parseOcid } from "./ocid";
 import { resolverIdOf } from "./services/dns";

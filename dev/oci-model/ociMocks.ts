@@ -12,11 +12,12 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { isKnownRegion } from "../../lib/core/oci/regions";
-import { DEFAULT_RESOURCE_KINDS, MockRejection, OciModel, type OciModelOptions, type Obj } from "./model";
+import type { Obj, OciModelOptions } from "./handlerContext";
+import { DEFAULT_RESOURCE_KINDS, MockRejection, OciModel } from "./tenancyModel";
 import { hashUuid, parseOcid } from "./ocid";
 import { isWireSecret, secretPathsOf, unwrapWire, wireSecret } from "./wire";
 
-export { ANSWERED_INVOKES, MOCK_TIME_CREATED, MockRejection, ociKind } from "./model";
+export { ANSWERED_INVOKES, MOCK_TIME_CREATED, MockRejection, ociKind } from "./tenancyModel";
 
 /** Default region when neither the provider nor `oci:region` config names one (as the OCI CLI). */
 export const DEFAULT_MOCK_REGION = "us-ashburn-1";

@@ -20,5 +20,5 @@ export type {
 } from "./runStack";
 export { PLAN_ARTIFACTS, writeArtifacts } from "./artifacts";
 export type { ArtifactSpec, WrittenArtifact } from "./artifacts";
-export { keySettings, renderOutputs, renderTree } from "./format";
+export { keySettings, renderOutputs, renderTree } from "./planText";
 export { SECRET_MASK, isWireSecret, maskWire, wireSecret } from "../oci-model/wire";

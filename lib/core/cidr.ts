@@ -36,6 +36,15 @@ export function parseCidr(text: string): Cidr | string {
   return { text: text.trim(), network, prefix };
 }
 
+/** The parsed block, or undefined when `value` is not a string holding a valid CIDR (no reason given). */
+export function asCidr(value: unknown): Cidr | undefined {
+  if (typeof value !== "string") {
+    return undefined;
+  }
+  const parsed = parseCidr(value);
+  return typeof parsed === "string" ? undefined : parsed;
+}
+
 /** Parses a CIDR or throws a plain Error (for values already validated). */
 export function mustParseCidr(text: string): Cidr {
   const parsed = parseCidr(text);
@@ -88,4 +97,15 @@ export function subnet(parent: Cidr, newPrefix: number, index: number): Cidr {
   }
   const network = parent.network + index * 2 ** (32 - newPrefix);
   return { text: `${formatAddress(network)}/${newPrefix}`, network, prefix: newPrefix };
+}
+
+/**
+ * The address `offset` places into the block, dotted (`addressAt(10.0.2.0/24, 5)` is `10.0.2.5`).
+ * Throws when the offset falls outside the block.
+ */
+export function addressAt(cidr: Cidr, offset: number): string {
+  if (!Number.isInteger(offset) || offset < 0 || offset >= size(cidr)) {
+    throw new Error(`${cidr.text} holds ${size(cidr)} addresses; offset ${offset} is out of range`);
+  }
+  return formatAddress(cidr.network + offset);
 }

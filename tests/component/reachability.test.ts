@@ -1,5 +1,5 @@
 /**
- * The reachability proof of the offline plan (dev/plan/paths.ts over the OCI model's routing,
+ * The reachability proof of the offline plan (dev/plan/reachabilityProof.ts over the OCI model's routing,
  * security and DNS facts), on this repository's primary and dr stacks: every needed connection is
  * proven as planned, and removing any one piece a connection depends on — a DNS rule, a resolver
  * endpoint, an NSG rule at either end, a route (there or back), a DRG route or the remote peering,
@@ -7,7 +7,7 @@
  */
 import { expect } from "chai";
 import * as path from "node:path";
-import { analyzePaths, type Connection } from "../../dev/plan/paths";
+import { analyzePaths, type Connection } from "../../dev/plan/reachabilityProof";
 import { planStacks, type StackPlan } from "../../dev/plan/runStack";
 
 const ROOT = path.resolve(__dirname, "..", "..");

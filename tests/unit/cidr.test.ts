@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { contains, mustParseCidr, overlaps, parseCidr, subnet } from "../../lib/core/cidr";
+import { addressAt, asCidr, contains, mustParseCidr, overlaps, parseCidr, subnet } from "../../lib/core/cidr";
 
 describe("cidr", () => {
   const invalid: [string, RegExp][] = [
@@ -59,5 +59,24 @@ describe("cidr", () => {
     expect(subnet(vcn, 24, 255).text).to.equal("10.30.255.0/24");
     expect(() => subnet(vcn, 24, 256)).to.throw(/out of range/);
     expect(() => subnet(vcn, 8, 0)).to.throw(/cannot carve/);
+  });
+
+  it("names the address at an offset, and refuses one outside the block", () => {
+    const sub = mustParseCidr("10.30.2.0/24");
+    expect(addressAt(sub, 0)).to.equal("10.30.2.0");
+    expect(addressAt(sub, 5)).to.equal("10.30.2.5");
+    expect(addressAt(sub, 255)).to.equal("10.30.2.255");
+    expect(addressAt(mustParseCidr("192.168.255.252/30"), 3)).to.equal("192.168.255.255");
+    expect(() => addressAt(sub, 256)).to.throw(
+      /10\.30\.2\.0\/24 holds 256 addresses; offset 256 is out of range/,
+    );
+    expect(() => addressAt(sub, -1)).to.throw(/out of range/);
+  });
+
+  it("asCidr: the block, or undefined for what is not a CIDR string", () => {
+    expect(asCidr("10.0.0.0/16")).to.deep.equal(mustParseCidr("10.0.0.0/16"));
+    expect(asCidr("10.0.0.1/16")).to.equal(undefined);
+    expect(asCidr(42)).to.equal(undefined);
+    expect(asCidr(undefined)).to.equal(undefined);
   });
 });

@@ -11,6 +11,7 @@ import {
   type FailbackCliIo,
 } from "../../lib/ops/cli/failback";
 import { encodeOffsetSync } from "../../lib/ops/failback/offsetSyncs";
+import { encodeCheckpoint } from "../../lib/ops/failover/checkpoints";
 import { loadState, saveState, emptyState, markStarted, markFinished } from "../../lib/ops/failback/state";
 import { commitsOf, decideFailbackGroup, type FailbackGroupPlan } from "../../lib/ops/failback/translate";
 import type { KafkaClient } from "../../lib/ops/kafka/client";
@@ -40,6 +41,47 @@ function fakeDr(): KafkaClient {
     close: async () => undefined,
   } as unknown as KafkaClient;
 }
+
+/**
+ * Just what `translate` reads and writes on the primary: the reverse checkpoints name group `app`
+ * at ams.orders:0 → 40; `members` active members of `app` there; commits are recorded.
+ */
+function fakePrimary(members: number, commits: [string, unknown][]): KafkaClient {
+  const checkpoint = encodeCheckpoint({
+    group: "app",
+    topic: "ams.orders",
+    partition: 0,
+    upstreamOffset: 41n,
+    downstreamOffset: 40n,
+    metadata: "",
+  });
+  return {
+    readAll: async (topic: string) => {
+      expect(topic).to.equal("ams.checkpoints.internal");
+      return [{ partition: 0, offset: 0, headers: [], timestamp: 0, ...checkpoint }];
+    },
+    listTopics: async () => ["ams.checkpoints.internal", "ams.orders", "orders"],
+    fetchOffsets: async () => new Map(),
+    describeGroup: async (group: string) => ({
+      groupId: group,
+      state: members > 0 ? "Stable" : "Empty",
+      protocolType: "consumer",
+      protocol: "",
+      members: Array.from({ length: members }, () => ({})),
+      memberCount: members,
+    }),
+    commitOffsets: async (group: string, offsets: unknown) => {
+      commits.push([group, offsets]);
+    },
+    close: async () => undefined,
+  } as unknown as KafkaClient;
+}
+
+const PRIMARY_ENV = {
+  [clusterEnvName("primary", "OCI_GEO_KAFKA_BOOTSTRAP_SERVERS")]: "primary.example:9092",
+  [clusterEnvName("primary", "OCI_GEO_KAFKA_USERNAME")]: "t/u/pool",
+  [clusterEnvName("primary", "OCI_GEO_KAFKA_PASSWORD")]: "s3cret-primary",
+};
 
 describe("failback: the command", () => {
   let dir: string;
@@ -240,6 +282,47 @@ describe("failback: the command", () => {
     out.length = 0;
     await runFailbackCli(["status", "--state", state], io);
     expect(out.at(-1)).to.equal("failback complete");
+  });
+
+  it("translate: commits the reverse checkpoints' offsets on the primary and records the step", async () => {
+    const commits: [string, unknown][] = [];
+    const primaryIo: FailbackCliIo = {
+      ...io,
+      env: PRIMARY_ENV,
+      connect: async (o) => {
+        connected.push(String(o.bootstrapServers));
+        return fakePrimary(0, commits);
+      },
+    };
+    const args = ["translate", "--state", state, "--primary-alias", "fra", "--dr-alias", "ams", "--force"];
+    expect(await runFailbackCli(args, primaryIo), err.join("\n")).to.equal(0);
+    expect(connected).to.deep.equal(["primary.example:9092"]);
+    expect(commits).to.deep.equal([["app", new Map([["ams.orders", new Map([[0, 40]])]])]]);
+    expect(out).to.include(
+      "  app ams.orders:0 -> 40 (translated 40 from checkpoint of dr offset 41; on the primary now: none)",
+    );
+    expect(out).to.include("[1/1] app: committed 1 partition(s)");
+    expect(out.at(-1)).to.equal("translate done: 1 committed");
+    const recorded = loadState(state).steps.translate;
+    expect(recorded?.status).to.equal("done");
+    expect(recorded?.summary).to.equal("1 committed");
+  });
+
+  it("translate: a group with members on the primary is refused (exit 2), the step recorded as failed", async () => {
+    const commits: [string, unknown][] = [];
+    const primaryIo: FailbackCliIo = {
+      ...io,
+      env: PRIMARY_ENV,
+      connect: async () => fakePrimary(2, commits),
+    };
+    const args = ["translate", "--state", state, "--primary-alias", "fra", "--dr-alias", "ams", "--force"];
+    expect(await runFailbackCli(args, primaryIo)).to.equal(2);
+    expect(commits).to.deep.equal([]);
+    expect(err.join("\n")).to.match(
+      /translate refused or failed for 1 group\(s\): group app has 2 active member\(s\) on the primary/,
+    );
+    expect(out.at(-1)).to.equal("translate NOT done: 1 refused");
+    expect(loadState(state).steps.translate?.status).to.equal("failed");
   });
 
   it("a corrupt state file stops every step with exit 1", async () => {

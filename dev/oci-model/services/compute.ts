@@ -1,6 +1,6 @@
 /** The OCI model — Compute and Bastion: instances (VNIC, private IP, shape), the Bastion service. */
-import type { Obj, ResourceContext, ResourceHandler } from "../model";
-import { hostInCidr } from "../ipv4";
+import type { Obj, ResourceContext, ResourceHandler } from "../handlerContext";
+import { addressAt, mustParseCidr } from "../../../lib/core/cidr";
 import { isArmShape } from "../ociCatalog";
 import { hashHex } from "../ocid";
 
@@ -39,7 +39,9 @@ function instance(ctx: ResourceContext): Obj {
     region,
     faultDomain: inp.faultDomain ?? "FAULT-DOMAIN-1",
     privateIp,
-    publicIp: wantsPublic ? hostInCidr("203.0.113.0/24", 10 + (parseInt(hashHex(seed, 2), 16) % 200)) : "",
+    publicIp: wantsPublic
+      ? addressAt(mustParseCidr("203.0.113.0/24"), 10 + (parseInt(hashHex(seed, 2), 16) % 200))
+      : "",
     bootVolumeId: ctx.model.ocid("bootvolume", region, `${seed}|boot`),
     launchMode: "PARAVIRTUALIZED",
     createVnicDetails: {

@@ -18,26 +18,26 @@
  *  - The Terraform provider (and so Pulumi) "manages" the existing resolver: its rules and views
  *    are overwritten as a whole, so two resources managing the same resolver undo each other.
  */
-import type { Known, OciModel, Obj, ResourceContext, ResourceHandler } from "../model";
-import { cidrContains } from "../ipv4";
+import type { Known, Obj, ResourceContext, ResourceHandler, Tenancy } from "../handlerContext";
+import { asCidr, contains } from "../../../lib/core/cidr";
 
 /**
  * The OCID of the private resolver OCI creates with a VCN (stable for the VCN's id), recorded in
  * the model so that endpoints and rules can find their VCN.
  */
-export function resolverIdOf(model: OciModel, vcnId: string, region: string | undefined): string {
+export function resolverIdOf(model: Tenancy, vcnId: string, region: string | undefined): string {
   const id = model.ocid("dnsresolver", region, `${vcnId}|resolver`);
   model.resolvers.set(id, { vcnId, region });
   return id;
 }
 
 /** The OCID of that resolver's default view. */
-export function defaultViewIdOf(model: OciModel, vcnId: string, region: string | undefined): string {
+export function defaultViewIdOf(model: Tenancy, vcnId: string, region: string | undefined): string {
   return model.ocid("dnsview", region, `${vcnId}|default-view`);
 }
 
 /** The VCN whose resolver `resolverId` is, among the VCNs the model knows. */
-export function vcnOfResolver(model: OciModel, resolverId: unknown): [string, Known] | undefined {
+export function vcnOfResolver(model: Tenancy, resolverId: unknown): [string, Known] | undefined {
   const r = typeof resolverId === "string" ? model.resolvers.get(resolverId) : undefined;
   if (!r) {
     return undefined;
@@ -102,7 +102,10 @@ function resolverEndpoint(ctx: ResourceContext): Obj {
   }
   const requested = (forwarding ? inp.forwardingAddress : inp.listeningAddress) as string | undefined;
   const cidr = subnet?.outputs.cidrBlock;
-  if (!read && requested && typeof cidr === "string" && !cidrContains(cidr, `${requested}/32`)) {
+  const block = asCidr(cidr);
+  const host = asCidr(`${requested}/32`);
+  const inSubnet = block !== undefined && host !== undefined && contains(block, host);
+  if (!read && requested && typeof cidr === "string" && !inSubnet) {
     reject(
       `${forwarding ? "forwardingAddress" : "listeningAddress"} ${requested} is not in subnet ${String(inp.subnetId)} (${cidr})`,
     );

@@ -1,5 +1,5 @@
 /** The OCI model — Identity (tenancy-wide, home region): users, auth tokens, groups, dynamic groups, policies. */
-import type { Obj, ResourceContext, ResourceHandler } from "../model";
+import type { Obj, ResourceContext, ResourceHandler } from "../handlerContext";
 import { hashBase32, hashHex } from "../ocid";
 
 /** IAM user names: letters, digits, hyphens, periods, underscores, + and @; no spaces (IAM API). */

@@ -11,7 +11,7 @@
  *    groups or dynamic groups that exist ("Agent Management: Managing Agent Configurations",
  *    https://docs.oracle.com/en-us/iaas/Content/Logging/Concepts/agent_management.htm).
  */
-import type { Obj, ResourceContext, ResourceHandler } from "../model";
+import type { Obj, ResourceContext, ResourceHandler } from "../handlerContext";
 import { parseOcid } from "../ocid";
 
 export const LOG_GROUP_TYPE = "oci:Logging/logGroup:LogGroup";

@@ -13,7 +13,7 @@
  * The query check here is written from the documentation, independently of the package's own
  * parser (lib/core/telemetry/alarms.ts), so that the two can disagree.
  */
-import type { Obj, ResourceContext, ResourceHandler } from "../model";
+import type { Obj, ResourceContext, ResourceHandler } from "../handlerContext";
 import { parseOcid } from "../ocid";
 import { TOPIC_TYPE } from "./notifications";
 

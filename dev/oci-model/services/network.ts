@@ -1,9 +1,34 @@
 /** The OCI model — Networking: VCNs, subnets, gateways, route tables, NSGs, DRGs and remote peering. */
-import type { Obj, ResourceContext, ResourceHandler } from "../model";
+import type { Obj, ResourceContext, ResourceHandler } from "../handlerContext";
 import { isKnownRegion } from "../../../lib/core/oci/regions";
-import { checkDnsLabel, cidrContains, cidrOverlaps, hostInCidr, parseCidr } from "../ipv4";
+import {
+  addressAt,
+  asCidr,
+  type Cidr,
+  contains,
+  mustParseCidr,
+  overlaps,
+  parseCidr,
+  size,
+} from "../../../lib/core/cidr";
 import { hashHex, parseOcid } from "../ocid";
 import { resolverIdOf } from "./dns";
+
+/** A VCN's or subnet's DNS label: 1-15 letters and digits, starting with a letter (OCI's rule). */
+function checkDnsLabel(label: unknown, reject: (detail: string) => never): void {
+  if (label === undefined || label === null) {
+    return;
+  }
+  if (typeof label !== "string" || !/^[A-Za-z][A-Za-z0-9]{0,14}$/.test(label)) {
+    reject(`dnsLabel '${String(label)}' must be 1-15 letters and digits, starting with a letter`);
+  }
+}
+
+/** True when `text` is a valid block that overlaps `block` (a read subnet's state may hold anything). */
+function overlapsParsed(text: string, block: Cidr): boolean {
+  const other = asCidr(text);
+  return other !== undefined && overlaps(other, block);
+}
 
 function vcn(ctx: ResourceContext): Obj {
   const { name, inputs: inp, region, read, seed, common, reject } = ctx;
@@ -13,8 +38,9 @@ function vcn(ctx: ResourceContext): Obj {
     reject("one of cidrBlock or cidrBlocks is required");
   }
   for (const c of cidrBlocks) {
-    if (!parseCidr(c)) {
-      reject(`cidrBlock '${c}' is not a valid IPv4 CIDR`);
+    const parsed = parseCidr(c);
+    if (typeof parsed === "string") {
+      reject(`cidrBlock: ${parsed}`);
     }
   }
   checkDnsLabel(inp.dnsLabel, reject);
@@ -40,14 +66,19 @@ function subnet(ctx: ResourceContext): Obj {
   const { type, name, inputs: inp, read, seed, common, reject, sameRegion } = ctx;
   const vcn = sameRegion("vcnId", inp.vcnId);
   const cidr = inp.cidrBlock as string | undefined;
-  const parsed = cidr ? parseCidr(cidr) : undefined;
+  const parsed = asCidr(cidr);
   if (!read && !parsed) {
-    reject(`cidrBlock '${String(cidr)}' is not a valid IPv4 CIDR`);
+    const why = cidr ? parseCidr(cidr) : "is required";
+    reject(`cidrBlock${typeof why === "string" ? `: ${why}` : ""}`);
   }
   checkDnsLabel(inp.dnsLabel, reject);
   if (vcn && parsed && cidr) {
     const vcnCidrs = (vcn.outputs.cidrBlocks as string[] | undefined) ?? [];
-    if (vcnCidrs.length && !vcnCidrs.some((v) => cidrContains(v, cidr))) {
+    const inVcn = (v: string) => {
+      const block = asCidr(v);
+      return block !== undefined && contains(block, parsed);
+    };
+    if (vcnCidrs.length && !vcnCidrs.some(inVcn)) {
       reject(`cidrBlock ${cidr} is not within the VCN's CIDR blocks (${vcnCidrs.join(", ")})`);
     }
     for (const [otherId, other] of ctx.model.known) {
@@ -56,7 +87,7 @@ function subnet(ctx: ResourceContext): Obj {
         other.type === type &&
         other.outputs.vcnId === inp.vcnId &&
         typeof other.outputs.cidrBlock === "string" &&
-        cidrOverlaps(other.outputs.cidrBlock, cidr)
+        overlapsParsed(other.outputs.cidrBlock, parsed)
       ) {
         reject(`cidrBlock ${cidr} overlaps subnet ${otherId} (${other.outputs.cidrBlock}) in the same VCN`);
       }
@@ -74,7 +105,8 @@ function subnet(ctx: ResourceContext): Obj {
     prohibitPublicIpOnVnic,
     prohibitInternetIngress: inp.prohibitInternetIngress ?? prohibitPublicIpOnVnic,
     subnetDomainName: inp.dnsLabel && vcnLabel ? `${inp.dnsLabel}.${vcnLabel}.oraclevcn.com` : undefined,
-    virtualRouterIp: cidr && parsed ? hostInCidr(cidr, 1) : undefined,
+    // OCI gives the subnet's first host address (.1) to the virtual router.
+    virtualRouterIp: parsed ? addressAt(parsed, Math.min(1, size(parsed) - 1)) : undefined,
     virtualRouterMac: `00:00:17:${hashHex(seed, 6).match(/../g)?.join(":").toUpperCase()}`,
     state: "AVAILABLE",
   };
@@ -188,7 +220,7 @@ function natGateway(ctx: ResourceContext): Obj {
     ...common,
     displayName: inp.displayName ?? name,
     blockTraffic: inp.blockTraffic ?? false,
-    natIp: hostInCidr("198.51.100.0/24", 10 + (parseInt(hashHex(seed, 2), 16) % 200)),
+    natIp: addressAt(mustParseCidr("198.51.100.0/24"), 10 + (parseInt(hashHex(seed, 2), 16) % 200)),
     publicIpId: inp.publicIpId ?? ctx.model.ocid("publicip", region, `${seed}|natip`),
     state: "AVAILABLE",
   };

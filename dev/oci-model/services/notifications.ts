@@ -10,7 +10,7 @@
  * an email address; an https URL; PagerDuty `https://events.pagerduty.com/integration/<key>/enqueue`;
  * Slack `https://hooks.slack.com/services/…`; an E.164 phone number for SMS.
  */
-import type { Obj, ResourceContext, ResourceHandler } from "../model";
+import type { Obj, ResourceContext, ResourceHandler } from "../handlerContext";
 import { parseOcid } from "../ocid";
 
 export const TOPIC_TYPE = "oci:Ons/notificationTopic:NotificationTopic";

@@ -12,7 +12,7 @@
  */
 import * as fs from "node:fs";
 import { createHash } from "node:crypto";
-import type { Obj, ResourceContext, ResourceHandler } from "../model";
+import type { Obj, ResourceContext, ResourceHandler } from "../handlerContext";
 import { hashBase32 } from "../ocid";
 
 export const BUCKET_TYPE = "oci:ObjectStorage/bucket:Bucket";

@@ -1,5 +1,5 @@
 /** The OCI model — On-premises connectivity: CPE, IPSec connections and their tunnels. */
-import type { Obj, ResourceContext, ResourceHandler } from "../model";
+import type { Obj, ResourceContext, ResourceHandler } from "../handlerContext";
 import { hashHex } from "../ocid";
 
 function cpe(ctx: ResourceContext): Obj {

@@ -1,5 +1,5 @@
 /** The OCI model — @pulumi/random: deterministic stand-ins for random values. */
-import type { Obj, ResourceContext, ResourceHandler } from "../model";
+import type { Obj, ResourceContext, ResourceHandler } from "../handlerContext";
 import { hashBase32, hashHex, hashUuid } from "../ocid";
 
 function randomPassword(ctx: ResourceContext): Obj {

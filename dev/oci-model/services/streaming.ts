@@ -1,5 +1,5 @@
 /** The OCI model — Streaming: stream pools (private endpoints, FQDN, Kafka settings), streams, the Connect harness. */
-import type { Obj, ResourceContext, ResourceHandler } from "../model";
+import type { Obj, ResourceContext, ResourceHandler } from "../handlerContext";
 import { hashBase32 } from "../ocid";
 
 function streamPool(ctx: ResourceContext): Obj {

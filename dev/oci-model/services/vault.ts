@@ -1,5 +1,5 @@
 /** The OCI model — Vault and KMS: vaults, keys, secrets. */
-import type { Obj, ResourceContext, ResourceHandler } from "../model";
+import type { Obj, ResourceContext, ResourceHandler } from "../handlerContext";
 import { hashBase32 } from "../ocid";
 
 function vault(ctx: ResourceContext): Obj {

@@ -34,6 +34,7 @@ import {
   type SetDirectionResult,
 } from "../../program/automation";
 import { connectionVariablesHelp, describeSettings, ENV } from "../failover/connection";
+import { countByStatus } from "../groupCommits";
 import { KafkaClient, type KafkaClientOptions } from "../kafka/client";
 import type { PolicyNames } from "../../core/mm2/topics";
 import { regionAlias } from "../../core/oci/regions";
@@ -314,13 +315,47 @@ function directionSummary(r: SetDirectionResult): { summary: string; result: unk
   };
 }
 
+/** One run of a step: the options, the io, where the failback stands, and the clients to close. */
+interface StepRun {
+  step: FailbackStep;
+  opts: FailbackCliOptions;
+  io: FailbackCliIo;
+  /** The state as last saved. */
+  state: FailbackState;
+  /** The step runs out of order under --force (recorded in the state). */
+  forced: boolean;
+  now: () => Date;
+  /** Progress lines: stdout, or stderr under --json. */
+  progress: (line: string) => void;
+  clients: KafkaClient[];
+}
+
+/** Writes the state file and keeps it as the run's state. */
+function save(run: StepRun, s: FailbackState): void {
+  run.state = s;
+  saveState(run.opts.stateFile, s);
+}
+
+/** Connects to a cluster the step needs; the run closes it at the end. */
+async function connectFor(run: StepRun, cluster: Cluster): Promise<KafkaClient> {
+  const client = (await connectTo(cluster, run.opts, run.io, true))!;
+  run.clients.push(client);
+  return client;
+}
+
+/** Records the step as started, with the aliases it runs under. */
+function start(run: StepRun, a: { primary: string; dr: string }): void {
+  save(
+    run,
+    markStarted({ ...run.state, primaryAlias: a.primary, drAlias: a.dr }, run.step, run.forced, run.now()),
+  );
+}
+
 /** Runs the command; returns the exit code. */
 export async function runFailbackCli(argv: string[], io: FailbackCliIo): Promise<number> {
   const parsed = parseOrExit(() => parseFailbackArgs(argv), io, COMMAND, USAGE);
   if ("exit" in parsed) return parsed.exit;
   const opts = parsed.options;
-  const now = io.now ?? (() => new Date());
-  const progress = opts.json ? io.err : io.out;
   let state: FailbackState;
   try {
     state = loadState(opts.stateFile);
@@ -339,173 +374,198 @@ export async function runFailbackCli(argv: string[], io: FailbackCliIo): Promise
     io.err(`failback: ${problem}`);
     return 2;
   }
-  const forced = opts.force && orderProblem(state, step, false) !== undefined;
-  const save = (s: FailbackState): void => {
-    state = s;
-    saveState(opts.stateFile, s);
+  const run: StepRun = {
+    step,
+    opts,
+    io,
+    state,
+    forced: opts.force && orderProblem(state, step, false) !== undefined,
+    now: io.now ?? (() => new Date()),
+    progress: opts.json ? io.err : io.out,
+    clients: [],
   };
-  const clients: KafkaClient[] = [];
   try {
-    switch (step) {
-      case "reverse":
-      case "restore": {
-        const pair = readPair(opts, io);
-        const a = aliases(opts, state, pair);
-        if (step === "reverse" && opts.capture && !state.capture) {
-          const dr = (await connectTo("dr", opts, io, true))!;
-          clients.push(dr);
-          const capture = await captureForward(dr, a.primary, opts.policy, now());
-          progress(
-            `captured ${capture.syncs.length} forward offset sync(s) from ${capture.offsetSyncsTopic} and the commits of ${Object.keys(capture.commits).length} group(s) on dr's remote copies`,
-          );
-          save({ ...state, primaryAlias: a.primary, drAlias: a.dr, capture });
-        } else if (step === "reverse" && state.capture) {
-          progress(
-            `forward capture kept from ${state.capture.takenAt} (dr's forward layer may be gone under the identity policy)`,
-          );
-        }
-        save(markStarted({ ...state, primaryAlias: a.primary, drAlias: a.dr }, step, forced, now()));
-        progress(
-          `${step}: ${step === "reverse" ? "startFailback (enable the primary's MM2, then disable dr's)" : "completeFailback (enable dr's MM2, then remove the primary's)"}`,
-        );
-        const run = step === "reverse" ? startFailback : completeFailback;
-        try {
-          const r = await run(pair, {
-            workspace: io.workspace,
-            onOutput: (text, role) => {
-              for (const line of text.split("\n").filter((l) => l !== "")) progress(`  ${role}: ${line}`);
-            },
-          });
-          const { summary, result } = directionSummary(r);
-          save(markFinished(state, step, { ok: true, summary, result }, now()));
-          progress(`${step} done: ${summary}`);
-          if (opts.json) io.out(JSON.stringify(result, null, 2));
-          return 0;
-        } catch (e) {
-          const completed = e instanceof PairStepError ? e.completed.map((c) => `${c.role} ${c.stack}`) : [];
-          const summary = `${(e as Error).message}${completed.length ? ` (completed: ${completed.join(", ")})` : ""}`;
-          save(markFinished(state, step, { ok: false, summary }, now()));
-          io.err(`failback: ${step} failed: ${summary}. Fix the cause and run '${step}' again: it resumes`);
-          return e instanceof PairStepError || (e as Error).name === "ValidationError" ? 4 : 1;
-        }
-      }
-      case "wait": {
-        const a = aliases(opts, state);
-        const dr = (await connectTo("dr", opts, io, true))!;
-        clients.push(dr);
-        const primary = (await connectTo("primary", opts, io, true))!;
-        clients.push(primary);
-        const topics = opts.topics ?? defaultReplicatedTopics(await dr.listTopics(), a, opts.policy);
-        if (topics.length === 0) throw new CliError("no topic to check on dr: name them with --topic", 1);
-        save(markStarted({ ...state, primaryAlias: a.primary, drAlias: a.dr }, step, forced, now()));
-        progress(
-          `wait: ${topics.length} topic(s) on dr (${topics.join(", ")}) against ${a.dr}${opts.policy.separator}<topic> on the primary; producers on dr must be stopped`,
-        );
-        const report = await waitForCatchUp({
-          check: () => checkCaughtUp({ dr, primary, topics, drAlias: a.dr, policy: opts.policy }),
-          timeoutMs: opts.timeoutMs,
-          pollMs: opts.pollMs,
-          onPoll: (line) => progress(line),
-          sleep: io.sleep,
-        });
-        const summary = report.caughtUp
-          ? `caught up: ${report.partitions.length} partition(s) of ${topics.length} topic(s) after ${report.polls} poll(s)`
-          : `not caught up after ${(report.elapsedMs / 1000).toFixed(0)} s: ${report.partitions.filter((p) => !p.caughtUp).length} partition(s) behind`;
-        save(
-          markFinished(
-            state,
-            step,
-            { ok: report.caughtUp, summary, result: { topics, partitions: report.partitions } },
-            now(),
-          ),
-        );
-        if (opts.json) io.out(JSON.stringify(report, null, 2));
-        if (!report.caughtUp) {
-          io.err(
-            `failback: wait timed out (--timeout ${opts.timeoutMs / 1000} s): ${summary}. Are dr's producers stopped and the primary's MM2 running? Run 'wait' again to keep waiting`,
-          );
-          return 3;
-        }
-        progress(`wait done: ${summary}`);
-        return 0;
-      }
-      case "translate": {
-        const a = aliases(opts, state);
-        const primary = (await connectTo("primary", opts, io, true))!;
-        clients.push(primary);
-        const dr = await connectTo("dr", opts, io, false);
-        if (dr) clients.push(dr);
-        if (!opts.dryRun)
-          save(markStarted({ ...state, primaryAlias: a.primary, drAlias: a.dr }, step, forced, now()));
-        const planOnce = () =>
-          planFailback({
-            primary,
-            dr,
-            primaryAlias: a.primary,
-            drAlias: a.dr,
-            groups: opts.groups,
-            policy: opts.policy,
-            capture: state.capture,
-            overwrite: opts.overwrite,
-          });
-        let plan = await planOnce();
-        const deadline = Date.now() + opts.checkpointWaitMs;
-        const sleep = io.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-        for (;;) {
-          const stale = plan.groups.reduce((n, g) => n + staleCheckpoints(g).length, 0);
-          if (stale === 0 || Date.now() + opts.pollMs > deadline) break;
-          progress(
-            `${stale} checkpoint(s) older than the groups' last commits on dr; waiting for MM2 (--checkpoint-wait)`,
-          );
-          await sleep(opts.pollMs);
-          plan = await planOnce();
-        }
-        progress(
-          `translate ${opts.dryRun ? "(DRY RUN) " : ""}${a.dr} -> ${a.primary}: ${plan.groups.length} group(s); ${plan.checkpointRecords} record(s) in ${plan.checkpointsTopic} on the primary; ${plan.offsetSyncs} forward offset sync(s) (${plan.forwardSource === "dr" ? `${plan.offsetSyncsTopic} on dr` : plan.forwardSource === "capture" ? "captured by 'reverse'" : "none: the remote copies on dr cannot be translated"})`,
-        );
-        if (!opts.json) for (const line of planLines(plan)) io.out(line);
-        let results: FailbackGroupResult[];
-        let code = 0;
-        try {
-          results = await executeFailback(plan, {
-            primary,
-            dryRun: opts.dryRun,
-            onProgress: (p) => progress(formatFailbackProgress(p)),
-          });
-        } catch (e) {
-          if (!(e instanceof FailbackTranslateError)) throw e;
-          results = e.results;
-          code = 2;
-          io.err(`failback: ${e.message}`);
-        }
-        if (code === 0 && (results.length === 0 || results.some((r) => r.status === "no-translation")))
-          code = 2;
-        const counts = new Map<string, number>();
-        for (const r of results) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
-        const summary = `${[...counts].map(([s, n]) => `${n} ${s}`).join(", ") || "no groups"}`;
-        if (!opts.dryRun)
-          save(markFinished(state, step, { ok: code === 0, summary, result: { groups: results } }, now()));
-        if (opts.json) io.out(JSON.stringify({ plan, results }, null, 2));
-        progress(`translate ${code === 0 ? "done" : "NOT done"}: ${summary}`);
-        if (code !== 0 && results.length === 0)
-          io.err("failback: no group to translate: name them with --group");
-        return code;
-      }
-    }
+    if (step === "wait") return await waitStep(run);
+    if (step === "translate") return await translateStep(run);
+    return await directionStep(run);
   } catch (e) {
-    const code = e instanceof CliError ? e.code : 1;
-    if (state.steps[step]?.status === "started") {
-      try {
-        save(markFinished(state, step, { ok: false, summary: (e as Error).message }, now()));
-      } catch {
-        // the original error matters more
-      }
-    }
-    io.err(`failback: ${step}: ${(e as Error).message}`);
-    return code;
+    return stepFailed(run, e);
   } finally {
-    await Promise.all(clients.map((c) => c.close()));
+    await Promise.all(run.clients.map((c) => c.close()));
   }
+}
+
+/** An error out of a step: recorded as the step's failure when it had started; the exit code. */
+function stepFailed(run: StepRun, e: unknown): number {
+  if (run.state.steps[run.step]?.status === "started") {
+    try {
+      save(run, markFinished(run.state, run.step, { ok: false, summary: (e as Error).message }, run.now()));
+    } catch {
+      // the original error matters more
+    }
+  }
+  run.io.err(`failback: ${run.step}: ${(e as Error).message}`);
+  return e instanceof CliError ? e.code : 1;
+}
+
+/** reverse: capture the forward flow (once), then startFailback; restore: completeFailback. */
+async function directionStep(run: StepRun): Promise<number> {
+  const { step, opts, io, progress } = run;
+  const pair = readPair(opts, io);
+  const a = aliases(opts, run.state, pair);
+  if (step === "reverse") await captureOnce(run, a);
+  start(run, a);
+  progress(
+    `${step}: ${step === "reverse" ? "startFailback (enable the primary's MM2, then disable dr's)" : "completeFailback (enable dr's MM2, then remove the primary's)"}`,
+  );
+  const setDirection = step === "reverse" ? startFailback : completeFailback;
+  try {
+    const r = await setDirection(pair, {
+      workspace: io.workspace,
+      onOutput: (text, role) => {
+        for (const line of text.split("\n").filter((l) => l !== "")) progress(`  ${role}: ${line}`);
+      },
+    });
+    const { summary, result } = directionSummary(r);
+    save(run, markFinished(run.state, step, { ok: true, summary, result }, run.now()));
+    progress(`${step} done: ${summary}`);
+    if (opts.json) io.out(JSON.stringify(result, null, 2));
+    return 0;
+  } catch (e) {
+    const completed = e instanceof PairStepError ? e.completed.map((c) => `${c.role} ${c.stack}`) : [];
+    const summary = `${(e as Error).message}${completed.length ? ` (completed: ${completed.join(", ")})` : ""}`;
+    save(run, markFinished(run.state, step, { ok: false, summary }, run.now()));
+    io.err(`failback: ${step} failed: ${summary}. Fix the cause and run '${step}' again: it resumes`);
+    return e instanceof PairStepError || (e as Error).name === "ValidationError" ? 4 : 1;
+  }
+}
+
+/** reverse: the forward offset syncs and dr's commits, captured on the first run and kept after. */
+async function captureOnce(run: StepRun, a: { primary: string; dr: string }): Promise<void> {
+  if (run.opts.capture && !run.state.capture) {
+    const dr = await connectFor(run, "dr");
+    const capture = await captureForward(dr, a.primary, run.opts.policy, run.now());
+    run.progress(
+      `captured ${capture.syncs.length} forward offset sync(s) from ${capture.offsetSyncsTopic} and the commits of ${Object.keys(capture.commits).length} group(s) on dr's remote copies`,
+    );
+    save(run, { ...run.state, primaryAlias: a.primary, drAlias: a.dr, capture });
+  } else if (run.state.capture) {
+    run.progress(
+      `forward capture kept from ${run.state.capture.takenAt} (dr's forward layer may be gone under the identity policy)`,
+    );
+  }
+}
+
+/** wait: poll until the primary's copies end with dr's last records. */
+async function waitStep(run: StepRun): Promise<number> {
+  const { opts, io, progress } = run;
+  const a = aliases(opts, run.state);
+  const dr = await connectFor(run, "dr");
+  const primary = await connectFor(run, "primary");
+  const topics = opts.topics ?? defaultReplicatedTopics(await dr.listTopics(), a, opts.policy);
+  if (topics.length === 0) throw new CliError("no topic to check on dr: name them with --topic", 1);
+  start(run, a);
+  progress(
+    `wait: ${topics.length} topic(s) on dr (${topics.join(", ")}) against ${a.dr}${opts.policy.separator}<topic> on the primary; producers on dr must be stopped`,
+  );
+  const report = await waitForCatchUp({
+    check: () => checkCaughtUp({ dr, primary, topics, drAlias: a.dr, policy: opts.policy }),
+    timeoutMs: opts.timeoutMs,
+    pollMs: opts.pollMs,
+    onPoll: (line) => progress(line),
+    sleep: io.sleep,
+  });
+  const summary = report.caughtUp
+    ? `caught up: ${report.partitions.length} partition(s) of ${topics.length} topic(s) after ${report.polls} poll(s)`
+    : `not caught up after ${(report.elapsedMs / 1000).toFixed(0)} s: ${report.partitions.filter((p) => !p.caughtUp).length} partition(s) behind`;
+  const result = { topics, partitions: report.partitions };
+  save(run, markFinished(run.state, run.step, { ok: report.caughtUp, summary, result }, run.now()));
+  if (opts.json) io.out(JSON.stringify(report, null, 2));
+  if (!report.caughtUp) {
+    io.err(
+      `failback: wait timed out (--timeout ${opts.timeoutMs / 1000} s): ${summary}. Are dr's producers stopped and the primary's MM2 running? Run 'wait' again to keep waiting`,
+    );
+    return 3;
+  }
+  progress(`wait done: ${summary}`);
+  return 0;
+}
+
+/** translate: plan (waiting up to --checkpoint-wait for fresh checkpoints), then commit on the primary. */
+async function translateStep(run: StepRun): Promise<number> {
+  const { opts, io } = run;
+  const a = aliases(opts, run.state);
+  const primary = await connectFor(run, "primary");
+  const dr = await connectTo("dr", opts, io, false);
+  if (dr) run.clients.push(dr);
+  if (!opts.dryRun) start(run, a);
+  const plan = await planWithFreshCheckpoints(run, () =>
+    planFailback({
+      primary,
+      dr,
+      primaryAlias: a.primary,
+      drAlias: a.dr,
+      groups: opts.groups,
+      policy: opts.policy,
+      capture: run.state.capture,
+      overwrite: opts.overwrite,
+    }),
+  );
+  run.progress(
+    `translate ${opts.dryRun ? "(DRY RUN) " : ""}${a.dr} -> ${a.primary}: ${plan.groups.length} group(s); ${plan.checkpointRecords} record(s) in ${plan.checkpointsTopic} on the primary; ${plan.offsetSyncs} forward offset sync(s) (${plan.forwardSource === "dr" ? `${plan.offsetSyncsTopic} on dr` : plan.forwardSource === "capture" ? "captured by 'reverse'" : "none: the remote copies on dr cannot be translated"})`,
+  );
+  if (!opts.json) for (const line of planLines(plan)) io.out(line);
+  return commitTranslation(run, primary, plan);
+}
+
+/** Plans again every --poll while a checkpoint is stale, until --checkpoint-wait runs out. */
+async function planWithFreshCheckpoints(
+  run: StepRun,
+  planOnce: () => Promise<FailbackPlan>,
+): Promise<FailbackPlan> {
+  const { opts } = run;
+  let plan = await planOnce();
+  const deadline = Date.now() + opts.checkpointWaitMs;
+  const sleep = run.io.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  for (;;) {
+    const stale = plan.groups.reduce((n, g) => n + staleCheckpoints(g).length, 0);
+    if (stale === 0 || Date.now() + opts.pollMs > deadline) return plan;
+    run.progress(
+      `${stale} checkpoint(s) older than the groups' last commits on dr; waiting for MM2 (--checkpoint-wait)`,
+    );
+    await sleep(opts.pollMs);
+    plan = await planOnce();
+  }
+}
+
+/** Commits the plan group by group; records and reports the outcome; the exit code. */
+async function commitTranslation(run: StepRun, primary: KafkaClient, plan: FailbackPlan): Promise<number> {
+  const { opts, io } = run;
+  let results: FailbackGroupResult[];
+  let code = 0;
+  try {
+    results = await executeFailback(plan, {
+      primary,
+      dryRun: opts.dryRun,
+      onProgress: (p) => run.progress(formatFailbackProgress(p)),
+    });
+  } catch (e) {
+    if (!(e instanceof FailbackTranslateError)) throw e;
+    results = e.results;
+    code = 2;
+    io.err(`failback: ${e.message}`);
+  }
+  if (code === 0 && (results.length === 0 || results.some((r) => r.status === "no-translation"))) code = 2;
+  const summary = countByStatus(results);
+  if (!opts.dryRun)
+    save(
+      run,
+      markFinished(run.state, run.step, { ok: code === 0, summary, result: { groups: results } }, run.now()),
+    );
+  if (opts.json) io.out(JSON.stringify({ plan, results }, null, 2));
+  run.progress(`translate ${code === 0 ? "done" : "NOT done"}: ${summary}`);
+  if (code !== 0 && results.length === 0) io.err("failback: no group to translate: name them with --group");
+  return code;
 }
 
 /** One line per planned partition. */

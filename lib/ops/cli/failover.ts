@@ -30,6 +30,7 @@ import {
   type FailoverResult,
 } from "../failover/failover";
 import type { PolicyNames } from "../../core/mm2/topics";
+import { countByStatus } from "../groupCommits";
 import { nodeConfigFromMm2Properties } from "../status/mm2Config";
 import { DEFAULT_NODE_MM2_PROPERTIES, nodeDefaultIfPresent } from "./status";
 
@@ -215,9 +216,7 @@ export async function runFailoverCli(argv: string[], io: FailoverCliIo): Promise
     }
     if (code === 0 && result.groups.some((g) => g.status === "no-checkpoints")) code = 3;
     if (opts.json) io.out(JSON.stringify({ plan: planJson(plan), result }, null, 2));
-    const counts = new Map<string, number>();
-    for (const g of result.groups) counts.set(g.status, (counts.get(g.status) ?? 0) + 1);
-    progress(`done: ${[...counts].map(([s, n]) => `${n} ${s}`).join(", ") || "no groups"}`);
+    progress(`done: ${countByStatus(result.groups)}`);
     return code;
   } catch (error) {
     io.err(`failover: ${(error as Error).message}`);

@@ -21,6 +21,7 @@ import { checkpointsTopicName, offsetSyncsTopicName, type PolicyNames } from "..
 import { readRecordAt, sameRecord } from "./caughtUp";
 import { decodeOffsetSyncs, inverseTranslate, type InverseRule, type OffsetSync } from "./offsetSyncs";
 import type { ForwardCapture } from "./state";
+import { commitGroupByGroup, offsetsOf, progressLine, refusedOrFailed } from "../groupCommits";
 
 /** One partition of a group's failback plan. */
 export interface FailbackPartition extends PlannedPartition {
@@ -295,13 +296,7 @@ export interface FailbackProgress extends FailbackGroupResult {
 
 /** What to commit for a group: partitions whose planned offset differs from the primary's commit. */
 export function commitsOf(g: FailbackGroupPlan): TopicPartitionOffsets {
-  const out: TopicPartitionOffsets = new Map();
-  for (const p of g.partitions) {
-    if (p.offset < 0 || p.offset === p.currentOffset) continue;
-    if (!out.has(p.topic)) out.set(p.topic, new Map());
-    out.get(p.topic)!.set(p.partition, p.offset);
-  }
-  return out;
+  return offsetsOf(g.partitions, (p) => p.offset >= 0 && p.offset !== p.currentOffset);
 }
 
 /** What to do with a group (pure), from its plan and DescribeGroups on the primary. */
@@ -357,44 +352,27 @@ export async function executeFailback(
   plan: FailbackPlan,
   options: { primary: KafkaClient; dryRun?: boolean; onProgress?: (p: FailbackProgress) => void },
 ): Promise<FailbackGroupResult[]> {
-  const results: FailbackGroupResult[] = [];
-  for (const [i, g] of plan.groups.entries()) {
-    let r: FailbackGroupResult;
-    try {
-      const d = await options.primary.describeGroup(g.group);
-      r = decideFailbackGroup(
-        g,
-        { state: d.state, activeMembers: d.members.length },
-        options.dryRun ?? false,
-      );
-      if (r.status === "committed") await options.primary.commitOffsets(g.group, commitsOf(g));
-    } catch (e) {
-      r = {
-        group: g.group,
-        status: "failed",
-        reason: `group ${g.group}: ${(e as Error).message}`,
-        partitions: 0,
-        kept: 0,
-        untranslatable: 0,
-        stale: 0,
-      };
-    }
-    results.push(r);
-    options.onProgress?.({ ...r, index: i + 1, total: plan.groups.length });
-  }
-  const bad = results.filter((r) => r.status === "refused" || r.status === "failed");
-  if (bad.length > 0) {
-    throw new FailbackTranslateError(
-      `translate refused or failed for ${bad.length} group(s): ${bad.map((r) => r.reason ?? r.group).join("; ")}`,
-      results,
-    );
-  }
+  const results = await commitGroupByGroup(options.primary, plan.groups, {
+    decide: (g, onPrimary) => decideFailbackGroup(g, onPrimary, options.dryRun ?? false),
+    commits: commitsOf,
+    failed: (g, reason): FailbackGroupResult => ({
+      group: g.group,
+      status: "failed",
+      reason,
+      partitions: 0,
+      kept: 0,
+      untranslatable: 0,
+      stale: 0,
+    }),
+    onProgress: (r, index, total) => options.onProgress?.({ ...r, index, total }),
+  });
+  const bad = refusedOrFailed(results);
+  if (bad !== undefined) throw new FailbackTranslateError(`translate ${bad}`, results);
   return results;
 }
 
 /** One progress line: `[1/2] orders-app: committed 6 partition(s) (2 kept: ahead on the primary)`. */
 export function formatFailbackProgress(p: FailbackProgress): string {
-  const head = `[${p.index}/${p.total}] ${p.group}: `;
   const notes = [
     p.kept > 0 ? `${p.kept} kept: the primary's commit is ahead` : "",
     p.untranslatable > 0 ? `${p.untranslatable} untranslatable left out` : "",
@@ -402,15 +380,9 @@ export function formatFailbackProgress(p: FailbackProgress): string {
       ? `${p.stale} checkpoint(s) missing or older than the group's last commit on dr: those partitions resume earlier, or where the consumer's auto.offset.reset says when missing`
       : "",
   ].filter((s) => s !== "");
-  const extra = notes.length > 0 ? ` (${notes.join("; ")})` : "";
-  switch (p.status) {
-    case "committed":
-      return `${head}committed ${p.partitions} partition(s)${extra}`;
-    case "would-commit":
-      return `${head}would commit ${p.partitions} partition(s) (dry run)${extra}`;
-    case "already-committed":
-      return `${head}nothing to change: the primary already has these offsets${extra}`;
-    default:
-      return `${head}${p.status.toUpperCase()}: ${p.reason ?? ""}`;
-  }
+  return progressLine(
+    p,
+    notes,
+    (extra) => `nothing to change: the primary already has these offsets${extra}`,
+  );
 }

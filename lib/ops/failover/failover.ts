@@ -11,6 +11,7 @@
 import type { KafkaClient, TopicPartitionOffsets } from "../kafka/client";
 import { checkpointsTopicName, type PolicyNames } from "../../core/mm2/topics";
 import { groupsInCheckpoints, translateOffsets, type RawRecord } from "./checkpoints";
+import { commitGroupByGroup, offsetsOf, progressLine, refusedOrFailed } from "../groupCommits";
 
 /** One partition of a group's plan. */
 export interface PlannedPartition {
@@ -123,13 +124,7 @@ function partitionsOf(g: GroupPlan): Map<string, number[]> {
 
 /** The offsets to commit for a group: every translated partition (negative offsets left out). */
 export function commitOffsetsOf(g: GroupPlan): TopicPartitionOffsets {
-  const out: TopicPartitionOffsets = new Map();
-  for (const p of g.partitions) {
-    if (p.offset < 0) continue;
-    if (!out.has(p.topic)) out.set(p.topic, new Map());
-    out.get(p.topic)!.set(p.partition, p.offset);
-  }
-  return out;
+  return offsetsOf(g.partitions, (p) => p.offset >= 0);
 }
 
 export type GroupStatus =
@@ -251,55 +246,31 @@ export async function executeFailover(
   options: ExecuteFailoverOptions,
 ): Promise<FailoverResult> {
   const dryRun = options.dryRun ?? false;
-  const results: GroupResult[] = [];
-  const total = plan.groups.length;
-  for (const [i, g] of plan.groups.entries()) {
-    let result: GroupResult;
-    try {
-      const described = await options.dr.describeGroup(g.group);
-      result = decideGroup(
-        g,
-        { state: described.state, activeMembers: described.members.length },
-        { dryRun, overwrite: options.overwrite ?? false },
-      );
-      if (result.status === "committed") {
-        await options.dr.commitOffsets(g.group, commitOffsetsOf(g));
-      }
-    } catch (error) {
-      result = {
-        group: g.group,
-        status: "failed",
-        reason: `group ${g.group}: ${(error as Error).message}`,
-        partitions: 0,
-        untranslatable: 0,
-      };
-    }
-    results.push(result);
-    options.onProgress?.({ ...result, index: i + 1, total });
-  }
+  const overwrite = options.overwrite ?? false;
+  const results = await commitGroupByGroup(options.dr, plan.groups, {
+    decide: (g, onDr) => decideGroup(g, onDr, { dryRun, overwrite }),
+    commits: commitOffsetsOf,
+    failed: (g, reason): GroupResult => ({
+      group: g.group,
+      status: "failed",
+      reason,
+      partitions: 0,
+      untranslatable: 0,
+    }),
+    onProgress: (r, index, total) => options.onProgress?.({ ...r, index, total }),
+  });
   const outcome: FailoverResult = { dryRun, sourceAlias: plan.sourceAlias, groups: results };
-  const bad = results.filter((r) => r.status === "refused" || r.status === "failed");
-  if (bad.length > 0) {
-    throw new FailoverError(
-      `failover ${dryRun ? "(dry run) " : ""}refused or failed for ${bad.length} group(s): ${bad.map((r) => r.reason ?? r.group).join("; ")}`,
-      outcome,
-    );
-  }
+  const bad = refusedOrFailed(results);
+  if (bad !== undefined) throw new FailoverError(`failover ${dryRun ? "(dry run) " : ""}${bad}`, outcome);
   return outcome;
 }
 
 /** One human progress line: `[2/5] orders-app: committed 3 partitions`. */
 export function formatProgress(p: FailoverProgress): string {
-  const head = `[${p.index}/${p.total}] ${p.group}: `;
-  const extra = p.untranslatable > 0 ? ` (${p.untranslatable} untranslatable partition(s) left out)` : "";
-  switch (p.status) {
-    case "committed":
-      return `${head}committed ${p.partitions} partition(s)${extra}`;
-    case "would-commit":
-      return `${head}would commit ${p.partitions} partition(s) (dry run)${extra}`;
-    case "already-committed":
-      return `${head}already committed at the translated offsets (${p.partitions} partition(s))`;
-    default:
-      return `${head}${p.status.toUpperCase()}: ${p.reason ?? ""}`;
-  }
+  const notes = p.untranslatable > 0 ? [`${p.untranslatable} untranslatable partition(s) left out`] : [];
+  return progressLine(
+    p,
+    notes,
+    () => `already committed at the translated offsets (${p.partitions} partition(s))`,
+  );
 }

@@ -16,8 +16,8 @@ import { parseProperties } from "../../lib/core/mm2/properties";
 import { DEFAULT_INTERNAL_REST_PORT } from "../../lib/core/mm2/replicationModel";
 import { regionKey } from "../../lib/core/oci/regions";
 import { NetworkGraph, type GraphResource, type Vnic } from "../oci-model/reachability/graph";
-import { DnsResolution, type OnPremDns } from "../oci-model/reachability/dns";
-import { Reachability, type Protocol, type Target } from "../oci-model/reachability/paths";
+import { DnsResolution, type OnPremDns } from "../oci-model/reachability/nameResolution";
+import { Reachability, type Protocol, type Target } from "../oci-model/reachability/routingAndSecurity";
 import type { StackPlan } from "./runStack";
 
 /** One needed connection and its verdict (the `connections` of `out/plan/<stack>-paths.json`). */

@@ -13,7 +13,7 @@
  *  4. internet DNS: public names. A private pool's FQDN is not in public DNS.
  */
 import type { NetworkGraph, Vnic } from "./graph";
-import { Reachability, type Verdict } from "./paths";
+import { Reachability, type Verdict } from "./routingAndSecurity";
 
 export interface DnsQuery {
   from: Vnic;

@@ -6,7 +6,8 @@
  * tier runs under the Pulumi CLI. One copy of the OCI facts serves both.
  *
  * The facts live per service (services/*.ts); this module holds the state a tenancy keeps
- * between requests (resources by OCID, address allocations, token counts) and dispatches.
+ * between requests (resources by OCID, address allocations, token counts) and dispatches. The
+ * handlers see the model through handlerContext.ts (no import back here).
  */
 import { hashHex, makeOcid, parseOcid } from "./ocid";
 import { COMPUTE } from "./services/compute";
@@ -22,9 +23,8 @@ import { MONITORING } from "./services/monitoring";
 import { LOGGING } from "./services/logging";
 import { OBJECT_STORAGE } from "./services/objectStorage";
 import { INVOKES } from "./invokes";
-import { hostInCidr } from "./ipv4";
-
-export type Obj = Record<string, unknown>;
+import { addressAt, asCidr, size } from "../../lib/core/cidr";
+import type { Filter, Known, Obj, OciModelOptions, ResourceHandler, Tenancy } from "./handlerContext";
 
 /** The fixed creation time every modelled resource reports (deterministic plans). */
 export const MOCK_TIME_CREATED = "2025-01-01T00:00:00.000Z";
@@ -47,72 +47,6 @@ export interface ModelSnapshot {
   resolvers: [string, { vcnId: string; region?: string }][];
   existing: Record<string, Obj>;
   identityDomains?: boolean;
-}
-
-/** A resource the model knows: created in this run, or pre-existing. */
-export interface Known {
-  type: string;
-  region?: string;
-  outputs: Obj;
-}
-
-export interface OciModelOptions {
-  /** Tenancy name reported by `getTenancy` (appears in Streaming SASL usernames). */
-  tenancyName?: string;
-  /** Home region; default: whatever {@link OciModelOptions.fallbackRegion} answers. */
-  homeRegion?: string;
-  /** Extra regions the tenancy is subscribed to (regions of every resource seen are added). */
-  subscribedRegions?: string[];
-  /** State of pre-existing resources by OCID, answered to reads and to get-invokes. */
-  existing?: Record<string, Obj>;
-  /**
-   * Whether the tenancy uses identity domains (every tenancy created since 2023): then the IAM
-   * API refuses a user without an email, and `getDomains` lists the Default domain. Default true.
-   */
-  identityDomains?: boolean;
-  /** The region of a request that names none (the front end's `oci:region` config or default). */
-  fallbackRegion?: () => string;
-}
-
-/** What a resource handler gets: the request, and the model for lookups and allocations. */
-export interface ResourceContext {
-  type: string;
-  name: string;
-  id: string;
-  inputs: Obj;
-  region: string;
-  /** A read of an existing resource (`Resource.get`), not a create. */
-  read: boolean;
-  /** Seed for the deterministic values derived from this resource (its id). */
-  seed: string;
-  /** Outputs every resource has (`timeCreated`). */
-  common: Obj;
-  reject(detail: string): never;
-  /** The resource `refId` names, refused when it lives in another region. */
-  sameRegion(what: string, refId: unknown): Known | undefined;
-  model: OciModel;
-}
-
-export type ResourceHandler = (ctx: ResourceContext) => Obj;
-
-/** What an invoke handler gets. */
-export interface InvokeContext {
-  token: string;
-  inputs: Obj;
-  region: string;
-  /** The data source's synthetic id (stable for the same inputs and region). */
-  id: string;
-  filters: Filter[] | undefined;
-  tenancySeed: string;
-  model: OciModel;
-}
-
-export type InvokeHandler = (ctx: InvokeContext) => Obj;
-
-export interface Filter {
-  name: string;
-  values: string[];
-  regex?: boolean;
 }
 
 const RESOURCES: Record<string, ResourceHandler> = {
@@ -165,7 +99,7 @@ export function ociKind(type: string): string {
 }
 
 /** The model of one tenancy. See the module comment. */
-export class OciModel {
+export class OciModel implements Tenancy {
   readonly opts: OciModelOptions;
   /** Every resource created (or read) since the last reset, by id. */
   readonly known = new Map<string, Known>();
@@ -361,8 +295,8 @@ export class OciModel {
       return requested;
     }
     const subnet = this.lookup(subnetId);
-    const cidr = subnet?.outputs.cidrBlock;
-    if (typeof cidr !== "string") {
+    const cidr = asCidr(subnet?.outputs.cidrBlock);
+    if (cidr === undefined) {
       return undefined;
     }
     const key = owner !== undefined ? `${String(subnetId)}|${owner}` : undefined;
@@ -372,8 +306,9 @@ export class OciModel {
     }
     const next = (this.ipCursor.get(subnetId as string) ?? 1) + 1;
     this.ipCursor.set(subnetId as string, next);
-    const ip = hostInCidr(cidr, next + 8);
-    if (key !== undefined && ip !== undefined) {
+    // The last address is the broadcast one: a full subnet hands out its last-but-one again.
+    const ip = addressAt(cidr, Math.max(0, Math.min(next + 8, size(cidr) - 2)));
+    if (key !== undefined) {
       this.ipOwners.set(key, ip);
     }
     return ip;

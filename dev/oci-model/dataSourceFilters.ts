@@ -1,4 +1,4 @@
-import type { Filter } from "./model";
+import type { Filter } from "./handlerContext";
 
 /** Applies Terraform-style data source filters (`name` may be snake_case or camelCase). */
 export function applyFilters<T extends object>(items: T[], filters: Filter[] | undefined): T[] {
