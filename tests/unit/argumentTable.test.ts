@@ -5,7 +5,14 @@
  */
 import { expect } from "chai";
 import { ARG_TYPES, checkArgBounds } from "../../lib/core/config/argTypes";
-import { DEFAULTS, Definition, DEFINITIONS, leafOf, nameOf } from "../../lib/core/config/arguments";
+import {
+  automationKeys,
+  DEFAULTS,
+  Definition,
+  DEFINITIONS,
+  leafOf,
+  nameOf,
+} from "../../lib/core/config/arguments";
 import {
   PROGRAM_CONFIG_KEYS,
   readStackSettings,
@@ -193,6 +200,24 @@ describe("argument table: every derived artefact agrees with it", () => {
         key,
       ).to.equal(true);
     }
+  });
+
+  it("each Automation group carries exactly the settings the table puts in it, and writes them", () => {
+    const groups = ["site", "mirrorMaker", "pair"] as const;
+    for (const g of groups) {
+      const keys = automationKeys(g);
+      expect(keys, g).to.deep.equal(DEFINITIONS.filter((d) => d.automation === g).map((d) => d.key));
+      expect(keys.length, g).to.be.greaterThan(0);
+    }
+    // Every pair-group setting given in the pair model reaches the dr stack's config under its key
+    // (control: the value written is the one given, so a dropped key fails here).
+    const pair = repoPair();
+    pair.replication = { ...pair.replication!, checkpointIntervalSeconds: 17, tasksMax: 9 };
+    const config = stackConfigFor(pair, "dr", "primary-to-dr");
+    expect(config[`${NS}:checkpointIntervalSeconds`]).to.deep.equal({ value: "17" });
+    expect(config[`${NS}:tasksMax`]).to.deep.equal({ value: "9" });
+    // A setting in no group (the stack program derives it) is not offered by the pair model.
+    expect(groups.flatMap((g) => automationKeys(g) as readonly string[])).to.not.include("role");
   });
 
   it("the table's bounds hold for arguments no hand-written rule covers (control: in bounds passes)", () => {

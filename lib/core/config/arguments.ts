@@ -85,7 +85,17 @@ export interface Definition {
   readonly mapping?: "hand";
   /** The name in DEFAULTS of an argument without a setting (default: the path's last segment). */
   readonly name?: string;
+  /**
+   * Where the Automation API's pair model (lib/program/automation) carries the setting, under its
+   * key: each region's own (`site`), that region's MirrorMaker fleet (`mirrorMaker`), or the
+   * replication both directions share (`pair`). Absent: the pair model derives it (role, peer,
+   * direction) or does not offer it.
+   */
+  readonly automation?: AutomationGroup;
 }
+
+/** The groups of the Automation API's pair model. */
+export type AutomationGroup = "site" | "mirrorMaker" | "pair";
 
 export const DEFINITION_LIST = [
   // --- both stacks ---
@@ -109,6 +119,7 @@ export const DEFINITION_LIST = [
   },
   {
     key: "compartmentId",
+    automation: "site",
     arg: "compartmentId",
     type: "input",
     stacks: "both",
@@ -117,6 +128,7 @@ export const DEFINITION_LIST = [
   },
   {
     key: "vcnCidr",
+    automation: "site",
     arg: "network.vcnCidr",
     type: "string",
     stacks: "both",
@@ -125,6 +137,7 @@ export const DEFINITION_LIST = [
   },
   {
     key: "streamSubnetCidr",
+    automation: "site",
     arg: "network.streamSubnetCidr",
     type: "string",
     stacks: "both",
@@ -133,6 +146,7 @@ export const DEFINITION_LIST = [
   },
   {
     key: "mirrorMakerSubnetCidr",
+    automation: "site",
     arg: "network.mirrorMakerSubnetCidr",
     type: "string",
     stacks: "both",
@@ -148,6 +162,7 @@ export const DEFINITION_LIST = [
   { arg: "network.existing.mirrorMakerSubnetCidr", type: "string" },
   {
     key: "streams",
+    automation: "site",
     arg: "streams",
     type: "object[]",
     stacks: "both",
@@ -160,6 +175,7 @@ export const DEFINITION_LIST = [
   { arg: "streams[].retentionHours", type: "integer", default: 24 },
   {
     key: "partitionQuota",
+    automation: "site",
     arg: "partitionQuota",
     type: "integer",
     stacks: "both",
@@ -174,6 +190,7 @@ export const DEFINITION_LIST = [
   },
   {
     key: "autoCreateTopics",
+    automation: "site",
     arg: "streamPool.autoCreateTopics",
     type: "boolean",
     stacks: "both",
@@ -188,6 +205,7 @@ export const DEFINITION_LIST = [
   { arg: "streamPool.privateEndpointIp", type: "string", defaultDoc: "assigned by OCI" },
   {
     key: "kmsKeyId",
+    automation: "site",
     arg: "streamPool.kmsKeyId",
     type: "input",
     stacks: "both",
@@ -196,6 +214,7 @@ export const DEFINITION_LIST = [
   },
   {
     key: "existingStreamPoolId",
+    automation: "site",
     arg: "streamPool.existingStreamPoolId",
     type: "input",
     stacks: "both",
@@ -203,6 +222,7 @@ export const DEFINITION_LIST = [
   },
   {
     key: "ociConfigProfile",
+    automation: "site",
     type: "string",
     stacks: "both",
     // Not declared with a default: an explicit profile makes the provider read ~/.oci/config.
@@ -267,6 +287,7 @@ export const DEFINITION_LIST = [
   // --- replication layer (tenancyId builds it) ---
   {
     key: "tenancyId",
+    automation: "pair",
     arg: "replication.tenancyId",
     type: "input",
     stacks: "both",
@@ -274,6 +295,7 @@ export const DEFINITION_LIST = [
   },
   {
     key: "homeRegion",
+    automation: "pair",
     type: "string",
     stacks: "replication",
     doc: "The tenancy's home region (IAM is written there through a second provider). Required with tenancyId.",
@@ -282,6 +304,7 @@ export const DEFINITION_LIST = [
   { arg: "replication.homeRegionProvider", type: "any" },
   {
     key: "tenancyName",
+    automation: "pair",
     arg: "replication.tenancyName",
     type: "input",
     stacks: "replication",
@@ -309,6 +332,7 @@ export const DEFINITION_LIST = [
   { arg: "replication.credentials.mode", type: "string", oneOf: ["create", "existing"] },
   {
     key: "credentialsUserName",
+    automation: "mirrorMaker",
     arg: "replication.credentials.userName",
     type: "string",
     stacks: "replication",
@@ -323,6 +347,7 @@ export const DEFINITION_LIST = [
   },
   {
     key: "credentialsEmail",
+    automation: "mirrorMaker",
     arg: "replication.credentials.email",
     type: "string",
     stacks: "replication",
@@ -332,6 +357,7 @@ export const DEFINITION_LIST = [
   { arg: "replication.credentials.email", type: "string" },
   {
     key: "credentialsDomain",
+    automation: "mirrorMaker",
     arg: "replication.credentials.domain",
     type: "string",
     stacks: "replication",
@@ -346,6 +372,7 @@ export const DEFINITION_LIST = [
   },
   {
     key: "credentialsAuthToken",
+    automation: "mirrorMaker",
     arg: "replication.credentials.authToken",
     type: "string",
     stacks: "replication",
@@ -357,6 +384,7 @@ export const DEFINITION_LIST = [
   { arg: "replication.credentials.authToken", type: "input" },
   {
     key: "identityDomains",
+    automation: "pair",
     arg: "replication.identityDomains",
     type: "boolean",
     stacks: "replication",
@@ -365,6 +393,7 @@ export const DEFINITION_LIST = [
   },
   {
     key: "vaultId",
+    automation: "mirrorMaker",
     arg: "replication.vault.vaultId",
     type: "input",
     stacks: "replication",
@@ -373,6 +402,7 @@ export const DEFINITION_LIST = [
   },
   {
     key: "vaultKeyId",
+    automation: "mirrorMaker",
     arg: "replication.vault.keyId",
     type: "input",
     stacks: "replication",
@@ -380,6 +410,7 @@ export const DEFINITION_LIST = [
   },
   {
     key: "fleetSize",
+    automation: "mirrorMaker",
     arg: "replication.fleet.size",
     type: "integer",
     stacks: "replication",
@@ -389,6 +420,7 @@ export const DEFINITION_LIST = [
   },
   {
     key: "fleetShape",
+    automation: "mirrorMaker",
     arg: "replication.fleet.shape",
     type: "string",
     stacks: "replication",
@@ -397,6 +429,7 @@ export const DEFINITION_LIST = [
   },
   {
     key: "fleetOcpus",
+    automation: "mirrorMaker",
     arg: "replication.fleet.ocpus",
     type: "integer",
     stacks: "replication",
@@ -406,6 +439,7 @@ export const DEFINITION_LIST = [
   },
   {
     key: "fleetMemoryInGbs",
+    automation: "mirrorMaker",
     arg: "replication.fleet.memoryInGbs",
     type: "integer",
     stacks: "replication",
@@ -417,6 +451,7 @@ export const DEFINITION_LIST = [
   },
   {
     key: "fleetImageId",
+    automation: "mirrorMaker",
     arg: "replication.fleet.imageId",
     type: "input",
     stacks: "replication",
@@ -430,6 +465,7 @@ export const DEFINITION_LIST = [
   },
   {
     key: "bastionClientCidrs",
+    automation: "mirrorMaker",
     arg: "replication.bastionClientCidrs",
     type: "string[]",
     stacks: "replication",
@@ -438,6 +474,7 @@ export const DEFINITION_LIST = [
   },
   {
     key: "topicsInclude",
+    automation: "pair",
     arg: "replication.topicsInclude",
     type: "string[]",
     stacks: "replication",
@@ -447,6 +484,7 @@ export const DEFINITION_LIST = [
   },
   {
     key: "topicsExclude",
+    automation: "pair",
     arg: "replication.topicsExclude",
     type: "string[]",
     stacks: "replication",
@@ -454,6 +492,7 @@ export const DEFINITION_LIST = [
   },
   {
     key: "groupsInclude",
+    automation: "pair",
     arg: "replication.groupsInclude",
     type: "string[]",
     stacks: "replication",
@@ -462,6 +501,7 @@ export const DEFINITION_LIST = [
   },
   {
     key: "groupsExclude",
+    automation: "pair",
     arg: "replication.groupsExclude",
     type: "string[]",
     stacks: "replication",
@@ -469,6 +509,7 @@ export const DEFINITION_LIST = [
   },
   {
     key: "replicationPolicy",
+    automation: "pair",
     arg: "replication.replicationPolicy",
     type: "string",
     stacks: "replication",
@@ -478,6 +519,7 @@ export const DEFINITION_LIST = [
   },
   {
     key: "tasksMax",
+    automation: "pair",
     arg: "replication.tasksMax",
     type: "integer",
     stacks: "replication",
@@ -489,6 +531,7 @@ export const DEFINITION_LIST = [
   { arg: "replication.refreshIntervalSeconds", type: "integer", default: DEFAULT_REFRESH_SECONDS },
   {
     key: "checkpointIntervalSeconds",
+    automation: "pair",
     arg: "replication.checkpointIntervalSeconds",
     type: "integer",
     stacks: "replication",
@@ -498,6 +541,7 @@ export const DEFINITION_LIST = [
   },
   {
     key: "kafkaDownloadBaseUrl",
+    automation: "pair",
     arg: "replication.kafkaDownloadBaseUrl",
     type: "string",
     stacks: "replication",
@@ -506,6 +550,7 @@ export const DEFINITION_LIST = [
   },
   {
     key: "kafkaDownloadCidr",
+    automation: "pair",
     arg: "replication.kafkaDownloadCidr",
     type: "string",
     stacks: "replication",
@@ -743,6 +788,15 @@ export const DEFINITION_LIST = [
 export const DEFINITIONS: readonly Definition[] = DEFINITION_LIST;
 
 type Entry = (typeof DEFINITION_LIST)[number];
+
+/** The setting keys the Automation API's pair model carries in group `G`. */
+export type AutomationKey<G extends AutomationGroup> = Extract<Entry, { automation: G }>["key"];
+
+/** The setting keys of one group of the Automation API's pair model, in documentation order. */
+export function automationKeys<G extends AutomationGroup>(group: G): readonly AutomationKey<G>[] {
+  const entries: readonly Definition[] = DEFINITION_LIST;
+  return entries.filter((d) => d.automation === group).map((d) => d.key as AutomationKey<G>);
+}
 
 /** The last segment of an argument path, without `[]`. */
 export function leafOf(arg: string): string {

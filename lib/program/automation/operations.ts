@@ -225,17 +225,28 @@ async function up(run: Run, role: Role): Promise<StackStep<StackUpResult>> {
   return step;
 }
 
+/** The direction asked for, the pair validated for it (before any workspace call), and both stacks' config. */
+function validatedConfigs(
+  pair: PairConfig,
+  opts: DeployPairOptions,
+): { direction: ReplicationDirection; config: Record<Role, StackConfigMap> } {
+  const direction = opts.direction ?? "primary-to-dr";
+  validatePair(pair, direction);
+  return {
+    direction,
+    config: {
+      primary: stackConfigFor(pair, "primary", direction),
+      dr: stackConfigFor(pair, "dr", direction),
+    },
+  };
+}
+
 /**
  * Deploys the pair: select-or-create the primary stack, set its config, `up`; then the same for
  * the dr stack. Validates everything first ({@link validatePair}).
  */
 export async function deployPair(pair: PairConfig, opts: DeployPairOptions = {}): Promise<DeployPairResult> {
-  const direction = opts.direction ?? "primary-to-dr";
-  validatePair(pair, direction);
-  const config = {
-    primary: stackConfigFor(pair, "primary", direction),
-    dr: stackConfigFor(pair, "dr", direction),
-  };
+  const { direction, config } = validatedConfigs(pair, opts);
   return withRun(pair, opts, pairIdentity(pair), async (run) => {
     const steps = {} as Record<Role, StackStep<StackUpResult>>;
     for (const role of ["primary", "dr"] as const) {
@@ -256,12 +267,7 @@ export async function previewPair(
   pair: PairConfig,
   opts: DeployPairOptions = {},
 ): Promise<PreviewPairResult> {
-  const direction = opts.direction ?? "primary-to-dr";
-  validatePair(pair, direction);
-  const config = {
-    primary: stackConfigFor(pair, "primary", direction),
-    dr: stackConfigFor(pair, "dr", direction),
-  };
+  const { direction, config } = validatedConfigs(pair, opts);
   return withRun(pair, opts, pairIdentity(pair), async (run) => {
     const preview = async (role: Role): Promise<StackStep<StackPreviewResult>> => {
       await select(run, role, true);

@@ -7,7 +7,7 @@
  * `pulumi config set-all --plaintext key=value …`, which stores each value as a plain string; the
  * engine hands it to the program unchanged and `pulumi.Config.getObject` JSON-parses it. So lists
  * and objects are JSON text, numbers `String(n)`, booleans `"true"`/`"false"`: the exact strings
- * the CLI passes for structured YAML values too (compare `readStackConfig` in lib/plan). The `path`
+ * the CLI passes for structured YAML values too (compare `readStackConfig` in dev/plan/stackConfig.ts). The `path`
  * variant is not used: it coerces leaf strings that look like numbers or booleans (a stream named
  * `1234` would reach the program as a number) and appends to lists instead of replacing them.
  * A plain JSON string would not satisfy a Pulumi.yaml `type: array` schema, but the inline
@@ -18,6 +18,7 @@ import { GeoReplicatedStreamArgs, PeerArgs, Role, StreamSpec } from "../../core/
 import { resolveNetwork } from "../../core/config/validate";
 import { refuseUnsetModeKeys, resolveStreams, validateRegion } from "../../core/config/primitives";
 import { ValidationError } from "../../core/errors";
+import { automationKeys } from "../../core/config/arguments";
 import { validateGeoReplicatedStreamArgs, ValidatedArgs } from "../../components/geoReplicatedStream";
 import {
   DEFAULTS,
@@ -53,54 +54,13 @@ export interface StackConfigValue {
 export type StackConfigMap = Record<string, StackConfigValue>;
 
 /**
- * The settings a site of the pair sets, by their stack setting keys (lib/core/config/arguments.ts,
- * documented in the config reference): the pair model uses the same names as the stack config.
+ * The settings each group of the pair model carries, by their stack setting keys: the `automation`
+ * field of their definitions (lib/core/config/arguments.ts, documented in the config reference),
+ * so the pair model uses the same names as the stack config and a new setting joins it there.
  */
-const SITE_KEYS = [
-  "compartmentId",
-  "vcnCidr",
-  "streamSubnetCidr",
-  "mirrorMakerSubnetCidr",
-  "streams",
-  "partitionQuota",
-  "autoCreateTopics",
-  "kmsKeyId",
-  "existingStreamPoolId",
-  "ociConfigProfile",
-] as const satisfies readonly ProgramConfigKey[];
-
-/** The settings of the MirrorMaker fleet a region runs when replication pulls into it. */
-const MIRROR_MAKER_KEYS = [
-  "credentialsUserName",
-  "credentialsAuthToken",
-  "credentialsEmail",
-  "credentialsDomain",
-  "vaultId",
-  "vaultKeyId",
-  "fleetSize",
-  "fleetShape",
-  "fleetOcpus",
-  "fleetMemoryInGbs",
-  "fleetImageId",
-  "bastionClientCidrs",
-] as const satisfies readonly ProgramConfigKey[];
-
-/** The replication settings shared by both directions. */
-const PAIR_REPLICATION_KEYS = [
-  "tenancyId",
-  "homeRegion",
-  "tenancyName",
-  "identityDomains",
-  "topicsInclude",
-  "topicsExclude",
-  "groupsInclude",
-  "groupsExclude",
-  "replicationPolicy",
-  "tasksMax",
-  "checkpointIntervalSeconds",
-  "kafkaDownloadBaseUrl",
-  "kafkaDownloadCidr",
-] as const satisfies readonly ProgramConfigKey[];
+const SITE_KEYS = automationKeys("site");
+const MIRROR_MAKER_KEYS = automationKeys("mirrorMaker");
+const PAIR_REPLICATION_KEYS = automationKeys("pair");
 
 /**
  * The MirrorMaker fleet of a region, by setting key (`fleetSize`, `credentialsUserName`, …). Every
