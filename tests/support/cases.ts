@@ -364,6 +364,7 @@ export const ARG_KINDS: Record<
   "replication.tasksMax": "number",
   "replication.refreshIntervalSeconds": "number",
   "replication.checkpointIntervalSeconds": "number",
+  "replication.offsetLagMax": "number",
   "replication.kafkaDownloadBaseUrl": "string",
   "replication.kafkaDownloadCidr": "string",
   "replication.nodeDownloadBaseUrl": "string",

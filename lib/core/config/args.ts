@@ -435,6 +435,12 @@ export interface ReplicationArgs {
    * the translated offsets a failover uses may be. Default: 60.
    */
   checkpointIntervalSeconds?: number;
+  /**
+   * MM2's `offset.lag.max`: how many records a replicated partition may advance before MirrorMaker
+   * writes a new offset sync. Lower: finer offset translation at failover, more writes to the
+   * offset-syncs stream. Default: 100.
+   */
+  offsetLagMax?: number;
   /** Base URL the VMs download the Kafka release from (a mirror). Default: `https://archive.apache.org/dist/kafka`. */
   kafkaDownloadBaseUrl?: string;
   /**

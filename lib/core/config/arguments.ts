@@ -19,7 +19,7 @@
  * ambiguous. Pure: no Pulumi resources, no I/O.
  */
 import { KAFKA_DEFAULT_DOWNLOAD_BASE } from "../kafkaVersion";
-import { DEFAULT_INCLUDE, DEFAULT_REFRESH_SECONDS } from "../mm2/replicationModel";
+import { DEFAULT_INCLUDE, DEFAULT_OFFSET_LAG_MAX, DEFAULT_REFRESH_SECONDS } from "../mm2/replicationModel";
 import { DEFAULT_METRIC_NAMESPACE } from "../telemetry/metrics";
 import { JMX_EXPORTER_DEFAULT_BASE, NODE_DEFAULT_BASE } from "../telemetry/artifacts";
 
@@ -538,6 +538,16 @@ export const DEFINITION_LIST = [
     min: 1,
     default: 60,
     doc: "Seconds between MirrorMaker's consumer-group checkpoints (emit.checkpoints.interval.seconds): how old the translated offsets a failover uses may be.",
+  },
+  {
+    key: "offsetLagMax",
+    automation: "pair",
+    arg: "replication.offsetLagMax",
+    type: "integer",
+    stacks: "replication",
+    min: 0,
+    default: DEFAULT_OFFSET_LAG_MAX,
+    doc: "MirrorMaker's offset.lag.max: how many records a replicated partition may advance before MirrorMaker writes a new offset sync; lower means finer offset translation at failover and more writes to the offset-syncs stream.",
   },
   {
     key: "kafkaDownloadBaseUrl",

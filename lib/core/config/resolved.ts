@@ -85,6 +85,8 @@ export interface ResolvedReplicationInfra {
   refreshIntervalSeconds: number;
   /** MM2's `emit.checkpoints.interval.seconds`. */
   checkpointIntervalSeconds: number;
+  /** MM2's `offset.lag.max`. */
+  offsetLagMax: number;
   kafkaDownloadBaseUrl?: string;
   kafkaDownloadCidr?: string;
   nodeDownloadBaseUrl: string;

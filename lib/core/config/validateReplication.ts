@@ -268,6 +268,7 @@ export function resolveReplicationInfra(
     replicationPolicy: policy,
     refreshIntervalSeconds: refresh,
     checkpointIntervalSeconds: r.checkpointIntervalSeconds ?? DEFAULTS.checkpointIntervalSeconds,
+    offsetLagMax: r.offsetLagMax ?? DEFAULTS.offsetLagMax,
     kafkaDownloadBaseUrl: r.kafkaDownloadBaseUrl,
     kafkaDownloadCidr,
     nodeDownloadBaseUrl: r.nodeDownloadBaseUrl ?? DEFAULTS.nodeDownloadBaseUrl,

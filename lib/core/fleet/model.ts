@@ -185,6 +185,7 @@ export function buildReplicationModel(
     fleet: { nodes: infra.fleet.size, coresPerNode: vcpusPerNode(infra.fleet) },
     policy: { type: infra.replicationPolicy },
     tasksMax: infra.tasksMax,
+    offsetLagMax: infra.offsetLagMax,
     refresh: {
       topicsIntervalSeconds: infra.refreshIntervalSeconds,
       groupsIntervalSeconds: infra.refreshIntervalSeconds,

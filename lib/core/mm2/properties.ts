@@ -353,6 +353,7 @@ function globalSections(model: ReplicationModel): Section[] {
         ["emit.checkpoints.interval.seconds", String(model.refresh.checkpointIntervalSeconds)],
         ["emit.heartbeats.enabled", "true"],
         ["emit.offset-syncs.enabled", "true"],
+        ["offset.lag.max", String(model.offsetLagMax)],
         ["offset-syncs.topic.location", model.offsetSyncsTopicLocation],
         ["sync.group.offsets.enabled", "false"],
         ["sync.topic.acls.enabled", "false"],

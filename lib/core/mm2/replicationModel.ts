@@ -167,6 +167,11 @@ export interface ReplicationModelInput {
   readonly policy?: ReplicationPolicySpec;
   /** Explicit `tasks.max`; derived from the partitions to replicate and the fleet when omitted. */
   readonly tasksMax?: number;
+  /**
+   * `offset.lag.max` (Kafka's default 100): how far a replicated partition may advance before MM2
+   * writes a new offset sync (MirrorSourceTask's PartitionState), so the step of offset translation.
+   */
+  readonly offsetLagMax?: number;
   readonly refresh?: RefreshSpec;
   readonly offsetSyncsTopicLocation?: OffsetSyncsLocation;
   /** Directory on the node for mm2.properties, secrets.properties, node.properties (default /etc/mm2). */
@@ -191,6 +196,7 @@ export interface ReplicationModel {
   readonly fleet: Required<FleetSpec>;
   readonly policy: { readonly type: "prefixed" | "identity"; readonly separator: string };
   readonly tasksMax?: number;
+  readonly offsetLagMax: number;
   readonly refresh: Required<RefreshSpec>;
   readonly offsetSyncsTopicLocation: OffsetSyncsLocation;
   readonly configDir: string;
@@ -199,6 +205,8 @@ export interface ReplicationModel {
 export const DEFAULT_SEPARATOR = ".";
 export const DEFAULT_INTERNAL_REST_PORT = 8083;
 export const DEFAULT_REFRESH_SECONDS = 60;
+/** MirrorSourceConfig's OFFSET_LAG_MAX default. */
+export const DEFAULT_OFFSET_LAG_MAX = 100;
 export const DEFAULT_CONFIG_DIR = "/etc/mm2";
 export const DEFAULT_OFFSET_SYNCS_LOCATION: OffsetSyncsLocation = "target";
 
@@ -300,6 +308,7 @@ export function normalizeReplicationModel(input: ReplicationModelInput): Replica
     },
     policy: { type: policyType, separator: input.policy?.separator ?? DEFAULT_SEPARATOR },
     tasksMax: input.tasksMax,
+    offsetLagMax: input.offsetLagMax ?? DEFAULT_OFFSET_LAG_MAX,
     refresh: {
       topicsIntervalSeconds: input.refresh?.topicsIntervalSeconds ?? DEFAULT_REFRESH_SECONDS,
       groupsIntervalSeconds: input.refresh?.groupsIntervalSeconds ?? DEFAULT_REFRESH_SECONDS,

@@ -243,6 +243,12 @@ export function validateReplicationModel(input: ReplicationModelInput, options: 
       fail(`refresh.${k}`, "must be an integer number of seconds >= 1. Omit it for the default (60)");
     }
   }
+  if (
+    input.offsetLagMax !== undefined &&
+    !(Number.isInteger(input.offsetLagMax) && input.offsetLagMax >= 0)
+  ) {
+    fail("offsetLagMax", "must be an integer >= 0. Omit it for Kafka's default (100)");
+  }
   const loc = input.offsetSyncsTopicLocation;
   if (loc !== undefined && loc !== "source" && loc !== "target") {
     fail("offsetSyncsTopicLocation", `must be "source" or "target". Omit it for the default ("target")`);
