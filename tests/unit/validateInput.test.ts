@@ -8,7 +8,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { validateGeoReplicatedStreamArgs } from "../../lib/components/geoReplicatedStream";
 import { GeoReplicatedStreamArgs } from "../../lib/core/config/args";
 import { MULTILINE_TEXT_ARGS, refuseSurroundingWhitespace } from "../../lib/core/config/primitives";
+import { argumentOf } from "../../lib/core/config/validateFleetPlan";
 import { ValidationError } from "../../lib/core/errors";
+import type { ReplicatingDeployment } from "../../lib/core/fleet";
 import { ARG_KINDS, validDr, withOnPremises, withReplication } from "../support/cases";
 
 /** Sets `path` (`a.b[0].c`) in `target`, creating the objects and lists on the way. */
@@ -229,6 +231,57 @@ describe("one whitespace rule for every string argument: refused, never trimmed"
       refuseSurroundingWhitespace("x", " hunter2");
     } catch (e) {
       expect((e as Error).message).to.not.contain("hunter2");
+    }
+  });
+});
+
+describe("messages name the argument the user wrote, never a path of the MM2 model", () => {
+  it("a peer stream whose remote copy's name is too long names peer.streams[0].name", () => {
+    const a = validDr();
+    withReplication(a);
+    a.peer!.streams = [{ name: "o".repeat(249), partitions: 6 }];
+    const e = errorOf(a);
+    expect(e.field).to.equal("peer.streams[0].name");
+    expect(e.message).to.match(/^peer\.streams\[0\]\.name: gives the remote topic name that/);
+  });
+
+  it("a declared local copy whose partitions differ from the source names streams[i].partitions", () => {
+    const a = validDr();
+    withReplication(a);
+    a.streams!.push({ name: "fra.orders", partitions: 2 });
+    const e = errorOf(a);
+    expect(e.field).to.equal("streams[2].partitions");
+    expect(e.message).to.match(
+      /^streams\[2\]\.partitions: is 2 but the replicated source topic "orders" has 6/,
+    );
+  });
+
+  it("maps every model path the validator can name to an argument (table)", () => {
+    const a = withOnPremises(validDr());
+    withReplication(a);
+    const d = validateGeoReplicatedStreamArgs(a, { providersPending: true });
+    const aliases = ["fra", "ams", "onprem"];
+    for (const [model, argument] of [
+      ["flows[0].topics.include[1]", "replication.topicsInclude[1]"],
+      ["flows[0].topics.exclude", "replication.topicsExclude"],
+      ["flows[0].groups.exclude[0]", "replication.groupsExclude[0]"],
+      ["fleet.nodes", "replication.fleet.size"],
+      ["fleet.coresPerNode", "replication.fleet.ocpus"],
+      ["tasksMax", "replication.tasksMax"],
+      ["policy.type", "replication.replicationPolicy"],
+      ["refresh.checkpointIntervalSeconds", "replication.checkpointIntervalSeconds"],
+      ["clusters[0].topics[3].name", "peer.streams[3].name"],
+      ["clusters[0].bootstrapServers", "peer.bootstrapServers"],
+      ["clusters[1].topics[0].partitions", "streams[0].partitions"],
+      ["clusters[2].topics[1].name", "externalKafka.topics[1].name"],
+      ["clusters[2].sasl.username", "externalKafka.sasl.username"],
+      ["clusters[2].tls.keystore", "externalKafka"],
+      ["flows[0]", "replication"],
+      ["target", "replication"],
+    ]) {
+      const got = argumentOf(model, d as ReplicatingDeployment, aliases);
+      expect(got, model).to.equal(argument);
+      expect(got, model).to.not.match(/flows\[|clusters\[/);
     }
   });
 });

@@ -119,7 +119,14 @@ export function assertActiveActiveLoopFree(d: ReplicatingDeployment): void {
 export function planReplicationStreams(d: ReplicatingDeployment): PreCreatedStream[] {
   const r = d;
   const input = buildReplicationModel(d, PLACEHOLDER_VALUES);
-  validateReplicationModel(input, { fieldPrefix: "replication" });
+  try {
+    validateReplicationModel(input);
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    const aliases = input.clusters.map((c) => c.alias);
+    const field = argumentOf(e.field, d, aliases);
+    throw new ValidationError(field, e.message.slice(e.field.length + 2));
+  }
   const model = normalizeReplicationModel(input);
   const local = regionAlias(r.region);
   const declared = new Set(r.streams.map((s) => s.name));
@@ -146,6 +153,48 @@ export function planReplicationStreams(d: ReplicatingDeployment): PreCreatedStre
     );
   }
   return streams;
+}
+
+/**
+ * The argument the user wrote behind a field of the MM2 model built from it (lib/core/fleet): the
+ * model's paths (`flows[0].topics.include[1]`, `clusters[1].topics[0].name`) are internal, and an
+ * error must name what the user can change. `aliases` are the model's cluster aliases by index.
+ * A path with no argument of its own names `replication`, the argument the model comes from.
+ */
+export function argumentOf(modelField: string, d: ReplicatingDeployment, aliases: readonly string[]): string {
+  const filter = /^flows\[\d+\]\.(topics|groups)\.(include|exclude)(\[\d+\])?$/.exec(modelField);
+  if (filter) {
+    const [, kind, list, index] = filter;
+    return `replication.${kind}${list === "include" ? "Include" : "Exclude"}${index ?? ""}`;
+  }
+  const simple: Record<string, string> = {
+    tasksMax: "replication.tasksMax",
+    "fleet.nodes": "replication.fleet.size",
+    "fleet.coresPerNode": "replication.fleet.ocpus",
+    "policy.type": "replication.replicationPolicy",
+    "refresh.topicsIntervalSeconds": "replication.refreshIntervalSeconds",
+    "refresh.groupsIntervalSeconds": "replication.refreshIntervalSeconds",
+    "refresh.checkpointIntervalSeconds": "replication.checkpointIntervalSeconds",
+  };
+  if (simple[modelField] !== undefined) return simple[modelField];
+  const cluster = /^clusters\[(\d+)\](?:\.(.*))?$/.exec(modelField);
+  if (cluster) {
+    const alias = aliases[Number(cluster[1])];
+    const rest = cluster[2] ?? "";
+    const topic = /^topics(\[\d+\](?:\.\w+)?)$/.exec(rest);
+    if (alias !== undefined && alias === regionAlias(d.region)) {
+      return topic ? `streams${topic[1]}` : "streams";
+    }
+    if (d.peer !== undefined && alias === regionAlias(d.peer.region)) {
+      if (topic) return `peer.streams${topic[1]}`;
+      return ["bootstrapServers", "streamPoolId"].includes(rest) ? `peer.${rest}` : "peer";
+    }
+    if (d.externalKafka !== undefined && alias === d.externalKafka.alias) {
+      if (topic) return `externalKafka.topics${topic[1]}`;
+      return /^(bootstrapServers|sasl\.username)$/.test(rest) ? `externalKafka.${rest}` : "externalKafka";
+    }
+  }
+  return "replication";
 }
 
 /**
