@@ -22,6 +22,7 @@ import {
   validateReplicationModel,
 } from "../mm2";
 import { regionAlias } from "../oci/regions";
+import { MAX_RETENTION_HOURS, MIN_RETENTION_HOURS } from "./primitives";
 import type { PreCreatedStream, ResolvedReplication } from "./resolved";
 import { DEFAULTS } from "./settings";
 
@@ -142,7 +143,11 @@ export function planReplicationStreams(d: ReplicatingDeployment): PreCreatedStre
         `MirrorMaker would need topic "${t.name}" in the ${t.cluster} pool, which this stack does not own. Keep offset-syncs on the target`,
       );
     }
-    const retentionHours = t.source ? (peerRetention.get(t.source.topic) ?? DEFAULTS.retentionHours) : 168;
+    const retentionHours = t.source
+      ? (peerRetention.get(t.source.topic) ?? DEFAULTS.retentionHours)
+      : t.purpose === "offset-syncs"
+        ? offsetSyncsRetentionHours(model, peerRetention)
+        : 168;
     streams.push({ name: t.name, partitions: t.partitions, retentionHours, purpose: t.purpose });
   }
   const total = [...r.streams, ...streams].reduce((sum, s) => sum + s.partitions, 0);
@@ -153,6 +158,30 @@ export function planReplicationStreams(d: ReplicatingDeployment): PreCreatedStre
     );
   }
   return streams;
+}
+
+/**
+ * The offset-syncs stream's retention: the longest retention of the source topics it describes,
+ * at least OCI's minimum of 24 h (MIN_RETENTION_HOURS), at most 168 h.
+ *
+ * Why that is enough, and why no more: MM2's checkpoint task reads the whole stream (one partition)
+ * from the beginning before it translates anything (Kafka's connect/mirror OffsetSyncStore.start:
+ * "blocking until all previous Offset Syncs have been read"), and during that read keeps only the
+ * newest sync of each topic-partition (updateSyncArray clears the array while !readToEnd). So what
+ * it needs is the newest sync of every partition, which is at most as old as that partition's
+ * newest record; the failback tool (lib/ops/failback/offsetSyncs.ts) needs a sync at or before any
+ * group position still readable, and no record outlives its source topic's retention. A sync older
+ * than every retained record serves neither and only lengthens the replay at each start — which a
+ * fixed 168 h did for pools whose streams keep 24 h.
+ */
+export function offsetSyncsRetentionHours(
+  model: ReturnType<typeof normalizeReplicationModel>,
+  sourceRetention: ReadonlyMap<string, number>,
+): number {
+  const replicated = mm2Topics(model)
+    .filter((t) => t.source !== undefined)
+    .map((t) => sourceRetention.get(t.source!.topic) ?? DEFAULTS.retentionHours);
+  return Math.min(MAX_RETENTION_HOURS, Math.max(MIN_RETENTION_HOURS, ...replicated));
 }
 
 /**
