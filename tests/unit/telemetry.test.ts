@@ -57,6 +57,12 @@ describe("telemetry: OCI's rules for custom metrics (PostMetricData)", () => {
     ["PutMessagesThrottling.Count", true],
     ["a$b-c", true],
     ["kafka:lag", false],
+    // MetricDataDetails.name: "starts with an alphabetical character".
+    ["9lives", false],
+    ["_lag", false],
+    ["$lag", false],
+    [".lag", false],
+    ["L", true],
     ["with space", false],
     ["", false],
   ];
