@@ -162,6 +162,35 @@ describe("oci-geo-streaming metrics (stand-in oci)", () => {
     expect(err.join("\n")).to.match(/OCI refused 2 of 3 streams/);
   });
 
+  it("counts only the streams OCI accepted, names the refused ones, and exits 1 (NON_ATOMIC failedMetrics)", async () => {
+    fs.writeFileSync(
+      path.join(dir, "post-answer.json"),
+      JSON.stringify({
+        data: {
+          "failed-metrics-count": 1,
+          "failed-metrics": [
+            {
+              message: "Metric name is invalid",
+              "metric-data": {
+                name: "mm2_jmx_up",
+                dimensions: { deployment: "geo-dr-replication", node: "mm2-0" },
+              },
+            },
+          ],
+        },
+      }),
+    );
+    const code = await runMetricsCli(["--post"], io(files, { httpGet: () => Promise.resolve(JMX(2)) }));
+    expect(code).to.equal(1);
+    const said = err.join("\n");
+    expect(said).to.match(/posted request 1\/1: 2 of 3 streams accepted/);
+    expect(said).to.match(
+      /refused: mm2_jmx_up \{"deployment":"geo-dr-replication","node":"mm2-0"\}: Metric name is invalid/,
+    );
+    expect(said).to.match(/metrics: 2 stream\(s\) posted to geo_streaming; 1 refused by OCI;/);
+    expect(said).to.not.match(/3 stream\(s\) posted/);
+  });
+
   it("reports MirrorMaker down (mm2_jmx_up 0) when the exporter does not answer, and still posts node_up", async () => {
     const code = await runMetricsCli(
       ["--post"],
