@@ -49,18 +49,13 @@ describe("argument types: every argument of GeoReplicatedStreamArgs", () => {
 });
 
 describe("normalisation: what is validated is what the resources get", () => {
-  it("peer CIDRs are trimmed in the resolved args (a route table gets 10.10.0.0/16, not '10.10.0.0/16 ')", () => {
+  it("peer CIDRs with surrounding whitespace are refused, not trimmed (one rule for every string: tests/unit/validateInput.test.ts)", () => {
     const a = validDr();
     a.peer!.vcnCidr = "10.10.0.0/16 ";
-    a.peer!.mirrorMakerSubnetCidr = " 10.10.2.0/24";
-    const r = resolveArgs(a);
-    expect(r.peer!.vcnCidr).to.equal("10.10.0.0/16");
-    expect(r.peer!.mirrorMakerSubnetCidr).to.equal("10.10.2.0/24");
-    // The caller's object is left as it was.
-    expect(a.peer!.vcnCidr).to.equal("10.10.0.0/16 ");
+    expect(() => resolveArgs(a)).to.throw(/^peer\.vcnCidr: has trailing whitespace/);
   });
 
-  it("the peer's streams carry their defaults; the download CIDR and external bootstrap list are normalised", () => {
+  it("the peer's streams carry their defaults; the external bootstrap list is normalised", () => {
     const a = validDr();
     a.peer!.streams = [{ name: "orders" }];
     a.peer!.streamPoolId = "ocid1.streampool.oc1.fra.amaaaaaapeer";
@@ -69,7 +64,7 @@ describe("normalisation: what is validated is what the resources get", () => {
       tenancyId: "ocid1.tenancy.oc1..aaaaaaaat",
       homeRegionProvider: undefined as never,
       credentials: { mode: "create", email: "mm2@example.com" },
-      kafkaDownloadCidr: " 192.0.2.0/24 ",
+      kafkaDownloadCidr: "192.0.2.0/24",
       // With the egress narrowed, the operator tools' downloads come from a mirror there too.
       nodeDownloadBaseUrl: "https://mirror.example.com/node",
       jmxExporterDownloadBaseUrl: "https://mirror.example.com/maven2",
@@ -78,7 +73,7 @@ describe("normalisation: what is validated is what the resources get", () => {
     expect(v.peer!.streams).to.deep.equal([{ name: "orders", partitions: 1, retentionHours: 24 }]);
     expect(v.replication!.kafkaDownloadCidr).to.equal("192.0.2.0/24");
     const e = withOnPremises(validDr());
-    e.externalKafka!.bootstrapServers = " 172.16.1.10:9093 , 172.16.1.11:9093";
+    e.externalKafka!.bootstrapServers = "172.16.1.10:9093 , 172.16.1.11:9093";
     expect(resolveArgs(e).externalKafka!.bootstrapServers).to.equal("172.16.1.10:9093,172.16.1.11:9093");
   });
 });

@@ -10,7 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { createHash } from "node:crypto";
 import { runMetricsCli, postCommand } from "../../lib/ops/cli/metrics";
-import { runRunCli, remoteScript } from "../../lib/ops/cli/run";
+import { parseServiceError, PICKUP_GRACE_MS, runRunCli, remoteScript } from "../../lib/ops/cli/run";
 import type { KafkaCliIo } from "../../lib/ops/cli/kafkaCliIo";
 import { renderMm2Properties } from "../../lib/core/mm2";
 import { POST_METRIC_DATA_LIMITS, type MetricDataDetails } from "../../lib/core/telemetry";
@@ -25,7 +25,7 @@ case "$1 $2 $3" in
   "instance-agent command create") cat "$dir/create.json" ;;
   "instance-agent command-execution get")
     k=$(( $(cat "$dir/polls" 2>/dev/null || echo 0) + 1 )); echo "$k" > "$dir/polls"
-    if [ "$k" -le "$(cat "$dir/not-yet" 2>/dev/null || echo 0)" ]; then echo "ServiceError: 404 NotAuthorizedOrNotFound" >&2; exit 1; fi
+    if [ "$k" -le "$(cat "$dir/not-yet" 2>/dev/null || echo 0)" ]; then { cat "$dir/poll-error" 2>/dev/null || printf 'ServiceError:\n{\n    "code": "NotAuthorizedOrNotFound",\n    "message": "Authorization failed or requested resource not found.",\n    "opc-request-id": "A1B2/C3D4",\n    "operation_name": "get_instance_agent_command_execution",\n    "status": 404\n}\n'; } >&2; exit 1; fi
     cat "$dir/execution.json" ;;
   "monitoring metric-data post")
     cp "\${5#file://}" "$dir/posted-$n.json"
@@ -160,6 +160,35 @@ describe("oci-geo-streaming metrics (stand-in oci)", () => {
       1,
     );
     expect(err.join("\n")).to.match(/OCI refused 2 of 3 streams/);
+  });
+
+  it("counts only the streams OCI accepted, names the refused ones, and exits 1 (NON_ATOMIC failedMetrics)", async () => {
+    fs.writeFileSync(
+      path.join(dir, "post-answer.json"),
+      JSON.stringify({
+        data: {
+          "failed-metrics-count": 1,
+          "failed-metrics": [
+            {
+              message: "Metric name is invalid",
+              "metric-data": {
+                name: "mm2_jmx_up",
+                dimensions: { deployment: "geo-dr-replication", node: "mm2-0" },
+              },
+            },
+          ],
+        },
+      }),
+    );
+    const code = await runMetricsCli(["--post"], io(files, { httpGet: () => Promise.resolve(JMX(2)) }));
+    expect(code).to.equal(1);
+    const said = err.join("\n");
+    expect(said).to.match(/posted request 1\/1: 2 of 3 streams accepted/);
+    expect(said).to.match(
+      /refused: mm2_jmx_up \{"deployment":"geo-dr-replication","node":"mm2-0"\}: Metric name is invalid/,
+    );
+    expect(said).to.match(/metrics: 2 stream\(s\) posted to geo_streaming; 1 refused by OCI;/);
+    expect(said).to.not.match(/3 stream\(s\) posted/);
   });
 
   it("reports MirrorMaker down (mm2_jmx_up 0) when the exporter does not answer, and still posts node_up", async () => {
@@ -360,6 +389,70 @@ describe("oci-geo-streaming run (stand-in oci)", () => {
       1,
     );
     expect(err.join("\n")).to.match(/creating the Run Command failed/);
+  });
+
+  it("stops after the pickup grace on a lasting 404 NotAuthorizedOrNotFound, naming the policy to add", async () => {
+    fs.writeFileSync(path.join(dir, "not-yet"), "1000");
+    fs.writeFileSync(path.join(dir, "execution.json"), execution("SUCCEEDED", 0, "ok\n"));
+    let now = 0;
+    const clock = () => now;
+    const sleep = (ms: number) => {
+      now += ms;
+      return Promise.resolve();
+    };
+    const code = await runRunCli(
+      [
+        "--instance",
+        INSTANCE,
+        "--compartment-id",
+        "ocid1.compartment.oc1..ops",
+        "--timeout",
+        "3600",
+        "--",
+        "status",
+      ],
+      io({}, { clock, sleep }),
+    );
+    expect(code).to.equal(1);
+    // Stopped once the grace was over, not after the command's hour-long deadline.
+    expect(now).to.be.at.most(PICKUP_GRACE_MS + 3_000);
+    expect(err.join("\n")).to.match(
+      /still not visible after 9\d s \(404 NotAuthorizedOrNotFound\).*Allow group <your group> to manage instance-agent-command-family in compartment id ocid1\.compartment\.oc1\.\.ops/,
+    );
+  });
+
+  it("does not take a 404 elsewhere in stderr (a request id, a non-service error) as 'not picked up yet'", async () => {
+    fs.writeFileSync(path.join(dir, "not-yet"), "1");
+    fs.writeFileSync(
+      path.join(dir, "poll-error"),
+      'ServiceError:\n{\n "code": "NotAuthenticated", "message": "The required information to complete authentication was not provided.", "opc-request-id": "404404", "status": 401\n}\n',
+    );
+    expect(await runRunCli(["--instance", INSTANCE, "--compartment-id", "c", "--", "status"], io())).to.equal(
+      1,
+    );
+    expect(err.join("\n")).to.match(
+      /reading the execution failed: 401 NotAuthenticated: The required information/,
+    );
+    fs.writeFileSync(
+      path.join(dir, "poll-error"),
+      "RequestException: connection to host 404.example.com timed out\n",
+    );
+    fs.writeFileSync(path.join(dir, "polls"), "0");
+    err = [];
+    expect(await runRunCli(["--instance", INSTANCE, "--compartment-id", "c", "--", "status"], io())).to.equal(
+      1,
+    );
+    expect(err.join("\n")).to.match(/reading the execution failed \(oci exit 1\): RequestException/);
+  });
+
+  it("parses the OCI CLI's service error as JSON", () => {
+    expect(
+      parseServiceError(
+        'Traceback…\nServiceError:\n{\n "code": "NotAuthorizedOrNotFound",\n "status": 404\n}\n',
+      ),
+    ).to.deep.equal({ status: 404, code: "NotAuthorizedOrNotFound", message: undefined });
+    expect(parseServiceError("ServiceError: 404 NotAuthorizedOrNotFound")).to.equal(undefined);
+    expect(parseServiceError("error 404")).to.equal(undefined);
   });
 
   it("refuses without calling oci: no instance, no command, a password on the command line", async () => {

@@ -57,6 +57,12 @@ describe("telemetry: OCI's rules for custom metrics (PostMetricData)", () => {
     ["PutMessagesThrottling.Count", true],
     ["a$b-c", true],
     ["kafka:lag", false],
+    // MetricDataDetails.name: "starts with an alphabetical character".
+    ["9lives", false],
+    ["_lag", false],
+    ["$lag", false],
+    [".lag", false],
+    ["L", true],
     ["with space", false],
     ["", false],
   ];
@@ -128,7 +134,8 @@ describe("telemetry: postMetricDataBatches", () => {
     ["Infinity", { value: Infinity }, /not a finite number/],
     ["2 hours old", { timestamp: NOW - 2 * 3_600_000 }, /2 hours old/],
     ["10 minutes ahead", { timestamp: NOW + 10 * 60_000 }, /10 minutes ahead/],
-    ["a bad name", { name: "a:b" }, /may hold only/],
+    ["a bad name", { name: "a:b" }, /must start with a letter and hold only/],
+    ["a name not starting with a letter", { name: "1xx" }, /must start with a letter/],
     ["no dimensions", { dimensions: {} }, /0 dimensions/],
   ];
   for (const [what, change, reason] of drops) {

@@ -9,6 +9,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ValidationError } from "../errors";
 import { ArgType, DEFINITIONS } from "./arguments";
+import { plainValueNeeded, refuseSurroundingWhitespace } from "./primitives";
 
 /** What a value must be. `input`: a string, or an Output/Promise of one (checked when known, later). */
 type Leaf = "string" | "boolean" | "number" | "input" | "string[]" | "number[]" | "input[]" | "any";
@@ -99,8 +100,8 @@ function describe(value: unknown): string {
   return `the ${typeof value} ${String(value)}`;
 }
 
-const isInput = (v: unknown): boolean =>
-  typeof v === "string" || pulumi.Output.isInstance(v) || v instanceof Promise;
+const isDeferred = (v: unknown): boolean => pulumi.Output.isInstance(v) || v instanceof Promise;
+const isInput = (v: unknown): boolean => typeof v === "string" || isDeferred(v);
 
 const WANTED: Record<Exclude<Leaf, "any">, [test: (v: unknown) => boolean, what: string]> = {
   string: [(v) => typeof v === "string", "a string"],
@@ -115,6 +116,10 @@ const WANTED: Record<Exclude<Leaf, "any">, [test: (v: unknown) => boolean, what:
 function check(kind: Kind, value: unknown, field: string): void {
   if (value === undefined || kind === "any") {
     return;
+  }
+  // An Output where a plain value (or object of them) is needed: say so rather than "an object".
+  if (kind !== "input" && kind !== "input[]" && isDeferred(value)) {
+    throw new ValidationError(field, plainValueNeeded(field));
   }
   if (typeof kind === "object") {
     const shape = "object" in kind ? kind.object : kind.list;
@@ -141,12 +146,16 @@ function check(kind: Kind, value: unknown, field: string): void {
       if (typeof v !== "string") {
         throw new ValidationError(`${field}.${key}`, `is ${describe(v)}; expected a string`);
       }
+      refuseSurroundingWhitespace(`${field}.${key}`, v);
     }
     return;
   }
   const [test, what] = WANTED[kind];
   if (!test(value)) {
     throw new ValidationError(field, `is ${describe(value)}; expected ${what}`);
+  }
+  if (typeof value === "string") {
+    refuseSurroundingWhitespace(field, value);
   }
   if (kind.endsWith("[]")) {
     const item = kind.slice(0, -2) as Exclude<Leaf, "any">;

@@ -5,7 +5,7 @@
  */
 import { ValidationError } from "../errors";
 import { Cidr, parseCidr } from "../cidr";
-import { isKnownRegion, OCI_REGION_PATTERN } from "../oci/regions";
+import { isKnownRegion, OCI_REGION_PATTERN, otherRealmOf } from "../oci/regions";
 import { StreamSpec } from "./args";
 import { DEFAULTS } from "./settings";
 
@@ -22,12 +22,86 @@ export interface ResolvedStream {
   retentionHours: number;
 }
 
+/**
+ * Multi-line text arguments, exempt from {@link refuseSurroundingWhitespace}: a PEM block or an
+ * authorized_keys file normally ends with a line break.
+ */
+export const MULTILINE_TEXT_ARGS: ReadonlySet<string> = new Set([
+  "externalKafka.tls.caCertificatePem",
+  "externalKafka.tls.clientCertificatePem",
+  "externalKafka.tls.clientKeyPem",
+  "replication.fleet.sshAuthorizedKeys",
+]);
+
+/**
+ * The one whitespace rule for every string argument (argTypes.ts applies it to each one): leading
+ * or trailing whitespace is refused, never trimmed. A trimmed value would differ from what the user
+ * wrote and what other tools compare against, and an identifier with a stray space ends up in
+ * resource names, OCIDs sent to the API and rendered configuration. Multi-line text
+ * ({@link MULTILINE_TEXT_ARGS}) is exempt. Never echoes a value that could be a secret: only the
+ * position of the whitespace is named.
+ */
+export function refuseSurroundingWhitespace(field: string, value: string): string {
+  if (MULTILINE_TEXT_ARGS.has(field) || value.trim() === value) return value;
+  const where =
+    value.trimStart() !== value && value.trimEnd() !== value
+      ? "leading and trailing"
+      : value.trimStart() !== value
+        ? "leading"
+        : "trailing";
+  throw new ValidationError(
+    field,
+    `has ${where} whitespace. Remove it: values are used as written, never trimmed`,
+  );
+}
+
+/**
+ * The message for a Pulumi Output (or Promise) given where a plain value is needed: the value is
+ * validated and shapes the plan (subnets, routes, names) before anything is registered, so it
+ * must be known then.
+ */
+export function plainValueNeeded(field: string): string {
+  const peer = field === "peer" || field.startsWith("peer.");
+  return `is a Pulumi Output (or Promise), but it must be a plain value: it is checked and shapes the plan before anything is registered. ${
+    peer
+      ? "To pass another stack's peering output, read it with `peer: await peerFromStack(stackReference)` (lib/program/peering.ts), which gives plain values"
+      : "Pass the value itself; a value from another stack can be read as a plain value with `await stackReference.getOutputDetails(name)`"
+  }`;
+}
+
+/**
+ * A ValidationError for a value known only later (a secret Output checked in an apply), whose
+ * message stays the field's own. The Output that rejects with it is awaited by every resource of
+ * the component, and Pulumi's serializer prefixes the *same* error object's message with each
+ * property it was serializing (`error serializing property "outputs": … "vcnId": …`): context
+ * unrelated to the field. Assignments to its message are ignored, so the user reads
+ * `<field>: <what is wrong>. <fix>`, once (Pulumi reports one error object once).
+ */
+export function laterValidationError(field: string, message: string): ValidationError {
+  const error = new ValidationError(field, message);
+  const text = error.message;
+  Object.defineProperty(error, "message", {
+    get: () => text,
+    set: () => undefined,
+    enumerable: false,
+    configurable: false,
+  });
+  return error;
+}
+
 /** Validates a region name; `field` names the argument in the error. */
 export function validateRegion(field: string, region: unknown): string {
   if (typeof region !== "string" || !OCI_REGION_PATTERN.test(region)) {
     throw new ValidationError(
       field,
       `"${String(region)}" is not an OCI region name. Use the region identifier, e.g. eu-frankfurt-1 or us-ashburn-1 (not a region key like FRA)`,
+    );
+  }
+  const realm = otherRealmOf(region);
+  if (realm !== undefined) {
+    throw new ValidationError(
+      field,
+      `"${region}" is a region of ${realm}, which this package does not support: its region keys, endpoints and service labels are the commercial realm's (oc1). Use a commercial region, e.g. eu-frankfurt-1`,
     );
   }
   if (!isKnownRegion(region)) {

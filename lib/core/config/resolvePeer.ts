@@ -1,5 +1,6 @@
 /** Step 3 of the validation (./validate.ts): the peer region's bundle. */
 import { ValidationError } from "../errors";
+import { contains, parseCidr } from "../cidr";
 import { PeerArgs, Role } from "./args";
 import { resolveStreams, validateCidr, validateRegion } from "./primitives";
 import type { ResolvedNetwork } from "./resolved";
@@ -37,6 +38,7 @@ export function resolvePeer(
     "peer.vcnCidr",
     peerVcn,
   );
+  requireListenerInside(peer.dnsListenerIp, peerVcn);
   if (
     role === "dr" &&
     (peer.remotePeeringConnectionId === undefined || peer.remotePeeringConnectionId === "")
@@ -56,4 +58,29 @@ export function resolvePeer(
       ? { streams: resolveStreams(peer.streams, Number.MAX_SAFE_INTEGER, "peer.streams") }
       : {}),
   };
+}
+
+/**
+ * The peer's DNS listening endpoint, when given as a plain value, lies in the peer's VCN: the
+ * forwarding rule for the peer pool's private FQDN points at it, and an address outside the VCN
+ * would answer nothing (an Output is known only later and checked by OCI then).
+ */
+function requireListenerInside(
+  ip: PeerArgs["dnsListenerIp"],
+  peerVcn: ReturnType<typeof validateCidr>,
+): void {
+  if (typeof ip !== "string" || ip === "") return;
+  const host = parseCidr(`${ip}/32`);
+  if (typeof host === "string") {
+    throw new ValidationError(
+      "peer.dnsListenerIp",
+      `${JSON.stringify(ip)} is not an IPv4 address. Give the peer's DNS listening endpoint address (its peering output's dnsListenerIp)`,
+    );
+  }
+  if (!contains(peerVcn, host)) {
+    throw new ValidationError(
+      "peer.dnsListenerIp",
+      `${ip} is not inside peer.vcnCidr ${peerVcn.text}: the DNS forwarding rule for the peer pool's name would point at an address no listener answers on. Give the peer's DNS listening endpoint (in its VCN; the peering output carries it), or correct peer.vcnCidr`,
+    );
+  }
 }

@@ -22,6 +22,7 @@ import {
   validateReplicationModel,
 } from "../mm2";
 import { regionAlias } from "../oci/regions";
+import { MAX_RETENTION_HOURS, MIN_RETENTION_HOURS } from "./primitives";
 import type { PreCreatedStream, ResolvedReplication } from "./resolved";
 import { DEFAULTS } from "./settings";
 
@@ -119,7 +120,14 @@ export function assertActiveActiveLoopFree(d: ReplicatingDeployment): void {
 export function planReplicationStreams(d: ReplicatingDeployment): PreCreatedStream[] {
   const r = d;
   const input = buildReplicationModel(d, PLACEHOLDER_VALUES);
-  validateReplicationModel(input, { fieldPrefix: "replication" });
+  try {
+    validateReplicationModel(input);
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    const aliases = input.clusters.map((c) => c.alias);
+    const field = argumentOf(e.field, d, aliases);
+    throw new ValidationError(field, e.message.slice(e.field.length + 2));
+  }
   const model = normalizeReplicationModel(input);
   const local = regionAlias(r.region);
   const declared = new Set(r.streams.map((s) => s.name));
@@ -135,7 +143,11 @@ export function planReplicationStreams(d: ReplicatingDeployment): PreCreatedStre
         `MirrorMaker would need topic "${t.name}" in the ${t.cluster} pool, which this stack does not own. Keep offset-syncs on the target`,
       );
     }
-    const retentionHours = t.source ? (peerRetention.get(t.source.topic) ?? DEFAULTS.retentionHours) : 168;
+    const retentionHours = t.source
+      ? (peerRetention.get(t.source.topic) ?? DEFAULTS.retentionHours)
+      : t.purpose === "offset-syncs"
+        ? offsetSyncsRetentionHours(model, peerRetention)
+        : 168;
     streams.push({ name: t.name, partitions: t.partitions, retentionHours, purpose: t.purpose });
   }
   const total = [...r.streams, ...streams].reduce((sum, s) => sum + s.partitions, 0);
@@ -146,6 +158,72 @@ export function planReplicationStreams(d: ReplicatingDeployment): PreCreatedStre
     );
   }
   return streams;
+}
+
+/**
+ * The offset-syncs stream's retention: the longest retention of the source topics it describes,
+ * at least OCI's minimum of 24 h (MIN_RETENTION_HOURS), at most 168 h.
+ *
+ * Why that is enough, and why no more: MM2's checkpoint task reads the whole stream (one partition)
+ * from the beginning before it translates anything (Kafka's connect/mirror OffsetSyncStore.start:
+ * "blocking until all previous Offset Syncs have been read"), and during that read keeps only the
+ * newest sync of each topic-partition (updateSyncArray clears the array while !readToEnd). So what
+ * it needs is the newest sync of every partition, which is at most as old as that partition's
+ * newest record; the failback tool (lib/ops/failback/offsetSyncs.ts) needs a sync at or before any
+ * group position still readable, and no record outlives its source topic's retention. A sync older
+ * than every retained record serves neither and only lengthens the replay at each start — which a
+ * fixed 168 h did for pools whose streams keep 24 h.
+ */
+export function offsetSyncsRetentionHours(
+  model: ReturnType<typeof normalizeReplicationModel>,
+  sourceRetention: ReadonlyMap<string, number>,
+): number {
+  const replicated = mm2Topics(model)
+    .filter((t) => t.source !== undefined)
+    .map((t) => sourceRetention.get(t.source!.topic) ?? DEFAULTS.retentionHours);
+  return Math.min(MAX_RETENTION_HOURS, Math.max(MIN_RETENTION_HOURS, ...replicated));
+}
+
+/**
+ * The argument the user wrote behind a field of the MM2 model built from it (lib/core/fleet): the
+ * model's paths (`flows[0].topics.include[1]`, `clusters[1].topics[0].name`) are internal, and an
+ * error must name what the user can change. `aliases` are the model's cluster aliases by index.
+ * A path with no argument of its own names `replication`, the argument the model comes from.
+ */
+export function argumentOf(modelField: string, d: ReplicatingDeployment, aliases: readonly string[]): string {
+  const filter = /^flows\[\d+\]\.(topics|groups)\.(include|exclude)(\[\d+\])?$/.exec(modelField);
+  if (filter) {
+    const [, kind, list, index] = filter;
+    return `replication.${kind}${list === "include" ? "Include" : "Exclude"}${index ?? ""}`;
+  }
+  const simple: Record<string, string> = {
+    tasksMax: "replication.tasksMax",
+    "fleet.nodes": "replication.fleet.size",
+    "fleet.coresPerNode": "replication.fleet.ocpus",
+    "policy.type": "replication.replicationPolicy",
+    "refresh.topicsIntervalSeconds": "replication.refreshIntervalSeconds",
+    "refresh.groupsIntervalSeconds": "replication.refreshIntervalSeconds",
+    "refresh.checkpointIntervalSeconds": "replication.checkpointIntervalSeconds",
+  };
+  if (simple[modelField] !== undefined) return simple[modelField];
+  const cluster = /^clusters\[(\d+)\](?:\.(.*))?$/.exec(modelField);
+  if (cluster) {
+    const alias = aliases[Number(cluster[1])];
+    const rest = cluster[2] ?? "";
+    const topic = /^topics(\[\d+\](?:\.\w+)?)$/.exec(rest);
+    if (alias !== undefined && alias === regionAlias(d.region)) {
+      return topic ? `streams${topic[1]}` : "streams";
+    }
+    if (d.peer !== undefined && alias === regionAlias(d.peer.region)) {
+      if (topic) return `peer.streams${topic[1]}`;
+      return ["bootstrapServers", "streamPoolId"].includes(rest) ? `peer.${rest}` : "peer";
+    }
+    if (d.externalKafka !== undefined && alias === d.externalKafka.alias) {
+      if (topic) return `externalKafka.topics${topic[1]}`;
+      return /^(bootstrapServers|sasl\.username)$/.test(rest) ? `externalKafka.${rest}` : "externalKafka";
+    }
+  }
+  return "replication";
 }
 
 /**

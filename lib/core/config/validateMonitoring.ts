@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ValidationError } from "../errors";
 import { metricNamespaceProblem } from "../telemetry/metrics";
 import { MonitoringArgs } from "./args";
-import { refuseUnsetModeKeys } from "./primitives";
+import { laterValidationError, refuseUnsetModeKeys } from "./primitives";
 import { DEFAULTS } from "./settings";
 
 /** The monitoring arguments with defaults applied. */
@@ -21,6 +21,13 @@ export interface ResolvedMonitoring {
   operatorGroup?: string;
 }
 
+/**
+ * A Notifications (ONS) topic's OCID. OCI's OCID syntax is ocid1.<resource type>.<realm>.[region][.future use].<unique id>
+ * ("Resource Identifiers", docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm); ONS
+ * names the resource type of a topic `onstopic` (ocid1.onstopic.oc1.phx.aaaa…, as the topic's
+ * details page and its notification footers show).
+ */
+export const ONS_TOPIC_OCID = /^ocid1\.onstopic\.[a-z0-9-]*\.[a-z0-9-]*\.[A-Za-z0-9._-]+$/;
 const EMAIL = /^[^\s@"]+@[^\s@"]+\.[^\s@"]+$/;
 const HTTPS = /^https:\/\/[^\s/"]+(\/\S*)?$/;
 const GROUP = /^[A-Za-z0-9._@+-]{1,100}$/;
@@ -64,6 +71,12 @@ export function endpointProblem(protocol: SubscriptionProtocol, url: string): st
 export function resolveMonitoring(m: MonitoringArgs | undefined): ResolvedMonitoring {
   const a = m ?? {};
   refuseUnsetModeKeys(a, "monitoring.", { notificationTopicId: "creating a topic" });
+  if (typeof a.notificationTopicId === "string" && !ONS_TOPIC_OCID.test(a.notificationTopicId)) {
+    throw new ValidationError(
+      "monitoring.notificationTopicId",
+      `"${a.notificationTopicId}" is not a Notifications topic OCID (ocid1.onstopic.<realm>.<region>..<id>): every alarm would be refused after the network, pool, IAM and fleet exist. Copy the topic's OCID from Notifications > Topics, or leave the key out to have a topic created`,
+    );
+  }
   const enabled = a.enabled ?? DEFAULTS.monitoringEnabled;
   const metricNamespace = a.metricNamespace ?? DEFAULTS.metricNamespace;
   const nsProblem = metricNamespaceProblem(metricNamespace);
@@ -118,7 +131,7 @@ export function resolveMonitoring(m: MonitoringArgs | undefined): ResolvedMonito
         field,
         endpoint: pulumi.output(u).apply((v) => {
           const problem = endpointProblem(protocol, v);
-          if (problem !== undefined) throw new ValidationError(field, problem);
+          if (problem !== undefined) throw laterValidationError(field, problem);
           return v;
         }),
       });

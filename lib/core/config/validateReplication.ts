@@ -88,6 +88,14 @@ function resolveCredentials(c: CredentialsArgs | undefined, identityDomains: boo
       `${JSON.stringify((creds as { mode: unknown }).mode)} is not a credentials mode. Use "create" or "existing"`,
     );
   }
+  if (typeof creds.userName === "string" && /^ocid1\./.test(creds.userName)) {
+    // DESIGN.md §3: the Kafka SASL username is <tenancy>/<domain>/<userName>/<poolOCID>, with the
+    // user's NAME; OCI Streaming refuses the login with the OCID in its place.
+    throw new ValidationError(
+      "replication.credentials.userName",
+      `"${creds.userName.slice(0, 20)}…" is an OCID, but the Kafka username OCI Streaming checks is <tenancy>/<domain>/<user name>/<pool OCID>, with the user's name. Give the IAM user's name as the Console shows it (e.g. mm2-service), not its OCID`,
+    );
+  }
   if (creds.userName !== undefined && !IAM_NAME_PATTERN.test(creds.userName)) {
     throw new ValidationError(
       "replication.credentials.userName",

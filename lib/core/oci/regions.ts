@@ -80,6 +80,40 @@ export function isKnownRegion(name: string): name is OciRegionName {
 }
 
 /**
+ * Regions of OCI's other realms, by realm: real regions, which this package does not support (its
+ * region keys, service endpoints and Oracle Services Network labels are the commercial realm's).
+ * Known so that a user who names one is told the realm is unsupported rather than that the name
+ * is misspelt. Sources: OCI "Oracle US Government Cloud" (us-langley-1, us-luke-1: realm OC2),
+ * "Oracle US Federal Cloud with DISA Impact Level 5" (us-gov-*: OC3), "Oracle Cloud Infrastructure
+ * United Kingdom Government Cloud" (uk-gov-london-1, uk-gov-cardiff-1: OC4, docs.oracle.com/iaas/Content/General/Concepts/govuksouth.htm),
+ * "Oracle EU Sovereign Cloud" (eu-frankfurt-2, eu-madrid-2: OC19), all linked from
+ * docs.oracle.com/iaas/Content/General/Concepts/regions.htm.
+ */
+const OTHER_REALM_REGIONS: Readonly<Record<string, string>> = {
+  "us-langley-1": "realm OC2 (US Government Cloud)",
+  "us-luke-1": "realm OC2 (US Government Cloud)",
+  "us-gov-ashburn-1": "realm OC3 (US Federal Cloud)",
+  "us-gov-chicago-1": "realm OC3 (US Federal Cloud)",
+  "us-gov-phoenix-1": "realm OC3 (US Federal Cloud)",
+  "uk-gov-london-1": "realm OC4 (UK Government Cloud)",
+  "uk-gov-cardiff-1": "realm OC4 (UK Government Cloud)",
+  "eu-frankfurt-2": "realm OC19 (EU Sovereign Cloud)",
+  "eu-madrid-2": "realm OC19 (EU Sovereign Cloud)",
+};
+
+/**
+ * The realm of a region outside the commercial realm, when the name says so: a listed government
+ * or sovereign region, or by OCI's naming convention a Dedicated Region (`-dcc-`, e.g.
+ * eu-dcc-milan-1) or a government region (`-gov-`). Undefined for anything else.
+ */
+export function otherRealmOf(name: string): string | undefined {
+  if (Object.prototype.hasOwnProperty.call(OTHER_REALM_REGIONS, name)) return OTHER_REALM_REGIONS[name];
+  if (/-dcc-/.test(name)) return "a Dedicated Region realm";
+  if (/-gov-/.test(name)) return "a government realm";
+  return undefined;
+}
+
+/**
  * The lower-case region key of a known region (`"eu-frankfurt-1"` → `"fra"`).
  * Throws for an unknown region, naming the nearest fix.
  */

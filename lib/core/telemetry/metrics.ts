@@ -5,8 +5,9 @@
  * OCI's rules (Monitoring API, `PostMetricData` / `MetricDataDetails`):
  *  - a custom namespace starts with a letter and holds letters, digits and underscores only; the
  *    prefixes `oci_` and `oracle_` are reserved for Oracle's own namespaces;
- *  - a metric name holds letters, digits, periods, underscores, hyphens and dollar signs (no colons,
- *    unlike Prometheus names);
+ *  - a metric name "starts with an alphabetical character and includes only alphanumeric characters,
+ *    dots, underscores, hyphens, and dollar signs" (MetricDataDetails.name in the Monitoring API
+ *    reference; no colons, unlike Prometheus names);
  *  - 1 to 20 dimensions per stream; a key is printable ASCII without spaces or periods (at most 256
  *    characters); a value is non-empty, at most 512 characters;
  *  - at most 50 metric streams (`MetricDataDetails`) per request;
@@ -30,7 +31,7 @@ export const POST_METRIC_DATA_LIMITS = {
 } as const;
 
 const NAMESPACE = /^[A-Za-z][A-Za-z0-9_]*$/;
-const METRIC_NAME = /^[A-Za-z0-9._$-]+$/;
+const METRIC_NAME = /^[A-Za-z][A-Za-z0-9._$-]*$/;
 const DIMENSION_KEY = /^[!-~]+$/;
 
 /** Why OCI would refuse `namespace` as a custom metric namespace; undefined when it accepts it. */
@@ -54,7 +55,7 @@ export function metricNameProblem(name: string): string | undefined {
     return `must be 1 to ${POST_METRIC_DATA_LIMITS.maxNameChars} characters`;
   }
   if (!METRIC_NAME.test(name)) {
-    return `${JSON.stringify(name)} may hold only letters, digits and . _ - $`;
+    return `${JSON.stringify(name)} must start with a letter and hold only letters, digits and . _ - $`;
   }
   return undefined;
 }

@@ -188,21 +188,64 @@ export async function runMetricsCli(argv: string[], io0: KafkaCliIo): Promise<nu
     );
     return code;
   }
+  let accepted = 0;
+  let refused = 0;
+  let unsent = 0;
   for (const [i, batch] of batches.entries()) {
-    if (!(await postBatch(io, batch, settings.region))) code = 1;
-    else io.err(`metrics: posted request ${i + 1}/${batches.length} (${batch.length} streams)`);
+    const result = await postBatch(io, batch, settings.region);
+    if (result === undefined) {
+      unsent += batch.length;
+      code = 1;
+      continue;
+    }
+    accepted += batch.length - result.refused;
+    refused += result.refused;
+    if (result.refused > 0) code = 1;
+    io.err(
+      `metrics: posted request ${i + 1}/${batches.length}: ${batch.length - result.refused} of ${batch.length} streams accepted`,
+    );
   }
   io.err(
-    `metrics: ${streams} stream(s) posted to ${settings.namespace}; ${dropped.length} sample(s) not sent (${droppedNaN} NaN)`,
+    `metrics: ${accepted} stream(s) posted to ${settings.namespace}` +
+      (refused > 0 ? `; ${refused} refused by OCI` : "") +
+      (unsent > 0 ? `; ${unsent} in failed requests` : "") +
+      `; ${dropped.length} sample(s) not sent (${droppedNaN} NaN)`,
   );
   return code;
 }
 
+/** One refused stream of a PostMetricData answer, as the OCI CLI prints it (`failed-metrics`). */
+interface FailedMetric {
+  message?: string;
+  "metric-data"?: { name?: string; dimensions?: Record<string, string> };
+}
+
+/**
+ * How many streams OCI refused in a PostMetricData answer. With the default NON_ATOMIC batching
+ * OCI accepts the valid streams and lists the others in `failedMetrics`, with `failedMetricsCount`
+ * (Monitoring API, PostMetricDataResponseDetails); the HTTP status is 200 either way.
+ */
+export function refusedStreams(stdout: string): { count: number; failed: FailedMetric[] } {
+  try {
+    const data =
+      (
+        JSON.parse(stdout) as {
+          data?: { "failed-metrics-count"?: number; "failed-metrics"?: FailedMetric[] };
+        }
+      ).data ?? {};
+    const failed = Array.isArray(data["failed-metrics"]) ? data["failed-metrics"] : [];
+    return { count: Math.max(data["failed-metrics-count"] ?? 0, failed.length), failed };
+  } catch {
+    return { count: 0, failed: [] };
+  }
+}
+
+/** Posts one batch: how many of its streams OCI refused, or undefined when the request failed. */
 async function postBatch(
   io: Required<KafkaCliIo>,
   batch: MetricDataDetails[],
   region: string,
-): Promise<boolean> {
+): Promise<{ refused: number } | undefined> {
   const file = io.writeTempFile("metric-data.json", JSON.stringify(batch));
   try {
     const r = await io.run("oci", postCommand(file, region), { timeoutMs: 40_000 });
@@ -210,24 +253,19 @@ async function postBatch(
       io.err(
         `metrics: PostMetricData failed (oci exit ${r.code}): ${r.stderr.trim().split("\n").slice(-3).join(" ")}`,
       );
-      return false;
+      return undefined;
     }
-    const failed = (() => {
-      try {
-        return (
-          (JSON.parse(r.stdout) as { data?: { "failed-metrics-count"?: number } }).data?.[
-            "failed-metrics-count"
-          ] ?? 0
+    const { count, failed } = refusedStreams(r.stdout);
+    if (count > 0) {
+      io.err(`metrics: OCI refused ${count} of ${batch.length} streams`);
+      for (const f of failed.slice(0, 20)) {
+        const m = f["metric-data"] ?? {};
+        io.err(
+          `metrics: refused: ${m.name ?? "?"} ${JSON.stringify(m.dimensions ?? {})}: ${f.message ?? "(no reason given)"}`,
         );
-      } catch {
-        return 0;
       }
-    })();
-    if (failed > 0) {
-      io.err(`metrics: OCI refused ${failed} of ${batch.length} streams: ${r.stdout.slice(0, 2000)}`);
-      return false;
     }
-    return true;
+    return { refused: count };
   } finally {
     io.removeTempFile(file);
   }

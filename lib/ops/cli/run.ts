@@ -128,6 +128,53 @@ function parseExecution(stdout: string): Execution {
   };
 }
 
+/** The OCI CLI's service error, as it prints it on stderr: `ServiceError:` then a JSON object. */
+export interface OciServiceError {
+  status?: number;
+  code?: string;
+  message?: string;
+}
+
+/**
+ * The service error in the OCI CLI's stderr (`ServiceError:\n{ "code": …, "status": 404, … }`),
+ * or undefined when stderr holds none (a CLI, network or configuration failure). Read as JSON, not
+ * by searching the text: "404" may appear anywhere (an OCID, a request id, a path).
+ */
+export function parseServiceError(stderr: string): OciServiceError | undefined {
+  const at = stderr.indexOf("ServiceError:");
+  if (at < 0) return undefined;
+  const start = stderr.indexOf("{", at);
+  const end = stderr.lastIndexOf("}");
+  if (start < 0 || end < start) return undefined;
+  try {
+    const e = JSON.parse(stderr.slice(start, end + 1)) as Record<string, unknown>;
+    return {
+      status: typeof e.status === "number" ? e.status : undefined,
+      code: typeof e.code === "string" ? e.code : undefined,
+      message: typeof e.message === "string" ? e.message : undefined,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * How long a 404 NotAuthorizedOrNotFound on the execution is taken as "the agent has not picked the
+ * command up yet" (the Run Command plugin polls for new commands; the execution exists once it
+ * has). Past it, the same answer means the caller may not read the execution, or no agent takes
+ * the command: waiting the whole deadline (the command's timeout + 2 min) would only hide that.
+ */
+export const PICKUP_GRACE_MS = 90_000;
+
+function notVisibleMessage(compartmentId: string, instanceId: string, seconds: number): string {
+  return (
+    `the command's execution is still not visible after ${seconds} s (404 NotAuthorizedOrNotFound). ` +
+    `Either you may not read it: add the policy statement "Allow group <your group> to manage instance-agent-command-family in compartment id ${compartmentId}" ` +
+    `(monitoring.operatorGroup has the deployment write it); or no agent takes the command: check that the Compute Instance Run Command plugin is enabled on ${instanceId} ` +
+    "and that its dynamic group may use instance-agent-command-execution-family"
+  );
+}
+
 export async function runRunCli(argv: string[], io0: KafkaCliIo): Promise<number> {
   const parsed = parseOrExit(() => parseRunArgs(argv), io0, COMMAND, USAGE);
   if ("exit" in parsed) return parsed.exit;
@@ -208,10 +255,21 @@ export async function runRunCli(argv: string[], io0: KafkaCliIo): Promise<number
         ],
         { timeoutMs: 60_000 },
       );
+      const serviceError = r.code === 0 ? undefined : parseServiceError(r.stderr);
       if (r.code === 0) {
         exec = parseExecution(r.stdout);
-      } else if (/NotAuthorizedOrNotFound|404/.test(r.stderr)) {
+      } else if (serviceError?.status === 404 && serviceError.code === "NotAuthorizedOrNotFound") {
+        if (io.clock() - started > PICKUP_GRACE_MS) {
+          io.err(
+            `run: ${notVisibleMessage(compartmentId, o.instanceId, Math.round((io.clock() - started) / 1000))}`,
+          );
+          return 1;
+        }
         exec = { state: "ACCEPTED" }; // the agent has not picked the command up yet
+      } else if (serviceError !== undefined) {
+        throw new Error(
+          `reading the execution failed: ${serviceError.status ?? "?"} ${serviceError.code ?? "?"}: ${serviceError.message ?? ""}`.trim(),
+        );
       } else {
         throw new Error(`reading the execution failed (oci exit ${r.code}): ${r.stderr.trim()}`);
       }

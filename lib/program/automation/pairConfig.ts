@@ -17,6 +17,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { GeoReplicatedStreamArgs, PeerArgs, Role, StreamSpec } from "../../core/config/args";
 import { resolveNetwork } from "../../core/config/validate";
 import { refuseUnsetModeKeys, resolveStreams, validateRegion } from "../../core/config/primitives";
+import { addressAt, mustParseCidr } from "../../core/cidr";
 import { ValidationError } from "../../core/errors";
 import { automationKeys } from "../../core/config/arguments";
 import { validateGeoReplicatedStreamArgs, ValidatedArgs } from "../../components/geoReplicatedStream";
@@ -287,7 +288,6 @@ function streamSpec(s: StreamSpec): StreamSpec {
 const PENDING = {
   remotePeeringConnectionId: "ocid1.remotepeeringconnection.oc1..pending",
   streamPoolId: "ocid1.streampool.oc1..pending",
-  dnsListenerIp: "192.0.2.53",
 };
 
 /**
@@ -305,7 +305,8 @@ function expectedPeering(pair: PairConfig, of: Role): PeerArgs {
     streamPoolId: PENDING.streamPoolId,
     bootstrapServers: `pending.streaming.${site.region}.oci.oraclecloud.com:9092`,
     endpointFqdn: `pending.streaming.${site.region}.oci.oraclecloud.com`,
-    dnsListenerIp: PENDING.dnsListenerIp,
+    // A stand-in inside the peer's VCN, as the real listener is (resolvePeer refuses one outside).
+    dnsListenerIp: addressAt(mustParseCidr(net.mirrorMakerSubnetCidr), 2),
     streams: withField(of, () =>
       resolveStreams(site.streams, site.partitionQuota ?? Number.MAX_SAFE_INTEGER, "streams"),
     ),
