@@ -35,3 +35,18 @@ describe("the offset-syncs stream's retention", () => {
     expect(offsetSyncsRetention([{ name: "orders", partitions: 6, retentionHours: 168 }])).to.equal(168);
   });
 });
+
+describe("the offset-syncs stream's retention after creation", () => {
+  it("is kept at creation's value (a longer-kept stream added later must not replace the stream and drop its syncs); only that stream is marked", () => {
+    const a = validDr();
+    withReplication(a);
+    a.peer!.streams = [{ name: "orders", partitions: 6, retentionHours: 24 }];
+    const d = validateGeoReplicatedStreamArgs(a, { providersPending: true });
+    const marked = d
+      .replication!.preCreatedStreams.filter((s) => s.retentionFixedAtCreation)
+      .map((s) => s.purpose);
+    // Control: other pre-created streams exist and are not marked.
+    expect(d.replication!.preCreatedStreams.length).to.be.greaterThan(1);
+    expect(marked).to.deep.equal(["offset-syncs"]);
+  });
+});

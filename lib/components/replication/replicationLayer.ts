@@ -101,7 +101,17 @@ export class ReplicationLayer extends pulumi.ComponentResource {
         )
       : undefined;
     const streams = infra.preCreatedStreams.map(
-      (s) => [s.name, createStream(name, s, args.localStreamPoolId, r, child)] as const,
+      (s) =>
+        [
+          s.name,
+          createStream(
+            name,
+            s,
+            args.localStreamPoolId,
+            r,
+            s.retentionFixedAtCreation ? { ...child, ignoreChanges: ["retentionInHours"] } : child,
+          ),
+        ] as const,
     );
     this.mm2StreamIds = pulumi
       .all(streams.map(([, s]) => s.id))

@@ -96,6 +96,12 @@ export interface ResolvedReplicationInfra {
 /** A stream to create in the local pool before MM2 starts. */
 export interface PreCreatedStream extends ResolvedStream {
   purpose: string;
+  /**
+   * Keep the retention chosen at creation when the plan later computes another (OCI cannot change a
+   * stream's retention in place: the provider would replace the stream and drop what it holds). Set
+   * for the offset-syncs stream, whose retention follows the replicated streams'.
+   */
+  retentionFixedAtCreation?: true;
 }
 
 /** The replication arguments, validated: everything the replication layer and the renderers read. */

@@ -148,7 +148,13 @@ export function planReplicationStreams(d: ReplicatingDeployment): PreCreatedStre
       : t.purpose === "offset-syncs"
         ? offsetSyncsRetentionHours(model, peerRetention)
         : 168;
-    streams.push({ name: t.name, partitions: t.partitions, retentionHours, purpose: t.purpose });
+    streams.push({
+      name: t.name,
+      partitions: t.partitions,
+      retentionHours,
+      purpose: t.purpose,
+      ...(t.purpose === "offset-syncs" ? { retentionFixedAtCreation: true as const } : {}),
+    });
   }
   const total = [...r.streams, ...streams].reduce((sum, s) => sum + s.partitions, 0);
   if (total > r.partitionQuota) {
