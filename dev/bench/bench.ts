@@ -26,8 +26,9 @@ import * as path from "node:path";
 import { spawnSync } from "node:child_process";
 
 import { KAFKA_VERSION } from "../../lib/core/kafkaVersion";
-import { parseProperties } from "../../lib/core/mm2/properties";
+import { OCI_MAX_REQUEST_BYTES, parseProperties } from "../../lib/core/mm2/properties";
 import {
+  MAX_BATCH_BYTES,
   applyOciTuning,
   currentTuning,
   pipeClientTuning,
@@ -199,9 +200,13 @@ export interface RunBenchOptions {
 const SOURCE = "fra";
 const TARGET = "ams";
 
-/** Backlog producer: as fast as the client goes (it runs alone while the replicator is paused). */
-const BACKLOG_PRODUCER = {
-  "batch.size": "1048576",
+/**
+ * Backlog (and warm-up) producer: as fast as the client goes (it runs alone while the replicator is
+ * paused), with the largest batches and requests OCI accepts.
+ */
+export const BACKLOG_PRODUCER: Readonly<Record<string, string>> = {
+  "batch.size": String(MAX_BATCH_BYTES),
+  "max.request.size": String(OCI_MAX_REQUEST_BYTES),
   "linger.ms": "20",
   "max.in.flight.requests.per.connection": "5",
   "buffer.memory": "134217728",
