@@ -89,11 +89,16 @@ export interface BenchSettings {
   ociWriteQuota: boolean;
 }
 
+/** The one partition count of a --quick run. */
+export const QUICK_PARTITIONS = 6;
+
 export function defaultSettings(
   options: { quick?: boolean; ociWriteQuota?: boolean; candidates?: string[]; only?: string[] } = {},
 ): BenchSettings {
   const quick = options.quick === true;
-  const partitions = [1, 6, 24];
+  // --quick is the smoke the rehearsal tier runs: one partition count (several partitions, so
+  // several tasks and fetch sessions), (a), (b) and (c) once each.
+  const partitions = quick ? [QUICK_PARTITIONS] : [1, 6, 24];
   // A drain of a few seconds at least: bigger backlogs where more partitions drain faster.
   const backlog = (p: number): number => {
     const base = p === 1 ? (quick ? 16 : 32) : quick ? Math.max(24, p) : Math.max(96, 4 * p);
