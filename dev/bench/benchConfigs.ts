@@ -109,17 +109,23 @@ export const TUNING_CANDIDATES: readonly TuningCandidate[] = [
   {
     name: "bmax",
     description: `producer batch.size ${MAX_BATCH_BYTES} (the largest under OCI's 1 MB limit; consumer as before)`,
-    tuning: { producer: producerWithBatch(MAX_BATCH_BYTES), consumer: PRE_BENCH_TUNING.consumer },
+    tuning: {
+      producer: producerWithBatch(MAX_BATCH_BYTES),
+      // The pre-benchmark consumer, its fetch bound read as OCI's 1 MB like the others.
+      consumer: PRE_BENCH_TUNING.consumer.map(([k, v]) =>
+        k === "max.partition.fetch.bytes" ? [k, String(OCI_MAX_REQUEST_BYTES)] : [k, v],
+      ),
+    },
   },
   {
     name: "w500",
     description: "consumer: every fetch waits 500 ms (fetch.min.bytes unreachable); producer as (a)",
-    tuning: { producer: PRE_BENCH_TUNING.producer, consumer: waitGoverned(500) },
+    tuning: { producer: OCI_PRODUCER_TUNING, consumer: waitGoverned(500) },
   },
   {
     name: "w250",
     description: "consumer: every fetch waits 250 ms (fetch.min.bytes unreachable); producer as (a)",
-    tuning: { producer: PRE_BENCH_TUNING.producer, consumer: waitGoverned(250) },
+    tuning: { producer: OCI_PRODUCER_TUNING, consumer: waitGoverned(250) },
   },
   {
     name: "w250b512",
