@@ -26,8 +26,9 @@ import * as path from "node:path";
 import { spawnSync } from "node:child_process";
 
 import { KAFKA_VERSION } from "../../lib/core/kafkaVersion";
-import { parseProperties } from "../../lib/core/mm2/properties";
+import { OCI_MAX_REQUEST_BYTES, parseProperties } from "../../lib/core/mm2/properties";
 import {
+  MAX_BATCH_BYTES,
   applyOciTuning,
   currentTuning,
   pipeClientTuning,
@@ -88,11 +89,16 @@ export interface BenchSettings {
   ociWriteQuota: boolean;
 }
 
+/** The one partition count of a --quick run. */
+export const QUICK_PARTITIONS = 6;
+
 export function defaultSettings(
   options: { quick?: boolean; ociWriteQuota?: boolean; candidates?: string[]; only?: string[] } = {},
 ): BenchSettings {
   const quick = options.quick === true;
-  const partitions = [1, 6, 24];
+  // --quick is the smoke the rehearsal tier runs: one partition count (several partitions, so
+  // several tasks and fetch sessions), (a), (b) and (c) once each.
+  const partitions = quick ? [QUICK_PARTITIONS] : [1, 6, 24];
   // A drain of a few seconds at least: bigger backlogs where more partitions drain faster.
   const backlog = (p: number): number => {
     const base = p === 1 ? (quick ? 16 : 32) : quick ? Math.max(24, p) : Math.max(96, 4 * p);
@@ -199,9 +205,13 @@ export interface RunBenchOptions {
 const SOURCE = "fra";
 const TARGET = "ams";
 
-/** Backlog producer: as fast as the client goes (it runs alone while the replicator is paused). */
-const BACKLOG_PRODUCER = {
-  "batch.size": "1048576",
+/**
+ * Backlog (and warm-up) producer: as fast as the client goes (it runs alone while the replicator is
+ * paused), with the largest batches and requests OCI accepts.
+ */
+export const BACKLOG_PRODUCER: Readonly<Record<string, string>> = {
+  "batch.size": String(MAX_BATCH_BYTES),
+  "max.request.size": String(OCI_MAX_REQUEST_BYTES),
   "linger.ms": "20",
   "max.in.flight.requests.per.connection": "5",
   "buffer.memory": "134217728",

@@ -6,7 +6,7 @@
  * dev/bench/bench.ts for the method.
  *
  *   npm run bench                        # full run (about 12-15 minutes on 2 cores)
- *   npm run bench -- --quick             # smaller backlogs, shorter paced phase, no tuning candidates
+ *   npm run bench -- --quick             # the smoke: 6 partitions only, (a), (b), (c), smaller backlogs
  *   npm run bench -- --oci-write-quota   # also cap writes on ams at P MiB/s (Kafka user quota)
  *   npm run bench -- --candidates w250,pre   # which tuning candidates run next to (a) (or none)
  *   npm run bench -- --only a,b              # run only some configurations (no ratio without a)
