@@ -15,6 +15,7 @@ import { dnsPlan } from "./dns/dnsPlan";
 import { PrivateDns, RequiredDnsRule } from "./dns/privateDns";
 import { OnPremConnectivity } from "./network/onPremConnectivity";
 import { gateResources } from "./network/providerRegion";
+import { RequiredDrgRouteRule } from "./network/drgRouting";
 import { RegionalNetwork, RequiredSecurityListRule } from "./network/regionalNetwork";
 import { ReplicationLayer } from "./replication/replicationLayer";
 import { Monitoring } from "./monitoring/monitoring";
@@ -69,6 +70,8 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
   public readonly requiredDnsRules: pulumi.Output<RequiredDnsRule[]>;
   /** Security-list rules an adopted VCN's MirrorMaker subnet must gain (empty when created here). */
   public readonly requiredSecurityListRules: pulumi.Output<RequiredSecurityListRule[]>;
+  /** Routes an adopted DRG's route tables must hold (empty when the DRG is created here). */
+  public readonly requiredDrgRouteRules: pulumi.Output<RequiredDrgRouteRule[]>;
   /**
    * The private IP of this region's DNS listening endpoint: the peer's resolver rules forward this
    * pool's FQDN there, and an on-premises DNS server conditionally forwards it there. Undefined
@@ -217,6 +220,7 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
     this.streamIds = site.streamIds;
     this.requiredRouteRules = network.requiredRouteRules;
     this.requiredSecurityListRules = network.requiredSecurityListRules;
+    this.requiredDrgRouteRules = network.requiredDrgRouteRules;
     this.requiredDnsRules = privateDns ? privateDns.requiredDnsRules : pulumi.output([]);
     this.dnsListenerIp = privateDns ? privateDns.listenerIp : pulumi.output(undefined);
     this.hasDnsListener = dns.listener !== undefined;
@@ -258,6 +262,7 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
       requiredRouteRules: this.requiredRouteRules,
       requiredDnsRules: this.requiredDnsRules,
       requiredSecurityListRules: this.requiredSecurityListRules,
+      requiredDrgRouteRules: this.requiredDrgRouteRules,
       dnsListenerIp: this.dnsListenerIp,
       peering: this.peering,
       ...(this.monitoring

@@ -160,6 +160,7 @@ export const DEFINITION_LIST = [
   { arg: "network.existing.streamSubnetCidr", type: "string" },
   { arg: "network.existing.mirrorMakerSubnetId", type: "input" },
   { arg: "network.existing.mirrorMakerSubnetCidr", type: "string" },
+  { arg: "network.existing.drgId", type: "input", defaultDoc: "a DRG is created and attached to the VCN" },
   {
     key: "streams",
     automation: "site",
