@@ -19,7 +19,9 @@ import { RequiredDrgRouteRule } from "./network/drgRouting";
 import { RegionalNetwork, RequiredSecurityListRule } from "./network/regionalNetwork";
 import { ReplicationLayer } from "./replication/replicationLayer";
 import { Monitoring } from "./monitoring/monitoring";
+import { readAdoptedPool } from "./streaming/adoptedPool";
 import { StreamingSite } from "./streaming/streamingSite";
+import { RequiredPoolIngressRule } from "../core/config/adoptedPool";
 
 /** Pulumi type token of the component. */
 export const GEO_REPLICATED_STREAM_TYPE = "oci-geo-streaming:index:GeoReplicatedStream";
@@ -72,6 +74,8 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
   public readonly requiredSecurityListRules: pulumi.Output<RequiredSecurityListRule[]>;
   /** Routes an adopted DRG's route tables must hold (empty when the DRG is created here). */
   public readonly requiredDrgRouteRules: pulumi.Output<RequiredDrgRouteRule[]>;
+  /** The Kafka ingress an adopted pool's NSGs must allow for the fleets (empty for a created pool). */
+  public readonly requiredStreamPoolIngressRules: pulumi.Output<RequiredPoolIngressRule[]>;
   /**
    * The private IP of this region's DNS listening endpoint: the peer's resolver rules forward this
    * pool's FQDN there, and an on-premises DNS server conditionally forwards it there. Undefined
@@ -118,7 +122,10 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
     const urlsChecked = resolved.monitoring.enabled
       ? resolved.monitoring.subscriptions.map((s) => pulumi.output(s.endpoint).apply(() => true))
       : [];
-    gate.checked = pulumi.all([services, pulumi.all(urlsChecked)]).apply(([list]) => {
+    // An adopted pool is read and checked (private, its endpoint in this VCN) before anything is
+    // registered, as bad input is.
+    const adoptedPool = readAdoptedPool(resolved, { parent: this, provider: opts.provider });
+    gate.checked = pulumi.all([services, pulumi.all(urlsChecked), adoptedPool?.checked]).apply(([list]) => {
       assertProviderRegion(list, resolved.region, "opts.provider");
       return [];
     });
@@ -142,7 +149,12 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
     }
     const site = new StreamingSite(
       `${name}-streaming`,
-      { resolved, streamSubnetId: network.streamSubnetId, streamPoolNsgId: network.streamPoolNsgId },
+      {
+        resolved,
+        streamSubnetId: network.streamSubnetId,
+        streamPoolNsgId: network.streamPoolNsgId,
+        adopted: adoptedPool,
+      },
       child,
     );
 
@@ -221,6 +233,7 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
     this.requiredRouteRules = network.requiredRouteRules;
     this.requiredSecurityListRules = network.requiredSecurityListRules;
     this.requiredDrgRouteRules = network.requiredDrgRouteRules;
+    this.requiredStreamPoolIngressRules = site.requiredStreamPoolIngressRules;
     this.requiredDnsRules = privateDns ? privateDns.requiredDnsRules : pulumi.output([]);
     this.dnsListenerIp = privateDns ? privateDns.listenerIp : pulumi.output(undefined);
     this.hasDnsListener = dns.listener !== undefined;
@@ -263,6 +276,7 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
       requiredDnsRules: this.requiredDnsRules,
       requiredSecurityListRules: this.requiredSecurityListRules,
       requiredDrgRouteRules: this.requiredDrgRouteRules,
+      requiredStreamPoolIngressRules: this.requiredStreamPoolIngressRules,
       dnsListenerIp: this.dnsListenerIp,
       peering: this.peering,
       ...(this.monitoring

@@ -74,6 +74,13 @@ export interface StreamPoolArgs {
   defaultRetentionHours?: number;
   /** Private endpoint IP inside the stream subnet. Default: assigned by OCI. */
   privateEndpointIp?: string;
+  /**
+   * Protect the created pool (Pulumi's `protect`): OCI cannot change a pool's private endpoint
+   * settings, so a change of its subnet, NSG or IP replaces it and loses every message; protected,
+   * such a change (and `pulumi destroy`) stops with an error instead. Set it to false for a
+   * deliberate replace or destroy. Default: true.
+   */
+  protect?: boolean;
 }
 
 /**

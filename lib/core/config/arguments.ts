@@ -222,6 +222,16 @@ export const DEFINITION_LIST = [
     doc: "Adopt this stream pool instead of creating one.",
   },
   {
+    key: "streamPoolProtect",
+    automation: "site",
+    arg: "streamPool.protect",
+    name: "streamPoolProtect",
+    type: "boolean",
+    stacks: "both",
+    default: true,
+    doc: "Protect a created stream pool (Pulumi protect): a change that would replace it (its private endpoint settings) or a destroy stops instead of deleting its messages. Set false before a deliberate replace or destroy.",
+  },
+  {
     key: "ociConfigProfile",
     automation: "site",
     type: "string",
