@@ -328,6 +328,7 @@ export const ARG_KINDS: Record<
   "streamPool.defaultPartitions": "number",
   "streamPool.defaultRetentionHours": "number",
   "streamPool.privateEndpointIp": "string",
+  "streamPool.protect": "boolean",
   "streams[0].name": "string",
   "streams[0].partitions": "number",
   "streams[0].retentionHours": "number",
