@@ -48,6 +48,8 @@ export interface Tenancy {
   ocid(kind: string, region: string | undefined, seed: string): string;
   /** A resource by id: created in this run, or pre-existing. */
   lookup(id: unknown): Known | undefined;
+  /** The pre-existing resources' state, by OCID (see {@link OciModelOptions.existing}). */
+  existingResources(): Readonly<Record<string, Obj>>;
   /** Every known resource of `type`. */
   ofType(type: string): [string, Known][];
   /** The next free host address in a subnet (the same `owner` gets the same address again). */

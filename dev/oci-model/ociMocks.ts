@@ -55,6 +55,9 @@ export interface ResourceRecord {
   wireOutputs: Record<string, unknown>;
   /** URNs this resource depends on (parent excluded), as the engine sees them. */
   dependencies: string[];
+  /** The `protect` and `retainOnDelete` options the program gave it. */
+  protect: boolean;
+  retainOnDelete: boolean;
 }
 
 export interface OciMocksOptions extends Omit<OciModelOptions, "fallbackRegion"> {
@@ -246,6 +249,8 @@ export class OciMocks implements pulumi.runtime.Mocks {
           outputs: {},
           wireOutputs: {},
           dependencies: req.getDependenciesList?.() ?? [],
+          protect: req.getProtect?.() === true,
+          retainOnDelete: req.getRetainondelete?.() === true,
         };
         this.records.push(record);
         this.byUrn.set(urn, record);
@@ -460,6 +465,8 @@ interface Req {
   getOutputs?(): Struct | undefined;
   getDependenciesList?(): string[];
   getAdditionalsecretoutputsList?(): string[];
+  getProtect?(): boolean;
+  getRetainondelete?(): boolean;
 }
 
 interface Resp {

@@ -191,6 +191,11 @@ export class OciModel implements Tenancy {
     this.existing = { ...existing };
   }
 
+  /** Every pre-existing resource's state, by OCID. */
+  existingResources(): Readonly<Record<string, Obj>> {
+    return this.existing;
+  }
+
   /** A pre-existing resource's state, by OCID. */
   existingState(id: string): Obj | undefined {
     return this.existing[id];

@@ -15,10 +15,13 @@ import { dnsPlan } from "./dns/dnsPlan";
 import { PrivateDns, RequiredDnsRule } from "./dns/privateDns";
 import { OnPremConnectivity } from "./network/onPremConnectivity";
 import { gateResources } from "./network/providerRegion";
+import { RequiredDrgRouteRule } from "./network/drgRouting";
 import { RegionalNetwork, RequiredSecurityListRule } from "./network/regionalNetwork";
 import { ReplicationLayer } from "./replication/replicationLayer";
 import { Monitoring } from "./monitoring/monitoring";
+import { readAdoptedPool } from "./streaming/adoptedPool";
 import { StreamingSite } from "./streaming/streamingSite";
+import { RequiredPoolIngressRule } from "../core/config/adoptedPool";
 
 /** Pulumi type token of the component. */
 export const GEO_REPLICATED_STREAM_TYPE = "oci-geo-streaming:index:GeoReplicatedStream";
@@ -69,6 +72,10 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
   public readonly requiredDnsRules: pulumi.Output<RequiredDnsRule[]>;
   /** Security-list rules an adopted VCN's MirrorMaker subnet must gain (empty when created here). */
   public readonly requiredSecurityListRules: pulumi.Output<RequiredSecurityListRule[]>;
+  /** Routes an adopted DRG's route tables must hold (empty when the DRG is created here). */
+  public readonly requiredDrgRouteRules: pulumi.Output<RequiredDrgRouteRule[]>;
+  /** The Kafka ingress an adopted pool's NSGs must allow for the fleets (empty for a created pool). */
+  public readonly requiredStreamPoolIngressRules: pulumi.Output<RequiredPoolIngressRule[]>;
   /**
    * The private IP of this region's DNS listening endpoint: the peer's resolver rules forward this
    * pool's FQDN there, and an on-premises DNS server conditionally forwards it there. Undefined
@@ -115,7 +122,10 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
     const urlsChecked = resolved.monitoring.enabled
       ? resolved.monitoring.subscriptions.map((s) => pulumi.output(s.endpoint).apply(() => true))
       : [];
-    gate.checked = pulumi.all([services, pulumi.all(urlsChecked)]).apply(([list]) => {
+    // An adopted pool is read and checked (private, its endpoint in this VCN) before anything is
+    // registered, as bad input is.
+    const adoptedPool = readAdoptedPool(resolved, { parent: this, provider: opts.provider });
+    gate.checked = pulumi.all([services, pulumi.all(urlsChecked), adoptedPool?.checked]).apply(([list]) => {
       assertProviderRegion(list, resolved.region, "opts.provider");
       return [];
     });
@@ -139,7 +149,12 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
     }
     const site = new StreamingSite(
       `${name}-streaming`,
-      { resolved, streamSubnetId: network.streamSubnetId, streamPoolNsgId: network.streamPoolNsgId },
+      {
+        resolved,
+        streamSubnetId: network.streamSubnetId,
+        streamPoolNsgId: network.streamPoolNsgId,
+        adopted: adoptedPool,
+      },
       child,
     );
 
@@ -217,6 +232,8 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
     this.streamIds = site.streamIds;
     this.requiredRouteRules = network.requiredRouteRules;
     this.requiredSecurityListRules = network.requiredSecurityListRules;
+    this.requiredDrgRouteRules = network.requiredDrgRouteRules;
+    this.requiredStreamPoolIngressRules = site.requiredStreamPoolIngressRules;
     this.requiredDnsRules = privateDns ? privateDns.requiredDnsRules : pulumi.output([]);
     this.dnsListenerIp = privateDns ? privateDns.listenerIp : pulumi.output(undefined);
     this.hasDnsListener = dns.listener !== undefined;
@@ -258,6 +275,8 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
       requiredRouteRules: this.requiredRouteRules,
       requiredDnsRules: this.requiredDnsRules,
       requiredSecurityListRules: this.requiredSecurityListRules,
+      requiredDrgRouteRules: this.requiredDrgRouteRules,
+      requiredStreamPoolIngressRules: this.requiredStreamPoolIngressRules,
       dnsListenerIp: this.dnsListenerIp,
       peering: this.peering,
       ...(this.monitoring

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import {
   byType,
   expectNothingRegistered,
+  mocks,
   outputOf,
   resetRegistry,
   resources,
@@ -166,10 +167,31 @@ describe("GeoReplicatedStream (mock engine)", () => {
   });
 
   it("adopts an existing VCN and stream pool instead of creating them", async () => {
-    const ams = new oci.Provider("ams", { region: "eu-amsterdam-1" });
     const args = validDr();
     args.network = adoptedNetwork();
     args.streamPool = { existingStreamPoolId: "ocid1.streampool.oc1.ams.existingpool" };
+    // The pool as its owner made it: private, its endpoint in the adopted VCN's stream subnet.
+    mocks.setExisting({
+      "ocid1.subnet.oc1.ams.existingstreams": {
+        vcnId: "ocid1.vcn.oc1.ams.existingvcn",
+        cidrBlock: "10.20.1.0/24",
+      },
+      "ocid1.streampool.oc1.ams.existingpool": {
+        isPrivate: true,
+        privateEndpointSettings: { subnetId: "ocid1.subnet.oc1.ams.existingstreams", nsgIds: [] },
+        endpointFqdn: "legacy.streaming.eu-amsterdam-1.oci.oraclecloud.com",
+        kafkaSettings: { bootstrapServers: "legacy.streaming.eu-amsterdam-1.oci.oraclecloud.com:9092" },
+      },
+    });
+    try {
+      await adoptBoth(args);
+    } finally {
+      mocks.setExisting({});
+    }
+  });
+
+  async function adoptBoth(args: GeoReplicatedStreamArgs): Promise<void> {
+    const ams = new oci.Provider("ams", { region: "eu-amsterdam-1" });
     const dr = new GeoReplicatedStream("geo-dr", args, { provider: ams });
     expect((await outputOf(dr.streamPoolId)).value).to.equal("ocid1.streampool.oc1.ams.existingpool");
     expect((await outputOf(dr.bootstrapServers)).value).to.match(/:9092$/);
@@ -189,7 +211,7 @@ describe("GeoReplicatedStream (mock engine)", () => {
       id: "ocid1.vcn.oc1.ams.existingvcn",
       type: "VCN",
     });
-  });
+  }
 
   it("a peer CIDR given with spaces is refused naming it, and nothing is registered", async () => {
     const ams = new oci.Provider("ams", { region: "eu-amsterdam-1" });

@@ -43,6 +43,8 @@ function onPremConfig(): StackConfigMap {
   set("role", "primary");
   set("compartmentId", "ocid1.compartment.oc1..aaaaaaaa5x2rdkq4vfu6r3jgiqdjvnqwz7xq7fnv3xhm3f2tkl4yc3e6lmoa");
   set("vcnCidr", "10.30.0.0/16");
+  // The test destroys the stack at the end: the pool is not protected (default: protected).
+  set("streamPoolProtect", false);
   set("onPremCidrs", ["172.16.0.0/16"]);
   set("ipsecCpeIpAddress", "198.51.100.10");
   set("onPremDnsDomains", ["dc1.corp.example"]);

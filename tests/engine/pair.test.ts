@@ -67,6 +67,8 @@ function pairIn(sandbox: Sandbox, change: (p: PairConfig) => void = () => undefi
       compartmentId: COMPARTMENT,
       vcnCidr: "10.10.0.0/16",
       streams: STREAMS.map((s) => ({ ...s })),
+      // The tier destroys the pair at the end: the pools are not protected (default: protected).
+      streamPoolProtect: false,
       // The primary's fleet during failback: a created user and token.
       mirrorMaker: {
         credentialsEmail: "mm2-primary@example.com",
@@ -79,6 +81,7 @@ function pairIn(sandbox: Sandbox, change: (p: PairConfig) => void = () => undefi
       compartmentId: COMPARTMENT,
       vcnCidr: "10.20.0.0/16",
       streams: STREAMS.map((s) => ({ ...s })),
+      streamPoolProtect: false,
       mirrorMaker: {
         credentialsUserName: "mm2-dr",
         credentialsAuthToken: DR_TOKEN,

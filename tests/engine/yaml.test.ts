@@ -209,6 +209,10 @@ describe("engine: the component from Pulumi YAML, and its generated SDKs", funct
   });
 
   it("destroy leaves nothing", async () => {
+    // The created pools are protected (streamPool.protect defaults to true): the operator's step
+    // before a deliberate destroy (docs/operations.md).
+    const u = await sandbox.cli(["state", "unprotect", "--all", "--yes", "-s", STACK], project);
+    expect(u.code, u.stderr).to.equal(0);
     const r = await sandbox.cli(["destroy", "-s", STACK, "--yes", "--skip-preview"], project);
     expect(r.code, r.stderr).to.equal(0);
     expect(resourcesOf(await sandbox.exportStack(`organization/yaml-pair/${STACK}`))).to.deep.equal([]);

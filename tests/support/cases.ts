@@ -187,6 +187,15 @@ const BASIC_CASES: Case[] = [
     /cannot be set together with network.existing/,
   ],
   [
+    "an adopted VCN's DRG given as another kind of OCID",
+    (a) => {
+      a.network = adoptedNetwork();
+      a.network.existing!.drgId = "ocid1.drgattachment.oc1.eu-amsterdam-1.aaaa";
+    },
+    "network.existing.drgId",
+    /is not a DRG OCID/,
+  ],
+  [
     "adopting and creating the same pool",
     (a) =>
       (a.streamPool = { existingStreamPoolId: "ocid1.streampool.oc1.eu-amsterdam-1.aaaa", kmsKeyId: "k" }),
@@ -311,6 +320,7 @@ export const ARG_KINDS: Record<
   "network.existing.streamSubnetCidr": "string",
   "network.existing.mirrorMakerSubnetId": "input",
   "network.existing.mirrorMakerSubnetCidr": "string",
+  "network.existing.drgId": "input",
   "streamPool.name": "string",
   "streamPool.existingStreamPoolId": "input",
   "streamPool.kmsKeyId": "input",
@@ -318,6 +328,7 @@ export const ARG_KINDS: Record<
   "streamPool.defaultPartitions": "number",
   "streamPool.defaultRetentionHours": "number",
   "streamPool.privateEndpointIp": "string",
+  "streamPool.protect": "boolean",
   "streams[0].name": "string",
   "streams[0].partitions": "number",
   "streams[0].retentionHours": "number",

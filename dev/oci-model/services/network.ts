@@ -132,12 +132,45 @@ function drg(ctx: ResourceContext): Obj {
   };
 }
 
+/**
+ * The VCN attachment `vcnId` already has, other than the one being created or updated: one created
+ * in this tenancy's run, or a pre-existing one (an OCID of kind `drgattachment` in `existing`).
+ */
+function vcnAttachmentOf(ctx: ResourceContext, vcnId: string): { id: string; drgId: string } | undefined {
+  const self = ctx.id;
+  const isVcnAttachment = (o: Obj) => {
+    const nd = o.networkDetails as Obj | undefined;
+    const target = (nd?.id as string | undefined) ?? (o.vcnId as string | undefined);
+    return target === vcnId && (nd?.type === undefined || nd.type === "VCN");
+  };
+  for (const [id, k] of ctx.model.known) {
+    if (id !== self && k.type === "oci:Core/drgAttachment:DrgAttachment" && isVcnAttachment(k.outputs)) {
+      return { id, drgId: String(k.outputs.drgId) };
+    }
+  }
+  for (const [id, o] of Object.entries(ctx.model.existingResources())) {
+    if (id !== self && parseOcid(id)?.kind === "drgattachment" && isVcnAttachment(o)) {
+      return { id, drgId: String(o.drgId) };
+    }
+  }
+  return undefined;
+}
+
 function drgAttachment(ctx: ResourceContext): Obj {
-  const { name, inputs: inp, common, sameRegion } = ctx;
+  const { name, inputs: inp, common, reject, sameRegion } = ctx;
   const drg = sameRegion("drgId", inp.drgId);
   const nd = inp.networkDetails as Obj | undefined;
   const vcnId = (nd?.id as string | undefined) ?? (inp.vcnId as string | undefined);
   sameRegion("network vcn", vcnId);
+  const other = vcnId ? vcnAttachmentOf(ctx, vcnId) : undefined;
+  if (other) {
+    // CreateDrgAttachment: "A VCN can be attached to only one DRG at a time, but a DRG can be
+    // attached to more than one VCN."
+    // https://docs.oracle.com/iaas/tools/oci-cli/latest/oci_cli_docs/cmdref/network/drg-attachment/create.html
+    reject(
+      `VCN ${vcnId} is already attached to DRG ${other.drgId} (attachment ${other.id}); a VCN can be attached to only one DRG at a time`,
+    );
+  }
   const tables = (drg?.outputs.defaultDrgRouteTables as Obj[] | undefined)?.[0];
   return {
     ...common,

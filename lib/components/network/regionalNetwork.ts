@@ -2,6 +2,7 @@ import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
 import { ResolvedArgs } from "../../core/config/resolved";
 import { allServicesOf } from "../../core/config/providers";
+import { requiredDrgRouteRules, RequiredDrgRouteRule } from "./drgRouting";
 import { streamPoolIngressRules } from "./rules";
 
 /** Arguments of {@link RegionalNetwork}: the validated arguments of the parent component. */
@@ -46,14 +47,16 @@ export function bastionSecurityListRule(mirrorMakerSubnetCidr: string): Required
  * One region's private network: VCN (or an adopted one), a private subnet for the stream pool
  * endpoint and one for the MirrorMaker fleet, NAT and Service gateways, route tables that send
  * the peer VCN (and the MirrorMaker subnet's on-premises CIDRs) through the DRG, the DRG with its VCN attachment and a remote peering connection
- * (peered to the primary's in the `dr` role), and the stream pool NSG.
+ * (peered to the primary's in the `dr` role), and the stream pool NSG. An adopted VCN may bring
+ * its DRG (`network.existing.drgId`): the RPC goes on it, and no DRG or attachment is created.
  */
 export class RegionalNetwork extends pulumi.ComponentResource {
   public readonly vcnId: pulumi.Output<string>;
   public readonly streamSubnetId: pulumi.Output<string>;
   public readonly mirrorMakerSubnetId: pulumi.Output<string>;
   public readonly drgId: pulumi.Output<string>;
-  public readonly drgAttachmentId: pulumi.Output<string>;
+  /** The VCN's attachment to the DRG; undefined with an adopted DRG (the VCN's owner attached it). */
+  public readonly drgAttachmentId: pulumi.Output<string | undefined>;
   public readonly remotePeeringConnectionId: pulumi.Output<string>;
   public readonly streamPoolNsgId: pulumi.Output<string>;
   /** Oracle Services Network CIDR label (`all-<key>-services-in-oracle-services-network`), for NSG egress rules. */
@@ -62,6 +65,8 @@ export class RegionalNetwork extends pulumi.ComponentResource {
   public readonly requiredRouteRules: pulumi.Output<{ destination: string; target: string }[]>;
   /** Security-list rules an adopted VCN's MirrorMaker subnet still needs (empty when created here). */
   public readonly requiredSecurityListRules: pulumi.Output<RequiredSecurityListRule[]>;
+  /** Routes an adopted DRG's route tables must hold (empty when the DRG is created here). */
+  public readonly requiredDrgRouteRules: pulumi.Output<RequiredDrgRouteRule[]>;
 
   constructor(name: string, args: RegionalNetworkArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("oci-geo-streaming:network:RegionalNetwork", name, {}, opts);
@@ -73,14 +78,16 @@ export class RegionalNetwork extends pulumi.ComponentResource {
     const allServices = pulumi.output(args.services).apply(allServicesOf);
     this.oracleServicesCidr = allServices.cidrBlock;
 
-    const drg = new oci.core.Drg(
-      `${name}-drg`,
-      { compartmentId, displayName: `${name}-drg`, freeformTags },
-      child,
-    );
+    // An adopted VCN that already has a DRG keeps it: OCI attaches a VCN to one DRG at a time
+    // (CreateDrgAttachment), and its IPSec or FastConnect ends on that DRG.
+    const adoptedDrgId = r.network.mode === "adopt" ? r.network.existing?.drgId : undefined;
+    const drg =
+      adoptedDrgId === undefined
+        ? new oci.core.Drg(`${name}-drg`, { compartmentId, displayName: `${name}-drg`, freeformTags }, child)
+        : { id: pulumi.output(adoptedDrgId) };
 
     let vcnId: pulumi.Output<string>;
-    let attachment: oci.core.DrgAttachment;
+    let attachment: oci.core.DrgAttachment | undefined;
     const attach = (vcnId: pulumi.Input<string>) =>
       new oci.core.DrgAttachment(
         `${name}-drg-attachment`,
@@ -147,7 +154,7 @@ export class RegionalNetwork extends pulumi.ComponentResource {
       const streamRt = new oci.core.RouteTable(
         `${name}-stream-rt`,
         { compartmentId, vcnId, displayName: `${name}-stream-rt`, routeRules: peerRoute, freeformTags },
-        { ...child, dependsOn: [attachment] },
+        { ...child, dependsOn: attachment ? [attachment] : [] },
       );
       const mmRt = new oci.core.RouteTable(
         `${name}-mm-rt`,
@@ -167,7 +174,7 @@ export class RegionalNetwork extends pulumi.ComponentResource {
           ],
           freeformTags,
         },
-        { ...child, dependsOn: [attachment] },
+        { ...child, dependsOn: attachment ? [attachment] : [] },
       );
       // Subnet security lists carry no rules: NSGs decide, port by port. The one exception: the
       // Bastion's private endpoint has no NSG, so its SSH egress is a (stateful) security-list rule.
@@ -248,7 +255,7 @@ export class RegionalNetwork extends pulumi.ComponentResource {
     } else {
       const existing = r.network.existing!;
       vcnId = pulumi.output(existing.vcnId);
-      attachment = attach(vcnId);
+      attachment = adoptedDrgId === undefined ? attach(vcnId) : undefined;
       this.streamSubnetId = pulumi.output(existing.streamSubnetId);
       this.mirrorMakerSubnetId = pulumi.output(existing.mirrorMakerSubnetId);
       // The adopted subnets' security lists are their owner's: report the Bastion's one rule.
@@ -301,7 +308,24 @@ export class RegionalNetwork extends pulumi.ComponentResource {
     }
 
     this.drgId = drg.id;
-    this.drgAttachmentId = attachment.id;
+    this.drgAttachmentId = attachment ? attachment.id : pulumi.output(undefined);
+    const virtualCircuitId =
+      r.onPremises?.connectivity.kind === "fastConnect"
+        ? r.onPremises.connectivity.virtualCircuitId
+        : undefined;
+    this.requiredDrgRouteRules =
+      adoptedDrgId === undefined
+        ? pulumi.output([])
+        : pulumi
+            .all([drg.id, vcnId, rpc.id, virtualCircuitId])
+            .apply(([drgId, vcn, remotePeeringConnectionId, vc]) =>
+              requiredDrgRouteRules(r, {
+                drgId,
+                vcnId: vcn,
+                remotePeeringConnectionId,
+                virtualCircuitId: vc,
+              }),
+            );
     this.remotePeeringConnectionId = rpc.id;
     this.streamPoolNsgId = poolNsg.id;
     this.registerOutputs({
@@ -315,6 +339,7 @@ export class RegionalNetwork extends pulumi.ComponentResource {
       oracleServicesCidr: this.oracleServicesCidr,
       requiredRouteRules: this.requiredRouteRules,
       requiredSecurityListRules: this.requiredSecurityListRules,
+      requiredDrgRouteRules: this.requiredDrgRouteRules,
     });
   }
 }

@@ -2,6 +2,9 @@ import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
 import { ResolvedArgs } from "../../core/config/resolved";
 import { ResolvedStream } from "../../core/config/primitives";
+import { DEFAULTS } from "../../core/config/settings";
+import { RequiredPoolIngressRule } from "../../core/config/adoptedPool";
+import { AdoptedPool } from "./adoptedPool";
 
 /** Arguments of {@link StreamingSite}. */
 export interface StreamingSiteArgs {
@@ -10,6 +13,8 @@ export interface StreamingSiteArgs {
   streamSubnetId: pulumi.Input<string>;
   /** NSG of the pool's endpoint. */
   streamPoolNsgId: pulumi.Input<string>;
+  /** The adopted pool as OCI answered it, checked (`streamPool.existingStreamPoolId`). */
+  adopted?: AdoptedPool;
 }
 
 /**
@@ -23,6 +28,8 @@ export class StreamingSite extends pulumi.ComponentResource {
   public readonly bootstrapServers: pulumi.Output<string>;
   /** Stream OCIDs by stream name. */
   public readonly streamIds: pulumi.Output<Record<string, string>>;
+  /** The 9092 ingress an adopted pool's NSGs must allow for the fleets (empty for a created pool). */
+  public readonly requiredStreamPoolIngressRules: pulumi.Output<RequiredPoolIngressRule[]>;
 
   constructor(name: string, args: StreamingSiteArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("oci-geo-streaming:streaming:StreamingSite", name, {}, opts);
@@ -30,13 +37,14 @@ export class StreamingSite extends pulumi.ComponentResource {
     const child = { parent: this, provider: opts.provider };
 
     if (r.streamPool.existingStreamPoolId !== undefined) {
-      const existing = oci.streaming.getStreamPoolOutput(
-        { streamPoolId: r.streamPool.existingStreamPoolId },
-        { parent: this, provider: opts.provider },
-      );
+      if (!args.adopted) {
+        throw new Error("StreamingSite: an adopted pool needs its checked answer (readAdoptedPool)");
+      }
+      const existing = args.adopted.pool;
       this.streamPoolId = pulumi.output(r.streamPool.existingStreamPoolId);
       this.endpointFqdn = existing.endpointFqdn;
       this.bootstrapServers = existing.kafkaSettings.apply((k) => k[0]?.bootstrapServers ?? "");
+      this.requiredStreamPoolIngressRules = args.adopted.requiredIngressRules;
     } else {
       const pool = new oci.streaming.StreamPool(
         `${name}-pool`,
@@ -56,8 +64,11 @@ export class StreamingSite extends pulumi.ComponentResource {
           customEncryptionKey: r.streamPool.kmsKeyId ? { kmsKeyId: r.streamPool.kmsKeyId } : undefined,
           freeformTags: r.freeformTags,
         },
-        child,
+        // Changing privateEndpointSettings replaces the pool (OCI cannot change them in place)
+        // and a replaced pool loses every message: protected unless streamPool.protect is false.
+        { ...child, protect: r.streamPool.protect ?? DEFAULTS.streamPoolProtect },
       );
+      this.requiredStreamPoolIngressRules = pulumi.output([]);
       this.streamPoolId = pool.id;
       this.endpointFqdn = pool.endpointFqdn;
       this.bootstrapServers = pool.kafkaSettings.apply((k) => k.bootstrapServers ?? "");
@@ -75,6 +86,7 @@ export class StreamingSite extends pulumi.ComponentResource {
       endpointFqdn: this.endpointFqdn,
       bootstrapServers: this.bootstrapServers,
       streamIds: this.streamIds,
+      requiredStreamPoolIngressRules: this.requiredStreamPoolIngressRules,
     });
   }
 }

@@ -27,6 +27,13 @@ export interface ExistingNetworkArgs {
   mirrorMakerSubnetId: pulumi.Input<string>;
   /** CIDR of that subnet. */
   mirrorMakerSubnetCidr: string;
+  /**
+   * OCID of the DRG the VCN is already attached to (OCI attaches a VCN to one DRG at a time; an
+   * IPSec or FastConnect link must end on it). The remote peering connection and the IPSec
+   * connection go on it, and no DRG or VCN attachment is created; the routes its DRG route tables
+   * must hold are reported in the `requiredDrgRouteRules` output. Default: a DRG is created and attached to the VCN.
+   */
+  drgId?: pulumi.Input<string>;
 }
 
 /** The regional network. Either give `vcnCidr` (created) or `existing` (adopted), not both. */
@@ -43,9 +50,10 @@ export interface NetworkArgs {
   /** VCN DNS label (1-15 alphanumerics, starting with a letter). Default: `geo<role>` (`geoprimary`, `geodr`). */
   dnsLabel?: string;
   /**
-   * Adopt this VCN and subnets. The component then creates only the DRG, its attachment, the
-   * remote peering connection and the NSGs; the routes toward the peer that the existing route
-   * tables need are reported in the `requiredRouteRules` output for the network owner to add.
+   * Adopt this VCN and subnets. The component then creates only the DRG (unless `existing.drgId`
+   * names the VCN's own), its attachment, the remote peering connection and the NSGs; the routes
+   * toward the peer that the existing route tables need are reported in the `requiredRouteRules`
+   * output for the network owner to add.
    */
   existing?: ExistingNetworkArgs;
 }
@@ -66,6 +74,13 @@ export interface StreamPoolArgs {
   defaultRetentionHours?: number;
   /** Private endpoint IP inside the stream subnet. Default: assigned by OCI. */
   privateEndpointIp?: string;
+  /**
+   * Protect the created pool (Pulumi's `protect`): OCI cannot change a pool's private endpoint
+   * settings, so a change of its subnet, NSG or IP replaces it and loses every message; protected,
+   * such a change (and `pulumi destroy`) stops with an error instead. Set it to false for a
+   * deliberate replace or destroy. Default: true.
+   */
+  protect?: boolean;
 }
 
 /**

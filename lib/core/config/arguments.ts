@@ -160,6 +160,7 @@ export const DEFINITION_LIST = [
   { arg: "network.existing.streamSubnetCidr", type: "string" },
   { arg: "network.existing.mirrorMakerSubnetId", type: "input" },
   { arg: "network.existing.mirrorMakerSubnetCidr", type: "string" },
+  { arg: "network.existing.drgId", type: "input", defaultDoc: "a DRG is created and attached to the VCN" },
   {
     key: "streams",
     automation: "site",
@@ -219,6 +220,16 @@ export const DEFINITION_LIST = [
     type: "input",
     stacks: "both",
     doc: "Adopt this stream pool instead of creating one.",
+  },
+  {
+    key: "streamPoolProtect",
+    automation: "site",
+    arg: "streamPool.protect",
+    name: "streamPoolProtect",
+    type: "boolean",
+    stacks: "both",
+    default: true,
+    doc: "Protect a created stream pool (Pulumi protect): a change that would replace it (its private endpoint settings) or a destroy stops instead of deleting its messages. Set false before a deliberate replace or destroy.",
   },
   {
     key: "ociConfigProfile",

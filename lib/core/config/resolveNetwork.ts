@@ -2,6 +2,7 @@
 import { ValidationError } from "../errors";
 import { Cidr, contains, overlaps, subnet } from "../cidr";
 import { NetworkArgs, Role } from "./args";
+import { checkAdoptedDrg } from "./adoption";
 import { validateCidr } from "./primitives";
 import type { ResolvedNetwork } from "./resolved";
 
@@ -65,6 +66,7 @@ export function resolveNetwork(network: NetworkArgs | undefined, role: Role): Re
         );
       }
     }
+    checkAdoptedDrg(e);
     const vcn = validateCidr("network.existing.vcnCidr", e.vcnCidr);
     const streams = validateCidr("network.existing.streamSubnetCidr", e.streamSubnetCidr);
     const mm = validateCidr("network.existing.mirrorMakerSubnetCidr", e.mirrorMakerSubnetCidr);
