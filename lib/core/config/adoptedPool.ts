@@ -12,7 +12,7 @@
  *   `private_endpoint_settings.nsg_ids` ForceNew, and UpdateStreamPool carries no endpoint
  *   settings): the Kafka ingress the fleets need is reported for the NSGs' owner to add.
  */
-import { ValidationError } from "../errors";
+import { laterValidationError } from "./primitives";
 import type { ResolvedArgs } from "./resolved";
 
 const FIELD = "streamPool.existingStreamPoolId";
@@ -45,25 +45,26 @@ export interface RequiredPoolIngressRule {
 /**
  * Refuses an adopted pool that cannot work here, naming `streamPool.existingStreamPoolId`:
  * public, or with its endpoint outside this stack's VCN (`vcnId`: the adopted VCN's OCID;
- * undefined when this stack creates its VCN).
+ * undefined when this stack creates its VCN). Known only once OCI answers (an apply), so the error
+ * keeps the field's own message ({@link laterValidationError}).
  */
 export function checkAdoptedPool(r: ResolvedArgs, facts: AdoptedPoolFacts, vcnId: string | undefined): void {
   const pe = facts.privateEndpointSettings[0];
   if (!pe?.subnetId) {
-    throw new ValidationError(
+    throw laterValidationError(
       FIELD,
       `stream pool ${facts.poolId} is public (it has no private endpoint): MirrorMaker's private subnets cannot reach it, and this component keeps pools private. Adopt a private pool whose endpoint is in this stack's VCN, or leave existingStreamPoolId out to create one`,
     );
   }
   const where = `its private endpoint is in subnet ${pe.subnetId} of VCN ${facts.subnetVcnId ?? "(unknown)"}`;
   if (r.network.mode === "create") {
-    throw new ValidationError(
+    throw laterValidationError(
       FIELD,
       `stream pool ${facts.poolId}: ${where}, but this stack creates its own VCN, and the pool's FQDN resolves only in its own VCN's private DNS. Adopt that VCN with network.existing, or leave existingStreamPoolId out to create a pool here`,
     );
   }
   if (facts.subnetVcnId !== vcnId) {
-    throw new ValidationError(
+    throw laterValidationError(
       FIELD,
       `stream pool ${facts.poolId}: ${where}, not in network.existing.vcnId ${String(vcnId)}; the pool's FQDN resolves only in its own VCN's private DNS. Adopt the pool's VCN, or a pool whose endpoint is in this one`,
     );
