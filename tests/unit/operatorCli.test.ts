@@ -113,7 +113,7 @@ describe("oci-geo-streaming metrics (stand-in oci)", () => {
     const code = await runMetricsCli(["--post"], io(files, { httpGet: () => Promise.resolve(JMX(60)) }));
     expect(code, err.join("\n")).to.equal(0);
     const c = calls();
-    expect(c).to.have.length(2);
+    expect(c).to.have.length(3);
     for (const call of c) {
       expect(call.slice(0, 4)).to.deep.equal(["monitoring", "metric-data", "post", "--metric-data"]);
       expect(call[4]).to.match(/^file:\/\//);
@@ -126,8 +126,10 @@ describe("oci-geo-streaming metrics (stand-in oci)", () => {
       expect(fs.existsSync(call[4].slice(7)), "the temporary file is removed").to.equal(false);
     }
     const batches = posted();
-    expect(batches.map((b) => b.length)).to.deep.equal([50, 11]); // 59 partitions + node_up + mm2_jmx_up
-    expect(batches[0].length).to.equal(POST_METRIC_DATA_LIMITS.maxStreamsPerRequest);
+    // node_up + mm2_jmx_up first (no flows: no target or source samples), then 59 partitions.
+    expect(batches.map((b) => b.length)).to.deep.equal([2, 50, 9]);
+    expect(batches[0].map((s) => s.name)).to.deep.equal(["mm2_jmx_up", "node_up"]);
+    expect(batches[1].length).to.equal(POST_METRIC_DATA_LIMITS.maxStreamsPerRequest);
     const streams = batches.flat();
     expect(
       streams.every(
@@ -159,7 +161,7 @@ describe("oci-geo-streaming metrics (stand-in oci)", () => {
     expect(await runMetricsCli(["--post"], io(files, { httpGet: () => Promise.resolve(JMX(2)) }))).to.equal(
       1,
     );
-    expect(err.join("\n")).to.match(/OCI refused 2 of 3 streams/);
+    expect(err.join("\n")).to.match(/OCI refused 2 of 2 streams/);
   });
 
   it("counts only the streams OCI accepted, names the refused ones, and exits 1 (NON_ATOMIC failedMetrics)", async () => {
@@ -183,11 +185,12 @@ describe("oci-geo-streaming metrics (stand-in oci)", () => {
     const code = await runMetricsCli(["--post"], io(files, { httpGet: () => Promise.resolve(JMX(2)) }));
     expect(code).to.equal(1);
     const said = err.join("\n");
-    expect(said).to.match(/posted request 1\/1: 2 of 3 streams accepted/);
+    expect(said).to.match(/posted request 1 \(node and target\): 1 of 2 streams accepted/);
+    expect(said).to.match(/posted request 2 \(MirrorMaker JMX\): 0 of 1 streams accepted/);
     expect(said).to.match(
       /refused: mm2_jmx_up \{"deployment":"geo-dr-replication","node":"mm2-0"\}: Metric name is invalid/,
     );
-    expect(said).to.match(/metrics: 2 stream\(s\) posted to geo_streaming; 1 refused by OCI;/);
+    expect(said).to.match(/metrics: 1 stream\(s\) posted to geo_streaming; 2 refused by OCI;/);
     expect(said).to.not.match(/3 stream\(s\) posted/);
   });
 

@@ -14,20 +14,44 @@ export interface NodeDimensions {
   node: string;
 }
 
-/** The end-to-end signals of the measured flows. */
+/** The end-to-end signals of the measured flows: {@link targetSamples} and {@link sourceSamples}. */
 export function statusSamples(flows: readonly FlowStatus[], base: NodeDimensions): MetricSample[] {
+  return [...targetSamples(flows, base), ...sourceSamples(flows, base)];
+}
+
+/** A sample pusher for one flow's dimensions (a value undefined or null is not a sample). */
+function flowPusher(f: FlowStatus, base: NodeDimensions, out: MetricSample[]) {
+  const dims = { ...base, flow: f.flow };
+  return (name: string, value: number | undefined | null, extra: Record<string, string> = {}) => {
+    if (value !== undefined && value !== null)
+      out.push({ name, dimensions: { ...dims, ...extra }, value, timestamp: f.measuredAt });
+  };
+}
+
+/**
+ * What the target alone tells, posted before the source is probed: whether a heartbeat of the flow
+ * was found (1/0, every run), its age, failed tasks, each group's checkpoint age.
+ */
+export function targetSamples(flows: readonly FlowStatus[], base: NodeDimensions): MetricSample[] {
   const m = PRODUCT_METRICS;
   const out: MetricSample[] = [];
   for (const f of flows) {
-    const dims = { ...base, flow: f.flow };
-    const at = f.measuredAt;
-    const push = (name: string, value: number | undefined | null, extra: Record<string, string> = {}) => {
-      if (value !== undefined && value !== null)
-        out.push({ name, dimensions: { ...dims, ...extra }, value, timestamp: at });
-    };
-    push(m.sourceReachable, f.sourceReachable ? 1 : 0);
+    const push = flowPusher(f, base, out);
+    push(m.heartbeatFound, f.heartbeatAgeSeconds === null ? 0 : 1);
     push(m.tasksFailed, f.tasks.filter((t) => t.state === "FAILED").length);
     push(m.heartbeatAgeSeconds, f.heartbeatAgeSeconds);
+    for (const c of f.checkpoints) push(m.checkpointAgeSeconds, c.ageSeconds, { group: c.group });
+  }
+  return out;
+}
+
+/** What needs the source: its reachability (1/0), the RPO, and lag per partition. */
+export function sourceSamples(flows: readonly FlowStatus[], base: NodeDimensions): MetricSample[] {
+  const m = PRODUCT_METRICS;
+  const out: MetricSample[] = [];
+  for (const f of flows) {
+    const push = flowPusher(f, base, out);
+    push(m.sourceReachable, f.sourceReachable ? 1 : 0);
     push(m.rpoRecords, f.rpo.records);
     push(m.rpoSeconds, f.rpo.seconds);
     for (const p of f.partitions) {
@@ -35,9 +59,22 @@ export function statusSamples(flows: readonly FlowStatus[], base: NodeDimensions
       push(m.lagRecords, p.lagRecords, where);
       push(m.lagSeconds, p.lagSeconds, where);
     }
-    for (const c of f.checkpoints) push(m.checkpointAgeSeconds, c.ageSeconds, { group: c.group });
   }
   return out;
+}
+
+/** A flow the poster could not read on the target: only "no heartbeat found" is known. */
+export function unreadFlowSamples(
+  flows: readonly string[],
+  base: NodeDimensions,
+  now: number,
+): MetricSample[] {
+  return flows.map((flow) => ({
+    name: PRODUCT_METRICS.heartbeatFound,
+    dimensions: { ...base, flow },
+    value: 0,
+    timestamp: now,
+  }));
 }
 
 /**
@@ -65,7 +102,7 @@ export function jmxSamples(text: string, base: NodeDimensions, now: number): Met
   return out;
 }
 
-/** The node's liveness, and whether its MirrorMaker answered the scrape. */
+/** The node's liveness (posted first, at every run), and whether its MirrorMaker answered the scrape. */
 export function nodeSamples(base: NodeDimensions, mm2Up: boolean, now: number): MetricSample[] {
   return [
     { name: PRODUCT_METRICS.nodeUp, dimensions: { ...base }, value: 1, timestamp: now },
