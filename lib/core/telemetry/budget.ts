@@ -10,8 +10,8 @@
  * of at most 50 streams. A run killed by systemd posts nothing: `source-unreachable` never fires and
  * `node-down` fires instead. So the poster posts in phases, most important first — the node's
  * liveness and what the target alone tells (before the source is probed), then the source's
- * reachability and the RPO, then lag per partition, then MirrorMaker's JMX metrics — and starts a
- * post only while a whole call still fits.
+ * reachability and the RPO, then lag per partition, checkpoints and MirrorMaker's JMX metrics —
+ * and starts a post only while a whole call still fits.
  */
 
 export const METRICS_BUDGET = {
@@ -41,24 +41,24 @@ export function runDeadlineMs(b: typeof METRICS_BUDGET = METRICS_BUDGET): number
 }
 
 /**
- * The worst case, in ms, of the phases that carry the alarms' inputs: the target read, the JMX
- * scrape, one post (node and target samples), the source probe, one post (the source's
- * reachability and the RPO). Every alarm of lib/core/telemetry/alarms.ts reads streams of these two
- * posts, whatever the plan's size (see {@link essentialStreams}).
+ * How many streams the two posts that carry the alarms' inputs hold for a node running `flows`
+ * flows: before the source is probed 2 for the node (node_up, mm2_jmx_up) and 3 per flow
+ * (heartbeat found, heartbeat age, failed tasks); after it 3 per flow (source reachable, RPO in
+ * records and seconds). Lag per partition, checkpoints and JMX metrics come after them.
  */
-export function essentialWorstCaseMs(b: typeof METRICS_BUDGET = METRICS_BUDGET): number {
-  return (
-    b.targetDeadlineMs + b.jmxScrapeTimeoutMs + b.postCallTimeoutMs + b.sourceDeadlineMs + b.postCallTimeoutMs
-  );
+export function essentialStreams(flows: number): { before: number; after: number } {
+  return { before: 2 + 3 * flows, after: 3 * flows };
 }
 
 /**
- * How many streams the two essential posts carry for a plan: per node 2 (node_up, mm2_jmx_up), per
- * flow 3 before the source is probed (heartbeat found, heartbeat age, failed tasks) and 3 after
- * (source reachable, RPO in records and seconds), per consumer group 1 (checkpoint age).
+ * The worst case, in ms, of the phases that carry every alarm's input: the target read, the JMX
+ * scrape, the node-and-target post, the source probe, the source post — each post at its call
+ * timeout, 50 streams a call.
  */
-export function essentialStreams(plan: { flows: number; groups: number }): { before: number; after: number } {
-  return { before: 2 + 3 * plan.flows + plan.groups, after: 3 * plan.flows };
+export function essentialWorstCaseMs(flows: number, b: typeof METRICS_BUDGET = METRICS_BUDGET): number {
+  const s = essentialStreams(flows);
+  const posts = Math.ceil(s.before / 50) + Math.max(1, Math.ceil(s.after / 50));
+  return b.targetDeadlineMs + b.jmxScrapeTimeoutMs + b.sourceDeadlineMs + posts * b.postCallTimeoutMs;
 }
 
 /**

@@ -23,7 +23,15 @@ import {
 } from "../../core/telemetry/metrics";
 import type { KafkaClient, KafkaClientOptions } from "../kafka/client";
 import { measureSourceSide, measureTargetSide, type FlowStatus } from "../status/measure";
-import { jmxSamples, nodeSamples, sourceSamples, targetSamples, unreadFlowSamples } from "../status/samples";
+import {
+  checkpointSamples,
+  jmxSamples,
+  lagSamples,
+  nodeSamples,
+  sourceSamples,
+  targetSamples,
+  unreadFlowSamples,
+} from "../status/samples";
 import { parseCommand, UsageError, parseOrExit } from "./args";
 import { CliError } from "./clusters";
 import { runAsMain, withDefaults, type KafkaCliIo } from "./kafkaCliIo";
@@ -167,10 +175,10 @@ async function connectWithin(
 
 /**
  * Runs the command; returns the exit code. One run, in phases, most important first, each bounded
- * (lib/core/telemetry/budget.ts): the target read → the JMX scrape → post 1 (node_up, mm2_jmx_up,
- * heartbeat found, heartbeat age, failed tasks, checkpoints) → the source probe → post 2 (source
- * reachable — 0 when it does not answer in time —, RPO, lag) → post 3 (MirrorMaker's JMX metrics).
- * A post starts only while a whole call fits before the run's deadline.
+ * (lib/core/telemetry/budget.ts): the target read → the JMX scrape → post (node_up, mm2_jmx_up,
+ * heartbeat found, heartbeat age, failed tasks) → the source probe → post (source reachable — 0
+ * when it does not answer in time —, RPO) → posts of lag per partition, checkpoint ages and
+ * MirrorMaker's JMX metrics. A post starts only while a whole call fits before the run's deadline.
  */
 export async function runMetricsCli(argv: string[], io0: KafkaCliIo): Promise<number> {
   const parsed = parseOrExit(() => parseMetricsArgs(argv), io0, COMMAND, USAGE);
@@ -277,7 +285,15 @@ export async function runMetricsCli(argv: string[], io0: KafkaCliIo): Promise<nu
   }
   await poster.post("source", sourceSamples(probed, base));
 
-  // 5. Post 3: MirrorMaker's own metrics.
+  // 5. The rest, least important last: lag per partition, checkpoints, MirrorMaker's own metrics.
+  await poster.post("lag", lagSamples(probed, base));
+  await poster.post(
+    "checkpoints",
+    checkpointSamples(
+      measured.map((m) => m.flow),
+      base,
+    ),
+  );
   await poster.post("MirrorMaker JMX", jmx);
   return poster.finish();
 }

@@ -14,9 +14,14 @@ export interface NodeDimensions {
   node: string;
 }
 
-/** The end-to-end signals of the measured flows: {@link targetSamples} and {@link sourceSamples}. */
+/** The end-to-end signals of the measured flows (every phase's, in the poster's order). */
 export function statusSamples(flows: readonly FlowStatus[], base: NodeDimensions): MetricSample[] {
-  return [...targetSamples(flows, base), ...sourceSamples(flows, base)];
+  return [
+    ...targetSamples(flows, base),
+    ...sourceSamples(flows, base),
+    ...lagSamples(flows, base),
+    ...checkpointSamples(flows, base),
+  ];
 }
 
 /** A sample pusher for one flow's dimensions (a value undefined or null is not a sample). */
@@ -28,10 +33,7 @@ function flowPusher(f: FlowStatus, base: NodeDimensions, out: MetricSample[]) {
   };
 }
 
-/**
- * What the target alone tells, posted before the source is probed: whether a heartbeat of the flow
- * was found (1/0, every run), its age, failed tasks, each group's checkpoint age.
- */
+/** Per flow, what the target alone tells: a heartbeat found (1/0, every run), its age, failed tasks. */
 export function targetSamples(flows: readonly FlowStatus[], base: NodeDimensions): MetricSample[] {
   const m = PRODUCT_METRICS;
   const out: MetricSample[] = [];
@@ -40,12 +42,11 @@ export function targetSamples(flows: readonly FlowStatus[], base: NodeDimensions
     push(m.heartbeatFound, f.heartbeatAgeSeconds === null ? 0 : 1);
     push(m.tasksFailed, f.tasks.filter((t) => t.state === "FAILED").length);
     push(m.heartbeatAgeSeconds, f.heartbeatAgeSeconds);
-    for (const c of f.checkpoints) push(m.checkpointAgeSeconds, c.ageSeconds, { group: c.group });
   }
   return out;
 }
 
-/** What needs the source: its reachability (1/0), the RPO, and lag per partition. */
+/** Per flow, what needs the source: its reachability (1/0) and the RPO. */
 export function sourceSamples(flows: readonly FlowStatus[], base: NodeDimensions): MetricSample[] {
   const m = PRODUCT_METRICS;
   const out: MetricSample[] = [];
@@ -54,11 +55,32 @@ export function sourceSamples(flows: readonly FlowStatus[], base: NodeDimensions
     push(m.sourceReachable, f.sourceReachable ? 1 : 0);
     push(m.rpoRecords, f.rpo.records);
     push(m.rpoSeconds, f.rpo.seconds);
+  }
+  return out;
+}
+
+/** Lag per partition, in records and seconds (known only when the source was read). */
+export function lagSamples(flows: readonly FlowStatus[], base: NodeDimensions): MetricSample[] {
+  const m = PRODUCT_METRICS;
+  const out: MetricSample[] = [];
+  for (const f of flows) {
+    const push = flowPusher(f, base, out);
     for (const p of f.partitions) {
       const where = { topic: p.topic, partition: String(p.partition) };
       push(m.lagRecords, p.lagRecords, where);
       push(m.lagSeconds, p.lagSeconds, where);
     }
+  }
+  return out;
+}
+
+/** Each consumer group's checkpoint age. */
+export function checkpointSamples(flows: readonly FlowStatus[], base: NodeDimensions): MetricSample[] {
+  const out: MetricSample[] = [];
+  for (const f of flows) {
+    const push = flowPusher(f, base, out);
+    for (const c of f.checkpoints)
+      push(PRODUCT_METRICS.checkpointAgeSeconds, c.ageSeconds, { group: c.group });
   }
   return out;
 }
