@@ -209,6 +209,8 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
                   dynamicGroupId: layer.dynamicGroupId,
                   dynamicGroupName: layer.dynamicGroupName,
                   toolsBucketName: layer.toolsBucketName as pulumi.Output<string>,
+                  instanceIds: layer.instanceIds,
+                  fleetSize: infra.fleet.size,
                 }
               : undefined,
         },

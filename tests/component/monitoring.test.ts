@@ -101,7 +101,11 @@ describe("monitoring (mock engine)", () => {
       "source-unreachable",
       "put-throttling",
       "get-throttling",
+      // Registered once the instances' OCIDs are known (their queries name them).
+      "instance-down-0",
+      "instance-down-1",
     ]);
+    const instanceIds = byType(T.instance).map((i) => i.id);
     for (const a of alarms) {
       expect(a.inputs.destinations, a.name).to.deep.equal([topicId]);
       expect(a.inputs.metricCompartmentId).to.equal(validDr().compartmentId);
@@ -111,6 +115,12 @@ describe("monitoring (mock engine)", () => {
       const metric = (q as ParsedMql).metric;
       if (a.inputs.namespace === "oci_streaming") {
         expect(metric).to.match(/^(Put|Get)MessagesThrottling\.Count$/);
+      } else if (a.inputs.namespace === "oci_computeagent") {
+        // OCI's own per-instance metric, one alarm per instance, with an explicit detection period.
+        const n = Number(a.name.slice(-1));
+        expect(a.inputs.query).to.equal(
+          `CpuUtilization[1m]{resourceId = "${instanceIds[n]}"}.groupBy(resourceId).absent(3d)`,
+        );
       } else {
         expect(a.inputs.namespace).to.equal("geo_streaming");
         expect(CATALOGUE.has(metric), metric).to.equal(true);
@@ -193,7 +203,7 @@ describe("monitoring (mock engine)", () => {
     };
     const outputs = (await outputOf(dr.outputs().monitoring)).value as unknown as MonitoringOutput;
     expect(outputs.topicId).to.equal(topicId);
-    expect(Object.keys(outputs.alarmIds)).to.have.length(8);
+    expect(Object.keys(outputs.alarmIds)).to.have.length(10); // 8 + instance-down for each of the 2 nodes
     expect(outputs.logId).to.equal(log.id);
     expect(outputs.toolsBucketName).to.equal(bucket.inputs.name);
   });

@@ -168,6 +168,7 @@ describe("automation: the inline program under the mock engine, with the config 
           "task-failed",
           "node-down",
           "source-unreachable",
+          "instance-down-0",
         ].map((k) => `${mon}oci:Monitoring/alarm:Alarm::geo-primary-monitoring-alarm-${k}`),
         `${mon}oci:Identity/policy:Policy::geo-primary-monitoring-fleet-policy`,
         `${mon}oci:Logging/logGroup:LogGroup::geo-primary-monitoring-log-group`,

@@ -12,6 +12,8 @@ import { MockRejection, OciModel } from "../../dev/oci-model/tenancyModel";
 import { makeOcid } from "../../dev/oci-model/ocid";
 import { matchingRuleProblem, policyStatementProblem } from "../../dev/oci-model/services/identity";
 import { objectStorageNamespace } from "../../dev/oci-model/services/objectStorage";
+import { absenceValues, type HeldStream } from "../../dev/oci-model/services/monitoring";
+import { alarmSpecs } from "../../lib/core/telemetry/alarms";
 import { fleetMonitoringStatements, operatorStatements } from "../../lib/components/monitoring/policies";
 
 const REGION = "eu-amsterdam-1";
@@ -158,6 +160,15 @@ describe("OCI model: Monitoring alarms", () => {
       }),
     );
     create(T.alarm, alarm({ query: "node_up[1m].groupBy(node).absent()" }));
+    create(T.alarm, alarm({ query: "node_up[1m].groupBy(node).absent(3d)" }));
+    create(T.alarm, alarm({ query: "node_up[1m].groupBy(node).absent(72h)" }));
+    create(
+      T.alarm,
+      alarm({
+        namespace: "oci_computeagent",
+        query: 'CpuUtilization[1m]{resourceId = "ocid1.instance.oc1.x"}.groupBy(resourceId).absent(20h)',
+      }),
+    );
   });
   const bad: [string, Obj, RegExp][] = [
     ["a namespace with a hyphen", { namespace: "geo-streaming" }, /namespace/],
@@ -183,10 +194,70 @@ describe("OCI model: Monitoring alarms", () => {
     ["a query with a broken filter", { query: "m[1m]{deployment = d}.max() > 1" }, /key = "value"/],
     ["a query with an unknown function", { query: "m[1m].maximum() > 1" }, /not an MQL function/],
     ["absent() with a threshold", { query: "m[1m].absent() > 1" }, /absent\(\) takes no trigger rule/],
+    // "Valid values range from one minute (1m) to three days (3d or 72h)" (Customizing the Absence
+    // Detection Period for an Alarm Query).
+    ["an absence detection period of 4d", { query: "m[1m].groupBy(node).absent(4d)" }, /1m to 3d/],
+    ["an absence detection period of 73h", { query: "m[1m].groupBy(node).absent(73h)" }, /1m to 3d/],
+    ["an absence detection period of 0m", { query: "m[1m].groupBy(node).absent(0m)" }, /1m to 3d/],
+    ["an absence detection period of 2w", { query: "m[1m].groupBy(node).absent(2w)" }, /1m to 3d/],
   ];
   for (const [what, over, why] of bad) {
     it(`refuses ${what}`, () => refused(T.alarm, alarm(over), why));
   }
+});
+
+/**
+ * Absence as OCI evaluates it ("Creating an Absence Alarm",
+ * https://docs.oracle.com/iaas/Content/Monitoring/Tasks/create-alarm-absence.htm; "Customizing the
+ * Absence Detection Period for an Alarm Query",
+ * https://docs.oracle.com/iaas/Content/Monitoring/Tasks/create-edit-alarm-query-absence-detection-period.htm).
+ */
+describe("OCI model: Monitoring absence (absent() and its detection period)", () => {
+  const T0 = Date.UTC(2026, 11, 1, 0, 0, 0);
+  const MIN = 60_000;
+  /** node a posted every minute for an hour, up to T0; node b never posted. */
+  const held: HeldStream[] = [
+    {
+      name: "node_up",
+      dimensions: { deployment: "d", node: "a" },
+      datapoints: Array.from({ length: 60 }, (_, i) => ({ timestamp: new Date(T0 - i * MIN).toISOString() })),
+    },
+  ];
+  const at = (q: string, t: number) => Object.fromEntries(absenceValues(q, held, t));
+  const A = JSON.stringify(["a"]);
+
+  it("is 0 while the stream reports, 1 once a whole interval has no datapoint", () => {
+    const q = 'node_up[1m]{deployment = "d"}.groupBy(node).absent(3d)';
+    expect(at(q, T0 + 30_000)).to.deep.equal({ [A]: 0 });
+    expect(at(q, T0 + 5 * MIN)).to.deep.equal({ [A]: 1 });
+  });
+  it("stops returning a value after the detection period: 2 hours by default, absent(3d) keeps it for 3 days", () => {
+    const byDefault = 'node_up[1m]{deployment = "d"}.groupBy(node).absent()';
+    const threeDays = 'node_up[1m]{deployment = "d"}.groupBy(node).absent(3d)';
+    expect(at(byDefault, T0 + 119 * MIN)).to.deep.equal({ [A]: 1 });
+    expect(at(byDefault, T0 + 3 * 60 * MIN)).to.deep.equal({}); // the alarm goes quiet
+    expect(at(threeDays, T0 + 3 * 60 * MIN)).to.deep.equal({ [A]: 1 });
+    expect(at(threeDays, T0 + 71 * 60 * MIN)).to.deep.equal({ [A]: 1 });
+    expect(at(threeDays, T0 + 74 * 60 * MIN)).to.deep.equal({});
+  });
+  it("never calls a stream that never reported absent (node b: no value at all)", () => {
+    const q = 'node_up[1m]{deployment = "d"}.groupBy(node).absent(3d)';
+    expect(Object.keys(at(q, T0 + 5 * MIN))).to.deep.equal([A]);
+    expect(at('node_up[1m]{deployment = "other"}.groupBy(node).absent(3d)', T0 + 5 * MIN)).to.deep.equal({});
+  });
+  it("the product's node-down query: fires for a node that stopped, keeps firing past 2 hours", () => {
+    const nodeDown = alarmSpecs({
+      namespace: "geo_streaming",
+      deployment: "d",
+      rpoTargetSeconds: 300,
+      lagPendingMinutes: 5,
+      heartbeatMaxAgeSeconds: 60,
+      fleet: true,
+      poolLabel: "p",
+    }).find((s) => s.key === "node-down")!;
+    expect(at(nodeDown.query, T0 + 10 * MIN)).to.deep.equal({ [A]: 1 });
+    expect(at(nodeDown.query, T0 + 24 * 60 * MIN), "still firing a day later").to.deep.equal({ [A]: 1 });
+  });
 });
 
 describe("OCI model: Logging", () => {

@@ -9,9 +9,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { createHash } from "node:crypto";
+import * as net from "node:net";
 import { runMetricsCli, postCommand } from "../../lib/ops/cli/metrics";
 import { parseServiceError, PICKUP_GRACE_MS, runRunCli, remoteScript } from "../../lib/ops/cli/run";
 import type { KafkaCliIo } from "../../lib/ops/cli/kafkaCliIo";
+import { KafkaClient } from "../../lib/ops/kafka/client";
+import { METRICS_BUDGET, runDeadlineMs } from "../../lib/core/telemetry/budget";
 import { renderMm2Properties } from "../../lib/core/mm2";
 import { POST_METRIC_DATA_LIMITS, type MetricDataDetails } from "../../lib/core/telemetry";
 import { drModel } from "./mm2Fixtures";
@@ -113,7 +116,7 @@ describe("oci-geo-streaming metrics (stand-in oci)", () => {
     const code = await runMetricsCli(["--post"], io(files, { httpGet: () => Promise.resolve(JMX(60)) }));
     expect(code, err.join("\n")).to.equal(0);
     const c = calls();
-    expect(c).to.have.length(2);
+    expect(c).to.have.length(3);
     for (const call of c) {
       expect(call.slice(0, 4)).to.deep.equal(["monitoring", "metric-data", "post", "--metric-data"]);
       expect(call[4]).to.match(/^file:\/\//);
@@ -126,8 +129,10 @@ describe("oci-geo-streaming metrics (stand-in oci)", () => {
       expect(fs.existsSync(call[4].slice(7)), "the temporary file is removed").to.equal(false);
     }
     const batches = posted();
-    expect(batches.map((b) => b.length)).to.deep.equal([50, 11]); // 59 partitions + node_up + mm2_jmx_up
-    expect(batches[0].length).to.equal(POST_METRIC_DATA_LIMITS.maxStreamsPerRequest);
+    // node_up + mm2_jmx_up first (no flows: no target or source samples), then 59 partitions.
+    expect(batches.map((b) => b.length)).to.deep.equal([2, 50, 9]);
+    expect(batches[0].map((s) => s.name)).to.deep.equal(["mm2_jmx_up", "node_up"]);
+    expect(batches[1].length).to.equal(POST_METRIC_DATA_LIMITS.maxStreamsPerRequest);
     const streams = batches.flat();
     expect(
       streams.every(
@@ -159,7 +164,7 @@ describe("oci-geo-streaming metrics (stand-in oci)", () => {
     expect(await runMetricsCli(["--post"], io(files, { httpGet: () => Promise.resolve(JMX(2)) }))).to.equal(
       1,
     );
-    expect(err.join("\n")).to.match(/OCI refused 2 of 3 streams/);
+    expect(err.join("\n")).to.match(/OCI refused 2 of 2 streams/);
   });
 
   it("counts only the streams OCI accepted, names the refused ones, and exits 1 (NON_ATOMIC failedMetrics)", async () => {
@@ -183,11 +188,12 @@ describe("oci-geo-streaming metrics (stand-in oci)", () => {
     const code = await runMetricsCli(["--post"], io(files, { httpGet: () => Promise.resolve(JMX(2)) }));
     expect(code).to.equal(1);
     const said = err.join("\n");
-    expect(said).to.match(/posted request 1\/1: 2 of 3 streams accepted/);
+    expect(said).to.match(/posted request 1 \(node and target\): 1 of 2 streams accepted/);
+    expect(said).to.match(/posted request 2 \(MirrorMaker JMX\): 0 of 1 streams accepted/);
     expect(said).to.match(
       /refused: mm2_jmx_up \{"deployment":"geo-dr-replication","node":"mm2-0"\}: Metric name is invalid/,
     );
-    expect(said).to.match(/metrics: 2 stream\(s\) posted to geo_streaming; 1 refused by OCI;/);
+    expect(said).to.match(/metrics: 1 stream\(s\) posted to geo_streaming; 2 refused by OCI;/);
     expect(said).to.not.match(/3 stream\(s\) posted/);
   });
 
@@ -220,6 +226,75 @@ describe("oci-geo-streaming metrics (stand-in oci)", () => {
         .flat()
         .map((s) => s.name),
     ).to.include("node_up");
+  });
+
+  it("a source that never answers (a loopback port that accepts and stays silent): node and target posted first, then source_reachable 0, well within the unit's timeout", async function () {
+    this.timeout(METRICS_BUDGET.unitTimeoutSeconds * 1000);
+    // The disaster as the node sees it: TCP gets no Kafka (nor TLS) answer. Only loopback is used.
+    const held: net.Socket[] = [];
+    const silent = net.createServer((socket) => held.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const port = (silent.address() as net.AddressInfo).port;
+    const props = renderMm2Properties({ ...drModel(), configDir: "/etc/mm2" }).replace(
+      /^primary\.bootstrap\.servers=.*$/m,
+      `primary.bootstrap.servers=127.0.0.1:${port}`,
+    );
+    const withFlow = {
+      ...files,
+      "/etc/mm2/mm2.properties": props,
+      "/etc/mm2/secrets.properties": "primary.sasl.password=x\ndr.sasl.password=x\n",
+    };
+    // The target answers (an empty cluster); the source is the real client against the silent port.
+    const target = {
+      listTopics: () => Promise.resolve([]),
+      close: () => Promise.resolve(),
+    } as unknown as KafkaClient;
+    const connected: { requestTimeoutMs?: number; retries?: number }[] = [];
+    const connect: KafkaCliIo["connect"] = (o) => {
+      connected.push({ requestTimeoutMs: o.requestTimeoutMs, retries: o.retries });
+      return String(o.bootstrapServers).includes(`:${port}`)
+        ? KafkaClient.connect(o)
+        : Promise.resolve(target);
+    };
+    fs.writeFileSync(path.join(dir, "post-answer.json"), '{"data":{"failed-metrics-count":0}}');
+    const started = Date.now();
+    try {
+      const code = await runMetricsCli(
+        ["--post"],
+        io(withFlow, { connect, httpGet: () => Promise.reject(new Error("ECONNREFUSED")) }),
+      );
+      expect(code, err.join("\n")).to.equal(0);
+    } finally {
+      held.forEach((s) => s.destroy());
+      silent.close();
+    }
+    const seconds = (Date.now() - started) / 1000;
+    // The Kafka client's timeouts are set, not its defaults (30 s requests, 6 retries).
+    expect(connected).to.deep.equal([
+      { requestTimeoutMs: METRICS_BUDGET.kafkaRequestTimeoutMs, retries: METRICS_BUDGET.kafkaRetries },
+      { requestTimeoutMs: METRICS_BUDGET.kafkaRequestTimeoutMs, retries: METRICS_BUDGET.kafkaRetries },
+    ]);
+    const [first, second, ...rest] = posted();
+    expect(rest).to.deep.equal([]);
+    // Post 1, before the source is probed: the node is up, and no heartbeat was found (never written).
+    expect(first.map((s) => [s.name, s.datapoints[0].value])).to.deep.equal(
+      [
+        ["mm2_jmx_up", 0],
+        ["node_up", 1],
+        ["connect_tasks_failed", 0],
+        ["replicated_heartbeat_found", 0],
+      ].sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    );
+    // Post 2: the source could not be read within its deadline.
+    expect(second.map((s) => [s.name, s.dimensions.flow, s.datapoints[0].value])).to.deep.equal([
+      ["source_reachable", "primary->dr", 0],
+    ]);
+    expect(err.join("\n")).to.match(/the source primary cannot be read/);
+    expect(seconds).to.be.below(METRICS_BUDGET.sourceDeadlineMs / 1000 + 5);
+    expect(seconds * 1000).to.be.below(runDeadlineMs());
+    console.log(
+      `      measured: metrics --post with a silent source took ${seconds.toFixed(1)} s (unit timeout ${METRICS_BUDGET.unitTimeoutSeconds} s)`,
+    );
   });
 
   it("prints the requests with --print and calls no oci", async () => {

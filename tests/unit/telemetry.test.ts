@@ -15,6 +15,23 @@ import {
   type MetricSample,
 } from "../../lib/core/telemetry";
 import { alarmQueryProblem } from "../../dev/oci-model/services/monitoring";
+import {
+  ABSENCE_DETECTION_PERIOD,
+  absenceDetectionMinutes,
+  INSTANCE_ID_PLACEHOLDER,
+  instanceDownQuery,
+} from "../../lib/core/telemetry/alarms";
+import {
+  essentialStreams,
+  essentialWorstCaseMs,
+  METRICS_BUDGET,
+  runDeadlineMs,
+  runWorstCase,
+} from "../../lib/core/telemetry/budget";
+import { metricsServiceUnit, metricsTimerUnit } from "../../lib/core/cloudinit/scripts";
+import { libraryOptions } from "../../lib/ops/kafka/client";
+import { bounded } from "../../lib/ops/cli/metrics";
+import { firingGroups } from "../../dev/rehearsal/alarmJoin";
 
 const NOW = Date.UTC(2026, 11, 1, 12, 0, 0);
 const INPUTS: AlarmInputs = {
@@ -233,6 +250,9 @@ describe("telemetry: alarm queries", () => {
     ["replication_lag_seconds[1m].groupBy(flow) > 1", /statistic/],
     ["replication_lag_seconds[1m].max()", /needs a comparison/],
     ["replication_lag_seconds[1m].absent() > 0", /absent\(\) takes no comparison/],
+    ["node_up[1m].groupBy(node).absent(4d)", /1m to 3d/],
+    ["node_up[1m].groupBy(node).absent(0m)", /1m to 3d/],
+    ["node_up[1m].groupBy(node).absent(2w)", /number and m, h or d/],
   ];
   for (const [query, why] of bad) {
     it(`refuses ${query}`, () => {
@@ -241,4 +261,92 @@ describe("telemetry: alarm queries", () => {
       expect(p as string).to.match(why);
     });
   }
+});
+
+describe("telemetry: absence alarms that do not go quiet (issue 18, item 4)", () => {
+  const specs = alarmSpecs({ ...INPUTS, fleetSize: 2 });
+  const OCID = "ocid1.instance.oc1.eu-amsterdam-1.anexampleinstance";
+
+  it("every absent() names its detection period: 3d, OCI's longest (the default, 2 h, goes quiet overnight)", () => {
+    const absence = specs.filter((s) => /\.absent\(/.test(s.query));
+    expect(absence.map((s) => s.key)).to.deep.equal(["node-down", "instance-down-0", "instance-down-1"]);
+    for (const s of absence) {
+      const period = /\.absent\(([^)]*)\)$/.exec(s.query)![1];
+      expect(period, s.key).to.equal(ABSENCE_DETECTION_PERIOD);
+      expect(absenceDetectionMinutes(period)).to.equal(3 * 24 * 60);
+      const query =
+        s.instance === undefined ? s.query : s.query.replace(INSTANCE_ID_PLACEHOLDER(s.instance), OCID);
+      expect(alarmQueryProblem(query), s.key).to.equal(undefined);
+      expect(parseMql(query), s.key).to.be.an("object");
+    }
+  });
+
+  it("instance-down reads OCI's own per-instance metric, not the node's poster, in OCI's documented form", () => {
+    const down = specs.filter((s) => s.key.startsWith("instance-down-"));
+    expect(down.map((s) => [s.namespace, s.instance])).to.deep.equal([
+      ["oci_computeagent", 0],
+      ["oci_computeagent", 1],
+    ]);
+    // "CpuUtilization[1m]{resourceId = "<resource_identifier>"}.groupBy(resourceId).absent(20h)"
+    expect(instanceDownQuery(OCID)).to.equal(
+      `CpuUtilization[1m]{resourceId = "${OCID}"}.groupBy(resourceId).absent(3d)`,
+    );
+    expect(
+      alarmSpecs({ ...INPUTS, fleet: false, fleetSize: 2 }).some((s) => s.key.startsWith("instance")),
+    ).to.equal(false);
+  });
+
+  it("heartbeat-absent fires on a flow whose heartbeat was never written (a value posted every run, not an absence)", () => {
+    const hb = specs.find((s) => s.key === "heartbeat-absent")!;
+    expect(hb.query).to.not.match(/absent\(/);
+    const posted = (value: number) => [
+      {
+        namespace: "geo_streaming",
+        name: PRODUCT_METRICS.heartbeatFound,
+        dimensions: { deployment: "geo-dr-replication", node: "mm2-0", flow: "primary->dr" },
+        datapoints: [{ value }],
+      },
+    ];
+    expect(firingGroups(hb.query, "geo_streaming", posted(0))).to.deep.equal(['["primary->dr"]']);
+    expect(firingGroups(hb.query, "geo_streaming", posted(1))).to.deep.equal([]);
+  });
+});
+
+describe("telemetry: the metrics run's budget (issue 18, item 5)", () => {
+  it("the unit's timeout is the budget's, and what carries every alarm's input fits before the run's deadline", () => {
+    const unit = metricsServiceUnit({ command: "/usr/local/bin/oci-geo-streaming", configDir: "/etc/mm2" });
+    expect(Number(/^TimeoutStartSec=(\d+)$/m.exec(unit)![1])).to.equal(METRICS_BUDGET.unitTimeoutSeconds);
+    expect(runDeadlineMs()).to.be.below(METRICS_BUDGET.unitTimeoutSeconds * 1000);
+    // Up to 16 flows on one node (a pair runs 1 or 2): both essential posts are one call each.
+    for (const flows of [1, 2, 16]) {
+      expect(essentialStreams(flows).before, `${flows} flows`).to.be.at.most(50);
+      expect(essentialWorstCaseMs(flows), `${flows} flows`).to.be.at.most(runDeadlineMs());
+    }
+    expect(/^OnUnitActiveSec=(\d+)s$/m.exec(metricsTimerUnit())![1]).to.equal(
+      String(METRICS_BUDGET.timerIntervalSeconds),
+    );
+  });
+
+  it("a source probe with the poster's Kafka settings ends on its own soon after the source deadline", () => {
+    const o = libraryOptions(bounded({ bootstrapServers: "source.example:9092" }));
+    expect(o.requestTimeout).to.equal(METRICS_BUDGET.kafkaRequestTimeoutMs);
+    expect(o.retries).to.equal(METRICS_BUDGET.kafkaRetries);
+    const worstConnect =
+      (o.retries + 1) * o.connectTimeout +
+      Array.from({ length: o.retries }, (_, i) => o.retryDelay(undefined, "connect", i + 1)).reduce(
+        (a, b) => a + b,
+        0,
+      );
+    expect(worstConnect).to.be.at.most(METRICS_BUDGET.sourceDeadlineMs);
+  });
+
+  it("says how many 50-stream posts fit: a plan too large for one run loses its least important streams, never the run", () => {
+    const small = runWorstCase(120);
+    expect(small).to.include({ posts: 3, fits: true });
+    const large = runWorstCase(5_000);
+    expect(large.fits).to.equal(false);
+    expect(large.postsThatFit).to.equal(
+      Math.floor((runDeadlineMs() - 35_000) / METRICS_BUDGET.postCallTimeoutMs),
+    );
+  });
 });

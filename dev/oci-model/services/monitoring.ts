@@ -12,6 +12,18 @@
  *    Reference", https://docs.oracle.com/en-us/iaas/Content/Monitoring/Reference/mql.htm).
  * The query check here is written from the documentation, independently of the package's own
  * parser (lib/core/telemetry/alarms.ts), so that the two can disagree.
+ *
+ * Absence ({@link absenceValues}), from "Creating an Absence Alarm"
+ * (https://docs.oracle.com/iaas/Content/Monitoring/Tasks/create-alarm-absence.htm) and "Customizing
+ * the Absence Detection Period for an Alarm Query"
+ * (https://docs.oracle.com/iaas/Content/Monitoring/Tasks/create-edit-alarm-query-absence-detection-period.htm):
+ *  - "The absent() statistic … returns 1 (true) when the metric is absent for the entire interval …
+ *    When the metric is present during the interval, the statistic returns 0 (false)";
+ *  - "After continuous 1 values for the duration of the absence detection period, the statistic
+ *    stops returning values"; "The default absence detection period is two hours"; "Valid values
+ *    range from one minute (1m) to three days (3d or 72h)", written `absent(20h)`;
+ *  - with groupBy "the alarm monitors grouped metric streams only": a group with no stream — one
+ *    that never reported — has no value, so it is never absent.
  */
 import type { Obj, ResourceContext, ResourceHandler } from "../handlerContext";
 import { parseOcid } from "../ocid";
@@ -41,6 +53,17 @@ export function isoMinutes(d: unknown): number | undefined {
   return Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0) + Number(m[3] ?? 0) / 60;
 }
 
+/** The default absence detection period, and OCI's bounds of a custom one (minutes). */
+export const ABSENCE_DETECTION = { defaultMinutes: 120, minMinutes: 1, maxMinutes: 3 * 24 * 60 } as const;
+
+/** Minutes of `absent(<args>)`'s period: the default when empty; undefined when not a period. */
+function absencePeriodMinutes(args: string): number | undefined {
+  if (args.trim() === "") return ABSENCE_DETECTION.defaultMinutes;
+  const m = /^\s*(\d+)\s*([mhd])\s*$/.exec(args);
+  if (!m) return undefined;
+  return Number(m[1]) * { m: 1, h: 60, d: 1440 }[m[2] as "m" | "h" | "d"];
+}
+
 /** Why Monitoring refuses `query` as an alarm query; undefined when it takes it. */
 export function alarmQueryProblem(query: unknown): string | undefined {
   if (typeof query !== "string" || query.trim() === "") return "query is required";
@@ -68,6 +91,16 @@ export function alarmQueryProblem(query: unknown): string | undefined {
     const call = /^\.([A-Za-z]+)\(([^()]*)\)/.exec(rest);
     if (!call) break;
     if (!FUNCTIONS.has(call[1])) return `${call[1]}() is not an MQL function`;
+    if (call[1] === "absent") {
+      const minutes = absencePeriodMinutes(call[2]);
+      if (
+        minutes === undefined ||
+        minutes < ABSENCE_DETECTION.minMinutes ||
+        minutes > ABSENCE_DETECTION.maxMinutes
+      ) {
+        return `absent(${call[2]}): the absence detection period is 1m to 3d (72h)`;
+      }
+    }
     if (STATISTICS.has(call[1])) statistic = call[1];
     rest = rest.slice(call[0].length);
   }
@@ -83,6 +116,55 @@ export function alarmQueryProblem(query: unknown): string | undefined {
     return `trigger rule ${JSON.stringify(rest)} is not a threshold (> 0) or a range (in (a, b))`;
   }
   return undefined;
+}
+
+/** A metric stream as Monitoring holds it: its dimensions and its datapoints' times. */
+export interface HeldStream {
+  name: string;
+  dimensions: Record<string, string>;
+  datapoints: { timestamp: string }[];
+}
+
+/**
+ * What an absence query `metric[Nm]{k = "v", …}.groupBy(a, …).absent(P)` returns at `at` (ms), per
+ * group of the streams it selects (the key: the groupBy values, JSON): 0 when a datapoint falls in
+ * the last interval, 1 when none does but the group had data no longer than the detection period
+ * ago, and no entry — no value, never absent — when the group has been absent longer, or never
+ * reported at all. See the module comment for OCI's words.
+ */
+export function absenceValues(query: string, streams: readonly HeldStream[], at: number): Map<string, 0 | 1> {
+  const problem = alarmQueryProblem(query);
+  if (problem) throw new Error(problem);
+  const m =
+    /^([A-Za-z0-9._$-]+)\[(\d+)([mh])\](?:\{([^}]*)\})?(?:\.groupBy\(([^()]*)\))?\.absent\(([^()]*)\)$/.exec(
+      query.trim(),
+    );
+  if (!m) throw new Error(`not an absence query this model evaluates: ${query}`);
+  const intervalMs = Number(m[2]) * (m[3] === "h" ? 60 : 1) * 60_000;
+  const detectionMs = absencePeriodMinutes(m[6])! * 60_000;
+  const filters = (m[4] ?? "")
+    .split(",")
+    .map((f) => /^\s*([A-Za-z0-9_$-]+)\s*=\s*"([^"]*)"\s*$/.exec(f))
+    .filter((f): f is RegExpExecArray => f !== null);
+  const groupBy = (m[5] ?? "")
+    .split(",")
+    .map((g) => g.trim())
+    .filter(Boolean);
+  const last = new Map<string, number>();
+  for (const s of streams) {
+    if (s.name !== m[1] || !filters.every((f) => s.dimensions[f[1]] === f[2])) continue;
+    const key = JSON.stringify(groupBy.map((g) => s.dimensions[g] ?? null));
+    for (const d of s.datapoints) {
+      const t = Date.parse(d.timestamp);
+      if (t <= at) last.set(key, Math.max(last.get(key) ?? -Infinity, t));
+    }
+  }
+  const out = new Map<string, 0 | 1>();
+  for (const [key, t] of last) {
+    if (t > at - intervalMs) out.set(key, 0);
+    else if (at - intervalMs - t <= detectionMs) out.set(key, 1);
+  }
+  return out;
 }
 
 function alarm(ctx: ResourceContext): Obj {

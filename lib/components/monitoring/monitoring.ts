@@ -8,7 +8,7 @@ import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
 import { MM2_LOG_FILE } from "../../core/cloudinit/userData";
 import { ResolvedMonitoring } from "../../core/config/validateMonitoring";
-import { alarmSpecs, AlarmSpec } from "../../core/telemetry/alarms";
+import { alarmSpecs, AlarmSpec, instanceDownQuery } from "../../core/telemetry/alarms";
 import { fleetMonitoringStatements, operatorStatements } from "./policies";
 
 /** What the fleet's monitoring needs from the replication layer. */
@@ -21,6 +21,10 @@ export interface FleetMonitoringInputs {
   dynamicGroupId: pulumi.Input<string>;
   dynamicGroupName: pulumi.Input<string>;
   toolsBucketName: pulumi.Input<string>;
+  /** The fleet's instances, in order: one `instance-down-<i>` alarm each (OCI's own CpuUtilization). */
+  instanceIds: pulumi.Input<string[]>;
+  /** How many there are (known before they exist: the alarms are registered now). */
+  fleetSize: number;
 }
 
 export interface MonitoringArgs {
@@ -116,8 +120,10 @@ export class Monitoring extends pulumi.ComponentResource {
       lagPendingMinutes: m.lagAlarmMinutes,
       heartbeatMaxAgeSeconds: m.heartbeatMaxAgeSeconds,
       fleet: args.fleet !== undefined,
+      fleetSize: args.fleet?.fleetSize,
       poolLabel: args.poolLabel,
     });
+    const instanceIds = pulumi.output(args.fleet?.instanceIds ?? []);
     const alarms = this.specs.map(
       (spec) =>
         [
@@ -129,7 +135,10 @@ export class Monitoring extends pulumi.ComponentResource {
               metricCompartmentId: args.compartmentId,
               displayName: spec.displayName,
               namespace: spec.namespace,
-              query: spec.query,
+              query:
+                spec.instance === undefined
+                  ? spec.query
+                  : instanceIds.apply((ids) => instanceDownQuery(ids[spec.instance!])),
               severity: spec.severity,
               pendingDuration: spec.pendingDuration,
               body: spec.body,

@@ -7,6 +7,8 @@
  * Values interpolated into scripts are validated first and single-quoted with {@link shQuote}.
  */
 
+import { METRICS_BUDGET } from "../telemetry/budget";
+
 /** Single-quotes a string for bash. */
 export function shQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
@@ -624,7 +626,11 @@ WantedBy=multi-user.target
 `;
 }
 
-/** mm2-metrics.service: one run of the poster (the timer starts it every minute). */
+/**
+ * mm2-metrics.service: one run of the poster (the timer starts it every minute). Its timeout is the
+ * poster's own budget (lib/core/telemetry/budget.ts): the poster stops on its own before it, having
+ * posted the node's liveness, the target's signals and the source's reachability first.
+ */
 export function metricsServiceUnit(u: OperationsUnits): string {
   return `[Unit]
 Description=Post MirrorMaker 2 metrics to OCI Monitoring
@@ -637,7 +643,7 @@ Group=${SERVICE_USER}
 Environment=HOME=${STATE_DIR}
 Environment=OCI_CLI_SUPPRESS_FILE_PERMISSIONS_WARNING=True
 ExecStart=${u.command} metrics --mm2-properties ${u.configDir}/mm2.properties --monitoring ${u.configDir}/monitoring.properties --post
-TimeoutStartSec=55
+TimeoutStartSec=${METRICS_BUDGET.unitTimeoutSeconds}
 SyslogIdentifier=mm2-metrics
 NoNewPrivileges=true
 ProtectSystem=full
@@ -646,14 +652,17 @@ PrivateTmp=true
 `;
 }
 
-/** mm2-metrics.timer: every minute. */
+/**
+ * mm2-metrics.timer: every minute, the first run soon after boot — before MirrorMaker is up — so
+ * that node_up exists from the start (an absence alarm never sees a stream that never reported).
+ */
 export function metricsTimerUnit(): string {
   return `[Unit]
 Description=Post MirrorMaker 2 metrics to OCI Monitoring every minute
 
 [Timer]
-OnBootSec=2min
-OnUnitActiveSec=60s
+OnBootSec=30s
+OnUnitActiveSec=${METRICS_BUDGET.timerIntervalSeconds}s
 AccuracySec=5s
 
 [Install]

@@ -4,10 +4,53 @@
  * the meaning and the first runbook step. Pure; lib/components/monitoring turns them into `oci.monitoring.Alarm`s.
  *
  * MQL (Monitoring Query Language): `metric[interval]{dimension = "value", …}.groupBy(dim).statistic()`
- * followed by a comparison (`> 300`), or `.absent()` for an absence alarm (Oracle recommends a
+ * followed by a comparison (`> 300`), or `.absent(<period>)` for an absence alarm (Oracle recommends a
  * `groupBy` on absence alarms, so that each group fires on its own).
+ *
+ * Absence, as OCI evaluates it ("Creating an Absence Alarm" and "Customizing the Absence Detection
+ * Period for an Alarm Query", https://docs.oracle.com/iaas/Content/Monitoring/Tasks/create-alarm-absence.htm
+ * and …/create-edit-alarm-query-absence-detection-period.htm): `absent()` is 1 for a stream that had
+ * data and has none in the interval; after the absence detection period of continuous 1s (2 hours
+ * unless the query says `absent(20h)`; 1m to 3d) it returns nothing, so the alarm goes quiet; and a
+ * stream that never had data is not a stream, so it is never absent. Hence: every absence alarm here
+ * gives its period ({@link ABSENCE_DETECTION_PERIOD}); what must be seen from the first minute (no
+ * heartbeat ever written) is a threshold on a value posted at every run (`replicated_heartbeat_found`),
+ * not an absence; and a node whose poster never ran is seen through OCI's own per-instance metric
+ * (`oci_computeagent` CpuUtilization, posted by the Oracle Cloud Agent), not the node's poster.
  */
 import { PRODUCT_METRICS } from "./metrics";
+
+/**
+ * How long an absence alarm keeps firing for a stream that stopped: OCI's maximum, 3 days (the
+ * default, 2 hours, would silence a node down overnight). A node replaced for good (a new `node`)
+ * leaves its old stream absent for that long.
+ */
+export const ABSENCE_DETECTION_PERIOD = "3d";
+
+/** OCI's bounds of an absence detection period, in minutes (1m to 3d). */
+export const ABSENCE_DETECTION_LIMITS = { minMinutes: 1, maxMinutes: 3 * 24 * 60 } as const;
+
+/**
+ * The namespace, metric and dimension of OCI's own per-instance metric that says a VM runs: the
+ * Oracle Cloud Agent's Compute Instance Monitoring plugin posts `CpuUtilization` every minute in
+ * `oci_computeagent` with the instance's OCID as `resourceId` ("Compute Instance Metrics",
+ * https://docs.oracle.com/iaas/Content/Compute/References/computemetrics.htm; the query form is
+ * OCI's own absence example). The fleet's nodes run that plugin (lib/components/replication/fleet.ts).
+ */
+export const INSTANCE_METRIC = {
+  namespace: "oci_computeagent",
+  name: "CpuUtilization",
+  dimension: "resourceId",
+} as const;
+
+/** The absence query of one instance's `CpuUtilization` (see {@link INSTANCE_METRIC}). */
+export function instanceDownQuery(instanceId: string): string {
+  const m = INSTANCE_METRIC;
+  return `${m.name}[1m]{${m.dimension} = "${instanceId}"}.groupBy(${m.dimension}).absent(${ABSENCE_DETECTION_PERIOD})`;
+}
+
+/** The stand-in of an instance's OCID in an `instance-down-<i>` spec's query (the component fills it). */
+export const INSTANCE_ID_PLACEHOLDER = (index: number) => `<instance ${index}>`;
 
 export type AlarmSeverity = "CRITICAL" | "ERROR" | "WARNING" | "INFO";
 
@@ -23,6 +66,11 @@ export interface AlarmSpec {
   pendingDuration: string;
   /** The notification's text: what it means and the first runbook step. */
   body: string;
+  /**
+   * Set on `instance-down-<i>`: the fleet's instance whose OCID replaces
+   * {@link INSTANCE_ID_PLACEHOLDER} in {@link query} (known once the instance exists).
+   */
+  instance?: number;
 }
 
 export interface AlarmInputs {
@@ -38,6 +86,8 @@ export interface AlarmInputs {
   heartbeatMaxAgeSeconds: number;
   /** Whether this region runs MirrorMaker (the fleet's alarms exist only then). */
   fleet: boolean;
+  /** The fleet's number of instances (one `instance-down-<i>` alarm each); default 0. */
+  fleetSize?: number;
   /** The stream pool's name in the texts (its throttling alarms exist in every region). */
   poolLabel: string;
 }
@@ -70,12 +120,14 @@ export function alarmSpecs(i: AlarmInputs): AlarmSpec[] {
     },
     {
       key: "heartbeat-absent",
-      displayName: `${i.deployment}: no replicated heartbeat reported`,
+      displayName: `${i.deployment}: no replicated heartbeat found`,
       namespace: i.namespace,
-      query: `${m.heartbeatAgeSeconds}[1m]{${d}}.groupBy(flow).absent()`,
+      // A threshold on a value posted at every run, not absent(): a flow whose heartbeat was never
+      // written has no heartbeat-age stream, and OCI never calls a stream that never existed absent.
+      query: `${m.heartbeatFound}[1m]{${d}}.groupBy(flow).max() < 1`,
       severity: "CRITICAL",
-      pendingDuration: "PT5M",
-      body: `No node has reported a replicated heartbeat for 5 minutes: either no heartbeat of the flow was ever written on the target (MirrorMaker never ran, or never reached the target pool) or no node posts metrics. First step: ${RUN}, and check the node-down alarm.`,
+      pendingDuration: "PT10M",
+      body: `For 10 minutes no node found a heartbeat of the flow on the target: MirrorMaker never ran, never reached the target pool, or stopped long enough ago that its heartbeats are gone. (Right after a deployment it fires until MirrorMaker's first start is done.) First step: ${RUN}, journalctl -u mm2 on a node; if no node posts at all, the node-down and instance-down alarms say so.`,
     },
     {
       key: "task-failed",
@@ -90,10 +142,10 @@ export function alarmSpecs(i: AlarmInputs): AlarmSpec[] {
       key: "node-down",
       displayName: `${i.deployment}: a MirrorMaker node stopped reporting`,
       namespace: i.namespace,
-      query: `${m.nodeUp}[1m]{${d}}.groupBy(node).absent()`,
+      query: `${m.nodeUp}[1m]{${d}}.groupBy(node).absent(${ABSENCE_DETECTION_PERIOD})`,
       severity: "ERROR",
       pendingDuration: "PT5M",
-      body: `A node has posted no metrics for 5 minutes: the VM, its metrics timer (systemctl status mm2-metrics.timer) or its path to OCI Monitoring is down. The other nodes take over its tasks; the fleet has less headroom until it is back. First step: check the instance in the Console (state, Oracle Cloud Agent), then ${RUN} on it.`,
+      body: `A node has posted no metrics for 5 minutes (it keeps firing for up to ${ABSENCE_DETECTION_PERIOD}, OCI's longest absence detection period): the VM, its metrics timer (systemctl status mm2-metrics.timer) or its path to OCI Monitoring is down. The other nodes take over its tasks; the fleet has less headroom until it is back. A node whose poster never ran is not seen here: instance-down watches the VM itself. First step: check the instance in the Console (state, Oracle Cloud Agent), then ${RUN} on it.`,
     },
     {
       key: "source-unreachable",
@@ -118,7 +170,17 @@ export function alarmSpecs(i: AlarmInputs): AlarmSpec[] {
         ? `OCI Streaming refused writes to a stream of ${i.poolLabel} (1 MB/s per partition) for 5 minutes: producers and MirrorMaker slow down and lag grows. First step: find the stream (resourceId) in the Console's Streaming metrics; more partitions (a new stream) or a lower write rate is the fix.`
         : `OCI Streaming refused reads from a stream of ${i.poolLabel} (5 reads per second per partition and consumer group) for 5 minutes. First step: find the stream (resourceId); MirrorMaker's fetches wait 250 ms to stay below the limit, so look for other consumers of the same group.`,
   });
-  return [...(i.fleet ? fleet : []), throttling("Put"), throttling("Get")];
+  const instances: AlarmSpec[] = Array.from({ length: i.fleet ? (i.fleetSize ?? 0) : 0 }, (_, n) => ({
+    key: `instance-down-${n}`,
+    displayName: `${i.deployment}: MirrorMaker instance ${n} reports no CPU (oci_computeagent)`,
+    namespace: INSTANCE_METRIC.namespace,
+    query: instanceDownQuery(INSTANCE_ID_PLACEHOLDER(n)),
+    severity: "ERROR",
+    pendingDuration: "PT5M",
+    instance: n,
+    body: `OCI has had no CpuUtilization of the fleet's instance ${n} for 5 minutes (posted by the Oracle Cloud Agent, not by the node's own poster; it keeps firing for up to ${ABSENCE_DETECTION_PERIOD}): the VM is stopped, hung or gone, or its Cloud Agent is down. First step: the instance's state and its Oracle Cloud Agent in the Console; then node-down and ${RUN} on it once it runs.`,
+  }));
+  return [...(i.fleet ? fleet : []), ...instances, throttling("Put"), throttling("Get")];
 }
 
 /** The parts of an MQL query this package writes (one metric, equality filters, chained calls). */
@@ -172,6 +234,10 @@ export function parseMql(query: string, options: { alarm?: boolean } = {}): Pars
   const last = calls[calls.length - 1];
   if (!STATISTICS.has(last.name))
     return `the query must end with a statistic (max(), sum(), absent(), …), not ${last.name}()`;
+  if (last.name === "absent" && last.args.trim() !== "") {
+    const problem = absenceDetectionPeriodProblem(last.args.trim());
+    if (problem !== undefined) return problem;
+  }
   if (last.name === "absent" ? op !== undefined : alarm && op === undefined) {
     return last.name === "absent"
       ? "absent() takes no comparison"
@@ -189,6 +255,24 @@ export function parseMql(query: string, options: { alarm?: boolean } = {}): Pars
     groupBy,
     ...(op !== undefined ? { comparison: { op, value: Number(value) } } : {}),
   };
+}
+
+/** Minutes of an absence detection period (`20h`, `3d`, `90m`), or undefined when not one. */
+export function absenceDetectionMinutes(period: string): number | undefined {
+  const m = /^(\d+)([mhd])$/.exec(period);
+  if (!m) return undefined;
+  return Number(m[1]) * (m[2] === "d" ? 1440 : m[2] === "h" ? 60 : 1);
+}
+
+/** Why OCI refuses `period` in `absent(<period>)`; undefined when it takes it (1m to 3d). */
+export function absenceDetectionPeriodProblem(period: string): string | undefined {
+  const minutes = absenceDetectionMinutes(period);
+  const L = ABSENCE_DETECTION_LIMITS;
+  if (minutes === undefined) return `absent(${period}): the period is a number and m, h or d (absent(3d))`;
+  if (minutes < L.minMinutes || minutes > L.maxMinutes) {
+    return `absent(${period}): OCI takes an absence detection period of 1m to 3d (72h)`;
+  }
+  return undefined;
 }
 
 /** The queries of a Console dashboard (Monitoring → Metrics Explorer), with what each shows. */

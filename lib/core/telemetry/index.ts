@@ -5,4 +5,5 @@
  */
 export * from "./alarms";
 export * from "./artifacts";
+export * from "./budget";
 export * from "./metrics";

@@ -165,6 +165,11 @@ export const PRODUCT_METRICS = {
   lagSeconds: "replication_lag_seconds",
   /** Age of the newest replicated heartbeat (dim flow); not posted while there is none. */
   heartbeatAgeSeconds: "replicated_heartbeat_age_seconds",
+  /**
+   * 1 when a heartbeat of the flow was found on the target, else 0 — posted at every run, also when
+   * there is none or the target cannot be read (dim flow), so that "never written" is a value.
+   */
+  heartbeatFound: "replicated_heartbeat_found",
   /** Age of each group's newest checkpoint (dims flow, group). */
   checkpointAgeSeconds: "checkpoint_age_seconds",
   /** What losing the source now would cost (dim flow). */
@@ -176,7 +181,7 @@ export const PRODUCT_METRICS = {
   sourceReachable: "source_reachable",
   /** 1 when MirrorMaker's JMX exporter answered on this node, else 0. */
   mm2Up: "mm2_jmx_up",
-  /** 1 at every run of the poster: its absence means the node (or its poster) is down. */
+  /** 1 at every run of the poster, posted first: its absence means the node (or its poster) is down. */
   nodeUp: "node_up",
 } as const;
 

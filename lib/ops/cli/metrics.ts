@@ -15,16 +15,27 @@
  */
 import { DEFAULT_CONFIG_DIR } from "../../core/mm2/replicationModel";
 import { parseProperties } from "../../core/mm2/properties";
+import { METRICS_BUDGET, runDeadlineMs } from "../../core/telemetry/budget";
 import {
   postMetricDataBatches,
   type MetricDataDetails,
   type MetricSample,
 } from "../../core/telemetry/metrics";
-import { jmxSamples, nodeSamples, statusSamples } from "../status/samples";
+import type { KafkaClient, KafkaClientOptions } from "../kafka/client";
+import { measureSourceSide, measureTargetSide, type FlowStatus } from "../status/measure";
+import {
+  checkpointSamples,
+  jmxSamples,
+  lagSamples,
+  nodeSamples,
+  sourceSamples,
+  targetSamples,
+  unreadFlowSamples,
+} from "../status/samples";
 import { parseCommand, UsageError, parseOrExit } from "./args";
 import { CliError } from "./clusters";
 import { runAsMain, withDefaults, type KafkaCliIo } from "./kafkaCliIo";
-import { measureAll, nodePlan } from "./status";
+import { nodePlan, type Plan } from "./status";
 
 export const COMMAND = "oci-geo-streaming metrics";
 export const DEFAULT_MONITORING_PROPERTIES = `${DEFAULT_CONFIG_DIR}/monitoring.properties`;
@@ -125,13 +136,57 @@ export function postCommand(file: string, region: string): string[] {
   ];
 }
 
-/** Runs the command; returns the exit code. */
+/** A promise that rejects with `what` when `ms` pass first (the work itself is not stopped). */
+export function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${what}: no answer within ${Math.round(ms / 100) / 10} s`)),
+      ms,
+    );
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
+/** The poster's Kafka settings: every request and connection bounded, one retry (lib/core/telemetry/budget.ts). */
+export function bounded(options: KafkaClientOptions): KafkaClientOptions {
+  return {
+    ...options,
+    requestTimeoutMs: METRICS_BUDGET.kafkaRequestTimeoutMs,
+    retries: METRICS_BUDGET.kafkaRetries,
+  };
+}
+
+/** Connects within `ms`; a connection that comes too late is closed. */
+async function connectWithin(
+  io: Required<KafkaCliIo>,
+  options: KafkaClientOptions,
+  ms: number,
+  what: string,
+) {
+  const connecting = io.connect(bounded(options));
+  try {
+    return await withDeadline(connecting, ms, what);
+  } catch (e) {
+    connecting.then((c) => c.close()).catch(() => undefined);
+    throw e;
+  }
+}
+
+/**
+ * Runs the command; returns the exit code. One run, in phases, most important first, each bounded
+ * (lib/core/telemetry/budget.ts): the target read → the JMX scrape → post (node_up, mm2_jmx_up,
+ * heartbeat found, heartbeat age, failed tasks) → the source probe → post (source reachable — 0
+ * when it does not answer in time —, RPO) → posts of lag per partition, checkpoint ages and
+ * MirrorMaker's JMX metrics. A post starts only while a whole call fits before the run's deadline.
+ */
 export async function runMetricsCli(argv: string[], io0: KafkaCliIo): Promise<number> {
   const parsed = parseOrExit(() => parseMetricsArgs(argv), io0, COMMAND, USAGE);
   if ("exit" in parsed) return parsed.exit;
   const opts = parsed.options;
   const io = withDefaults(io0);
-  let code = 0;
+  const B = METRICS_BUDGET;
+  const deadline = io.clock() + runDeadlineMs();
   let settings: MonitoringSettings;
   try {
     settings = readMonitoringSettings(io.readFile(opts.monitoring), opts.monitoring);
@@ -140,78 +195,196 @@ export async function runMetricsCli(argv: string[], io0: KafkaCliIo): Promise<nu
     return 1;
   }
   const base = { deployment: settings.deployment, node: opts.node ?? io.hostname() };
-  const samples: MetricSample[] = [];
+  const poster = new Poster(io, opts.mode, settings, deadline);
 
+  // 1. The target side of every flow, within one deadline for all.
+  let plan: Plan | undefined;
   try {
-    const flows = await measureAll(
-      nodePlan(opts.mm2Properties, io, undefined, "oci-geo-streaming-metrics"),
-      io,
-    );
-    samples.push(...statusSamples(flows, base));
+    plan = nodePlan(opts.mm2Properties, io, undefined, "oci-geo-streaming-metrics");
   } catch (e) {
     io.err(`metrics: cannot measure the flows: ${(e as Error).message}`);
-    code = 1;
+    poster.code = 1;
   }
+  const measured: { flow: FlowStatus; source: KafkaClientOptions | undefined }[] = [];
+  const unread: string[] = [];
+  const targetEnd = io.clock() + B.targetDeadlineMs;
+  for (const f of plan?.flows ?? []) {
+    const name = `${f.spec.source}->${f.spec.target}`;
+    try {
+      if (!f.target) throw new Error(`no ${f.names[1]} connection`);
+      const left = Math.max(0, targetEnd - io.clock());
+      const target = await connectWithin(io, f.target, left, `the target ${f.spec.target}`);
+      try {
+        const flow = await withDeadline(
+          measureTargetSide(target, f.spec, io.clock()),
+          Math.max(0, targetEnd - io.clock()),
+          `reading the target ${f.spec.target}`,
+        );
+        measured.push({ flow, source: f.source });
+      } finally {
+        target.close().catch(() => undefined);
+      }
+    } catch (e) {
+      io.err(
+        `metrics: cannot measure the flows: cannot read the target ${f.spec.target}: ${(e as Error).message}`,
+      );
+      unread.push(name);
+      poster.code = 1;
+    }
+  }
+
+  // 2. MirrorMaker's exporter on the loopback.
   const jmxUrl = opts.jmxUrl ?? settings.jmxUrl;
   let mm2Up = false;
+  let jmx: MetricSample[] = [];
   if (jmxUrl !== undefined) {
     try {
-      const text = await io.httpGet(jmxUrl, 5_000);
-      samples.push(...jmxSamples(text, base, io.clock()));
+      const text = await io.httpGet(jmxUrl, B.jmxScrapeTimeoutMs);
+      jmx = jmxSamples(text, base, io.clock());
       mm2Up = true;
     } catch (e) {
       io.err(`metrics: MirrorMaker's JMX exporter did not answer at ${jmxUrl}: ${(e as Error).message}`);
     }
   }
-  samples.push(...nodeSamples(base, mm2Up, io.clock()));
 
-  const { batches, dropped } = postMetricDataBatches(samples, {
-    namespace: settings.namespace,
-    compartmentId: settings.compartmentId,
-    now: io.clock(),
-  });
-  const droppedNaN = dropped.filter((d) => /not a finite number/.test(d.reason)).length;
-  for (const d of dropped.filter((x) => !/not a finite number/.test(x.reason))) {
-    io.err(`metrics: not sent: ${d.sample.name} ${JSON.stringify(d.sample.dimensions)}: ${d.reason}`);
-  }
-  const streams = batches.reduce((n, b) => n + b.length, 0);
-  if (opts.mode === "print") {
-    io.out(
-      JSON.stringify(
-        { endpoint: telemetryIngestionEndpoint(settings.region), batches, dropped: dropped.length },
-        null,
-        2,
-      ),
-    );
-    io.err(
-      `metrics: ${streams} stream(s) in ${batches.length} request(s); ${dropped.length} sample(s) not sent (${droppedNaN} NaN)`,
-    );
-    return code;
-  }
-  let accepted = 0;
-  let refused = 0;
-  let unsent = 0;
-  for (const [i, batch] of batches.entries()) {
-    const result = await postBatch(io, batch, settings.region);
-    if (result === undefined) {
-      unsent += batch.length;
-      code = 1;
-      continue;
+  // 3. Post 1: the node and what the target tells, before the source is probed.
+  await poster.post("node and target", [
+    ...nodeSamples(base, mm2Up, io.clock()),
+    ...targetSamples(
+      measured.map((m) => m.flow),
+      base,
+    ),
+    ...unreadFlowSamples(unread, base, io.clock()),
+  ]);
+
+  // 4. The source side of every flow, within one deadline for all; then post 2.
+  const sourceEnd = io.clock() + B.sourceDeadlineMs;
+  const probed: FlowStatus[] = [];
+  for (const m of measured) {
+    const what = `the source ${m.flow.source}`;
+    let flow: FlowStatus;
+    if (!m.source) {
+      flow = await measureSourceSide(m.flow, new Error(`no ${m.flow.source} connection given`), io.clock());
+    } else {
+      let source: KafkaClient | undefined;
+      try {
+        source = await connectWithin(io, m.source, Math.max(0, sourceEnd - io.clock()), what);
+        flow = await withDeadline(
+          measureSourceSide(m.flow, source, io.clock()),
+          Math.max(0, sourceEnd - io.clock()),
+          `reading ${what}`,
+        );
+      } catch (e) {
+        flow = await measureSourceSide(m.flow, e as Error, io.clock());
+      } finally {
+        source?.close().catch(() => undefined);
+      }
     }
-    accepted += batch.length - result.refused;
-    refused += result.refused;
-    if (result.refused > 0) code = 1;
-    io.err(
-      `metrics: posted request ${i + 1}/${batches.length}: ${batch.length - result.refused} of ${batch.length} streams accepted`,
-    );
+    if (!flow.sourceReachable) io.err(`metrics: ${what} cannot be read: ${flow.sourceError ?? "?"}`);
+    probed.push(flow);
   }
-  io.err(
-    `metrics: ${accepted} stream(s) posted to ${settings.namespace}` +
-      (refused > 0 ? `; ${refused} refused by OCI` : "") +
-      (unsent > 0 ? `; ${unsent} in failed requests` : "") +
-      `; ${dropped.length} sample(s) not sent (${droppedNaN} NaN)`,
+  await poster.post("source", sourceSamples(probed, base));
+
+  // 5. The rest, least important last: lag per partition, checkpoints, MirrorMaker's own metrics.
+  await poster.post("lag", lagSamples(probed, base));
+  await poster.post(
+    "checkpoints",
+    checkpointSamples(
+      measured.map((m) => m.flow),
+      base,
+    ),
   );
-  return code;
+  await poster.post("MirrorMaker JMX", jmx);
+  return poster.finish();
+}
+
+/** Posts (or, with --print, collects) the phases' samples, counting what OCI took and what it did not. */
+class Poster {
+  code = 0;
+  private readonly batches: MetricDataDetails[][] = [];
+  private accepted = 0;
+  private refused = 0;
+  private unsent = 0;
+  private skipped = 0;
+  private dropped = 0;
+  private droppedNaN = 0;
+
+  constructor(
+    private readonly io: Required<KafkaCliIo>,
+    private readonly mode: "post" | "print",
+    private readonly settings: MonitoringSettings,
+    private readonly deadline: number,
+  ) {}
+
+  async post(phase: string, samples: MetricSample[]): Promise<void> {
+    const { io, settings } = this;
+    const { batches, dropped } = postMetricDataBatches(samples, {
+      namespace: settings.namespace,
+      compartmentId: settings.compartmentId,
+      now: io.clock(),
+    });
+    this.dropped += dropped.length;
+    for (const d of dropped) {
+      if (/not a finite number/.test(d.reason)) this.droppedNaN++;
+      else io.err(`metrics: not sent: ${d.sample.name} ${JSON.stringify(d.sample.dimensions)}: ${d.reason}`);
+    }
+    for (const batch of batches) {
+      const n = this.batches.length + 1;
+      this.batches.push(batch);
+      if (this.mode === "print") continue;
+      const left = this.deadline - io.clock();
+      if (left < METRICS_BUDGET.postCallTimeoutMs) {
+        // A call that may not finish before systemd's timeout is not started: the run ends on its own.
+        this.skipped += batch.length;
+        this.code = 1;
+        io.err(
+          `metrics: request ${n} (${phase}, ${batch.length} streams) not sent: the run's time budget is spent`,
+        );
+        continue;
+      }
+      const result = await postBatch(io, batch, settings.region, METRICS_BUDGET.postCallTimeoutMs);
+      if (result === undefined) {
+        this.unsent += batch.length;
+        this.code = 1;
+        continue;
+      }
+      this.accepted += batch.length - result.refused;
+      this.refused += result.refused;
+      if (result.refused > 0) this.code = 1;
+      io.err(
+        `metrics: posted request ${n} (${phase}): ${batch.length - result.refused} of ${batch.length} streams accepted`,
+      );
+    }
+  }
+
+  finish(): number {
+    const { io, settings } = this;
+    const notSent = `${this.dropped} sample(s) not sent (${this.droppedNaN} NaN)`;
+    if (this.mode === "print") {
+      const streams = this.batches.reduce((n, b) => n + b.length, 0);
+      io.out(
+        JSON.stringify(
+          {
+            endpoint: telemetryIngestionEndpoint(settings.region),
+            batches: this.batches,
+            dropped: this.dropped,
+          },
+          null,
+          2,
+        ),
+      );
+      io.err(`metrics: ${streams} stream(s) in ${this.batches.length} request(s); ${notSent}`);
+      return this.code;
+    }
+    io.err(
+      `metrics: ${this.accepted} stream(s) posted to ${settings.namespace}` +
+        (this.refused > 0 ? `; ${this.refused} refused by OCI` : "") +
+        (this.unsent > 0 ? `; ${this.unsent} in failed requests` : "") +
+        (this.skipped > 0 ? `; ${this.skipped} not sent for lack of time` : "") +
+        `; ${notSent}`,
+    );
+    return this.code;
+  }
 }
 
 /** One refused stream of a PostMetricData answer, as the OCI CLI prints it (`failed-metrics`). */
@@ -245,10 +418,11 @@ async function postBatch(
   io: Required<KafkaCliIo>,
   batch: MetricDataDetails[],
   region: string,
+  timeoutMs: number,
 ): Promise<{ refused: number } | undefined> {
   const file = io.writeTempFile("metric-data.json", JSON.stringify(batch));
   try {
-    const r = await io.run("oci", postCommand(file, region), { timeoutMs: 40_000 });
+    const r = await io.run("oci", postCommand(file, region), { timeoutMs });
     if (r.code !== 0) {
       io.err(
         `metrics: PostMetricData failed (oci exit ${r.code}): ${r.stderr.trim().split("\n").slice(-3).join(" ")}`,

@@ -134,9 +134,21 @@ export function remoteCopies(flow: FlowSpec, targetTopics: string[]): string[] {
 /** Measures one flow; see the module comment. Throws only when the target cannot be read. */
 export async function measureFlow(io: MeasureIo, flow: FlowSpec): Promise<FlowStatus> {
   const now = io.now();
-  const target = io.target;
-  const source = io.source instanceof Error ? undefined : io.source;
-  let sourceError = io.source instanceof Error ? io.source.message : undefined;
+  const status = await measureTargetSide(io.target, flow, now);
+  return measureSourceSide(status, io.source, now);
+}
+
+/**
+ * What the target alone tells of a flow: the remote copies' partitions, the heartbeats, the
+ * checkpoints and the tasks — with the source not probed yet (`sourceReachable` false, no lag, no
+ * RPO). The metrics poster posts this before it probes the source, which may not answer for long.
+ * Throws only when the target cannot be read.
+ */
+export async function measureTargetSide(
+  target: KafkaClient,
+  flow: FlowSpec,
+  now: number,
+): Promise<FlowStatus> {
   const targetTopics = await target.listTopics();
   const topics = flow.topics ?? remoteCopies(flow, targetTopics);
 
@@ -153,47 +165,6 @@ export async function measureFlow(io: MeasureIo, flow: FlowSpec): Promise<FlowSt
       partitions.push({ topic, remoteTopic, partition, targetEnd, lastReplicatedAt: last?.timestamp });
     }
   }
-
-  if (source) {
-    try {
-      for (const topic of [...new Set(partitions.map((p) => p.topic))]) {
-        const mine = partitions.filter((p) => p.topic === topic);
-        const [start, end] = [await source.offsets(topic, "earliest"), await source.offsets(topic, "latest")];
-        const times = new Map(
-          mine.filter((p) => p.lastReplicatedAt !== undefined).map((p) => [p.partition, p.lastReplicatedAt!]),
-        );
-        const copied =
-          times.size > 0 ? await source.offsetsForTimes(topic, times) : new Map<number, number | undefined>();
-        for (const p of mine) {
-          const sourceStart = start.get(p.partition) ?? 0;
-          const sourceEnd = end.get(p.partition) ?? sourceStart;
-          // The first record not on the target: the one after the last copied, or the log start.
-          const lastCopied = copied.get(p.partition);
-          const firstMissing =
-            p.lastReplicatedAt === undefined
-              ? sourceStart
-              : Math.max(sourceStart, (lastCopied ?? sourceEnd - 1) + 1);
-          p.sourceEnd = sourceEnd;
-          p.lagRecords = Math.max(0, sourceEnd - firstMissing);
-          if (p.lagRecords === 0) {
-            p.lagSeconds = 0;
-          } else {
-            const oldest = (await source.readRange(topic, p.partition, firstMissing, firstMissing + 1))[0];
-            p.lagSeconds = oldest ? ageSeconds(now, oldest.timestamp) : undefined;
-          }
-        }
-      }
-    } catch (e) {
-      sourceError = (e as Error).message;
-      for (const p of partitions) {
-        delete p.sourceEnd;
-        delete p.lagRecords;
-        delete p.lagSeconds;
-      }
-    }
-  }
-  const sourceReachable = sourceError === undefined;
-
   let heartbeatAgeSeconds: number | null = null;
   const newestHeartbeat = (ts: number) => {
     const age = ageSeconds(now, ts);
@@ -247,21 +218,86 @@ export async function measureFlow(io: MeasureIo, flow: FlowSpec): Promise<FlowSt
       ? await readTaskStates(target, flow.statusTopic)
       : [];
 
-  const lags = partitions.map((p) => p.lagRecords);
-  const seconds = partitions.map((p) => p.lagSeconds);
   return {
     flow: `${flow.source}->${flow.target}`,
     source: flow.source,
     target: flow.target,
     measuredAt: now,
-    sourceReachable,
-    ...(sourceError !== undefined ? { sourceError } : {}),
+    sourceReachable: false,
+    sourceError: NOT_PROBED,
     partitions,
     heartbeatAgeSeconds,
     checkpoints: [...newest]
       .map(([group, ts]) => ({ group, ageSeconds: ageSeconds(now, ts) }))
       .sort((a, b) => a.group.localeCompare(b.group)),
     tasks,
+    rpo: {},
+  };
+}
+
+/** The source error of a flow whose source was not probed (yet). */
+export const NOT_PROBED = "the source was not probed";
+
+/**
+ * Adds what the source tells to a flow measured on the target ({@link measureTargetSide}): each
+ * partition's lag in records and seconds, the RPO, and whether the source could be read — or why
+ * not (`source` an Error: it could not be connected). Returns a new status.
+ */
+export async function measureSourceSide(
+  measured: FlowStatus,
+  source: KafkaClient | Error,
+  now: number,
+): Promise<FlowStatus> {
+  const partitions = measured.partitions.map((p) => ({ ...p }));
+  let sourceError = source instanceof Error ? source.message : undefined;
+  if (!(source instanceof Error)) {
+    try {
+      for (const topic of [...new Set(partitions.map((p) => p.topic))]) {
+        const mine = partitions.filter((p) => p.topic === topic);
+        const [start, end] = [await source.offsets(topic, "earliest"), await source.offsets(topic, "latest")];
+        const times = new Map(
+          mine.filter((p) => p.lastReplicatedAt !== undefined).map((p) => [p.partition, p.lastReplicatedAt!]),
+        );
+        const copied =
+          times.size > 0 ? await source.offsetsForTimes(topic, times) : new Map<number, number | undefined>();
+        for (const p of mine) {
+          const sourceStart = start.get(p.partition) ?? 0;
+          const sourceEnd = end.get(p.partition) ?? sourceStart;
+          // The first record not on the target: the one after the last copied, or the log start.
+          const lastCopied = copied.get(p.partition);
+          const firstMissing =
+            p.lastReplicatedAt === undefined
+              ? sourceStart
+              : Math.max(sourceStart, (lastCopied ?? sourceEnd - 1) + 1);
+          p.sourceEnd = sourceEnd;
+          p.lagRecords = Math.max(0, sourceEnd - firstMissing);
+          if (p.lagRecords === 0) {
+            p.lagSeconds = 0;
+          } else {
+            const oldest = (await source.readRange(topic, p.partition, firstMissing, firstMissing + 1))[0];
+            p.lagSeconds = oldest ? ageSeconds(now, oldest.timestamp) : undefined;
+          }
+        }
+      }
+    } catch (e) {
+      sourceError = (e as Error).message;
+      for (const p of partitions) {
+        delete p.sourceEnd;
+        delete p.lagRecords;
+        delete p.lagSeconds;
+      }
+    }
+  }
+  const sourceReachable = sourceError === undefined;
+  const lags = partitions.map((p) => p.lagRecords);
+  const seconds = partitions.map((p) => p.lagSeconds);
+  const rest: FlowStatus = { ...measured };
+  delete rest.sourceError;
+  return {
+    ...rest,
+    sourceReachable,
+    ...(sourceError !== undefined ? { sourceError } : {}),
+    partitions,
     rpo:
       sourceReachable && lags.every((l) => l !== undefined) && seconds.every((x) => x !== undefined)
         ? {
