@@ -139,7 +139,14 @@ describe("failback: the command", () => {
     expect(parseFailbackArgs(["status"])).to.deep.include({
       step: "status",
       stateFile: "out/failback/state.json",
+      limits: { concurrency: 4, perSecond: 10 },
     });
+    expect(parseFailbackArgs(["translate", "--concurrency=2", "--max-rate", "2.5"])).to.deep.include({
+      limits: { concurrency: 2, perSecond: 2.5 },
+    });
+    expect(() => parseFailbackArgs(["translate", "--max-rate=-1"])).to.throw(
+      /--max-rate must be a number of groups per second, 0 or more \(0: no cap\), not -1/,
+    );
     for (const flag of ["--password", "--token", "--dr-password", "--primary-password"]) {
       expect(() => parseFailbackArgs(["wait", flag, "x"])).to.throw(
         /is not accepted: a password on the command line/,
