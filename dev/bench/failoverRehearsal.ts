@@ -1,12 +1,12 @@
 /**
- * `npm run bench:failover -- --rehearsal` … or directly: one real failover at scale on the
+ * One real failover at scale on the
  * rehearsal's Kafka (one broker emulating an OCI pool: SASL_SSL/PLAIN, no throttling): 1,000 groups
  * × 24 partitions of checkpoints in `fra.checkpoints.internal`, then plan + commit with the real
  * client, the default read pacing and concurrency, without the rate cap (`--max-rate 0`: the
  * rehearsal does not throttle; on OCI the documented 10 OffsetFetch/OffsetCommit per second make
  * it ~2 × groups / 10 s). Prints plan and commit time and the checkpoint reads per second.
  *
- *   node -r ts-node/register/transpile-only dev/bench/failoverRehearsal.ts [--groups 1000]
+ *   node -r ts-node/register/transpile-only dev/bench/failoverRehearsal.ts [--groups 1000] [--concurrency 8]
  */
 import * as fs from "node:fs";
 import * as tls from "node:tls";
@@ -23,7 +23,9 @@ import { ensureKafkaRuntime } from "../rehearsal/kafkaRuntime";
 import { syntheticCheckpoints } from "./failoverScale";
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { groups: { type: "string" } } });
+  const { values } = parseArgs({
+    options: { groups: { type: "string" }, concurrency: { type: "string" } },
+  });
   const groups = Number(values.groups ?? 1000);
   const runtime = await ensureKafkaRuntime();
   const dr = await startCluster({ name: "ams", ociEmulation: true, runtime });
@@ -63,7 +65,10 @@ async function main(): Promise<void> {
       tls: { caPem: fs.readFileSync(dr.caPemPath!, "utf8") },
     });
     try {
-      const limits = { concurrency: DEFAULT_GROUP_RUN_LIMITS.concurrency, perSecond: 0 };
+      const limits = {
+        concurrency: Number(values.concurrency ?? DEFAULT_GROUP_RUN_LIMITS.concurrency),
+        perSecond: 0,
+      };
       let read: TopicReadStats | undefined;
       const t0 = Date.now();
       const plan = await planFailover({
@@ -80,7 +85,7 @@ async function main(): Promise<void> {
       process.stdout.write(
         [
           `rehearsal failover: ${groups} groups × 24 partitions (${records.length} checkpoints), concurrency ${limits.concurrency}, no rate cap`,
-          `  plan ${((t1 - t0) / 1000).toFixed(2)} s (checkpoints read in ${reads} read(s) over ${((read?.elapsedMs ?? 0) / 1000).toFixed(2)} s: ${(reads / Math.max(1, (read?.elapsedMs ?? 0) / 1000)).toFixed(1)} reads/s on partition 0; ${plan.groups.length} OffsetFetch)`,
+          `  plan ${((t1 - t0) / 1000).toFixed(2)} s (checkpoints read in ${reads} read(s) over ${((read?.elapsedMs ?? 0) / 1000).toFixed(2)} s: ${reads > 1 ? ((reads - 1) / ((read?.elapsedMs ?? 1) / 1000)).toFixed(1) : "-"} reads/s between read starts on partition 0; ${plan.groups.length} OffsetFetch)`,
           `  commit ${((t2 - t1) / 1000).toFixed(2)} s (${committed} committed)`,
           `  total ${((t2 - t0) / 1000).toFixed(2)} s`,
         ].join("\n") + "\n",
