@@ -1,8 +1,12 @@
 /**
  * The consumer-group commit run that failover (on dr) and failback's translate (on the primary)
- * share: group by group, DescribeGroups on the cluster, decide (pure, the caller's rule), commit
+ * share: for each group, DescribeGroups on the cluster, decide (pure, the caller's rule), commit
  * what the decision says, and turn a thrown error into a `failed` outcome so that one group's
  * failure never hides the others'. The callers keep their own decisions, outcomes and errors.
+ *
+ * Groups run a few at a time ({@link GroupRunLimits}): a group's requests go to its own group
+ * coordinator and touch only that group, so nothing orders two groups' commits; outcomes and
+ * progress stay in the order of the groups.
  */
 import type { KafkaClient, TopicPartitionOffsets } from "./kafka/client";
 
@@ -20,30 +24,130 @@ export interface GroupCommitSteps<G extends { group: string }, R extends GroupOu
   commits: (g: G) => TopicPartitionOffsets;
   /** The outcome of a group whose describe or commit threw (`reason` names the group and the error). */
   failed: (g: G, reason: string) => R;
-  /** Called once per group, in order, when its outcome is known (`index` 1-based). */
+  /**
+   * Called once per group, in the order of the groups, as soon as its outcome and those of every
+   * group before it are known (`index` 1-based).
+   */
   onProgress?: (outcome: R, index: number, total: number) => void;
 }
 
-/** Runs the groups one after the other on `cluster`; returns every group's outcome, in order. */
+/**
+ * How hard a run may press on a cluster. The limits that apply on OCI Streaming (documented,
+ * "Limits on Streaming Resources"): 5 GET (Fetch) requests per second per partition and consumer
+ * group — the group runs read no partition, only the plan reads the checkpoints and offset-syncs
+ * streams (lib/ops/failover/reads.ts paces those) — and, under "Additional limits", 10 requests per
+ * second each for KafkaOffsetCommit and KafkaOffsetFetch, without saying per what (tenancy, pool,
+ * client or group). The defaults assume the strictest reading, one budget for the whole run: at
+ * most {@link DEFAULT_GROUP_RUN_LIMITS}.perSecond groups started per second, so at most that many
+ * OffsetFetch (plan) or OffsetCommit (commit run) requests per second, whatever the concurrency;
+ * and a few in flight so that one slow coordinator does not stall the rest. Self-managed Kafka
+ * (an on-premises peer, the rehearsal) or a pool whose limits were raised can lift the rate
+ * (`perSecond: 0`).
+ */
+export interface GroupRunLimits {
+  /** Groups in flight at once (at least 1). */
+  concurrency: number;
+  /** Groups started per second at most; 0: no cap. */
+  perSecond: number;
+}
+
+export const DEFAULT_GROUP_RUN_LIMITS: GroupRunLimits = { concurrency: 4, perSecond: 10 };
+
+/** The clock a run paces itself by (tests give a fake one). */
+export interface RunClock {
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+}
+
+export const REAL_CLOCK: RunClock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+};
+
+/**
+ * `fn` over every item, at most `limits.concurrency` at once and at most `limits.perSecond` started
+ * per second; the results in the items' order. `onResult` sees each result in that order, as soon
+ * as every earlier one is known. A rejection of `fn` rejects the run (callers catch per item).
+ * Hand-written: a dozen lines, and the pacing of starts is what a generic pool library lacks.
+ */
+export async function mapBounded<T, R>(
+  items: readonly T[],
+  limits: GroupRunLimits,
+  fn: (item: T, index: number) => Promise<R>,
+  options: { onResult?: (result: R, index: number) => void; clock?: RunClock } = {},
+): Promise<R[]> {
+  const clock = options.clock ?? REAL_CLOCK;
+  const interval = limits.perSecond > 0 ? 1000 / limits.perSecond : 0;
+  const results: R[] = new Array<R>(items.length);
+  const done: boolean[] = new Array<boolean>(items.length).fill(false);
+  let next = 0;
+  let emitted = 0;
+  let nextStart = clock.now();
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      if (interval > 0) {
+        // Reserve this start's slot before waiting: the slots are spaced `interval` apart.
+        const at = Math.max(clock.now(), nextStart);
+        nextStart = at + interval;
+        const wait = at - clock.now();
+        if (wait > 0) await clock.sleep(wait);
+      }
+      results[i] = await fn(items[i], i);
+      done[i] = true;
+      while (emitted < items.length && done[emitted]) {
+        options.onResult?.(results[emitted], emitted);
+        emitted++;
+      }
+    }
+  };
+  const workers = Math.max(1, Math.min(Math.floor(limits.concurrency), items.length));
+  await Promise.all(Array.from({ length: workers }, worker));
+  return results;
+}
+
+/** Runs the groups on `cluster` within `limits`; returns every group's outcome, in order. */
 export async function commitGroupByGroup<G extends { group: string }, R extends GroupOutcome>(
   cluster: Pick<KafkaClient, "describeGroup" | "commitOffsets">,
   groups: readonly G[],
   steps: GroupCommitSteps<G, R>,
+  limits: GroupRunLimits = DEFAULT_GROUP_RUN_LIMITS,
+  clock: RunClock = REAL_CLOCK,
 ): Promise<R[]> {
-  const outcomes: R[] = [];
-  for (const [i, g] of groups.entries()) {
-    let outcome: R;
-    try {
-      const described = await cluster.describeGroup(g.group);
-      outcome = steps.decide(g, { state: described.state, activeMembers: described.members.length });
-      if (outcome.status === "committed") await cluster.commitOffsets(g.group, steps.commits(g));
-    } catch (error) {
-      outcome = steps.failed(g, `group ${g.group}: ${(error as Error).message}`);
-    }
-    outcomes.push(outcome);
-    steps.onProgress?.(outcome, i + 1, groups.length);
+  return mapBounded(
+    groups,
+    limits,
+    async (g): Promise<R> => {
+      try {
+        const described = await cluster.describeGroup(g.group);
+        const outcome = steps.decide(g, {
+          state: described.state,
+          activeMembers: described.members.length,
+        });
+        if (outcome.status === "committed") await cluster.commitOffsets(g.group, steps.commits(g));
+        return outcome;
+      } catch (error) {
+        return steps.failed(g, `group ${g.group}: ${(error as Error).message}`);
+      }
+    },
+    { onResult: (r, i) => steps.onProgress?.(r, i + 1, groups.length), clock },
+  );
+}
+
+/** The limits from the CLI's `--concurrency` and `--max-rate` (defaults when absent), or what is wrong. */
+export function parseGroupRunLimits(
+  concurrency: string | undefined,
+  perSecond: string | undefined,
+): GroupRunLimits | string {
+  const c = concurrency === undefined ? DEFAULT_GROUP_RUN_LIMITS.concurrency : Number(concurrency);
+  if (!Number.isInteger(c) || c < 1 || c > 64) {
+    return `--concurrency must be a whole number from 1 to 64, not ${concurrency}`;
   }
-  return outcomes;
+  const r = perSecond === undefined ? DEFAULT_GROUP_RUN_LIMITS.perSecond : Number(perSecond);
+  if (!Number.isFinite(r) || r < 0) {
+    return `--max-rate must be a number of groups per second, 0 or more (0: no cap), not ${perSecond}`;
+  }
+  return { concurrency: c, perSecond: r };
 }
 
 /**

@@ -16,6 +16,7 @@ import { loadState, saveState, emptyState, markStarted, markFinished } from "../
 import { commitsOf, decideFailbackGroup, type FailbackGroupPlan } from "../../lib/ops/failback/translate";
 import type { KafkaClient } from "../../lib/ops/kafka/client";
 import { FakeWorkspace, richPair, TOKEN } from "./automationFixtures";
+import { fakeReads } from "../support/fakeReads";
 
 const PRIMARY = "acme/oci-geo-streaming/primary";
 const DR = "acme/oci-geo-streaming/dr";
@@ -25,10 +26,7 @@ function fakeDr(): KafkaClient {
   const sync = encodeOffsetSync({ topic: "orders", partition: 0, upstreamOffset: 7, downstreamOffset: 3 });
   return {
     listTopics: async () => ["fra.orders", "mm2-offset-syncs.fra.internal", "orders"],
-    readAll: async (topic: string) => {
-      expect(topic).to.equal("mm2-offset-syncs.fra.internal");
-      return [{ partition: 0, offset: 0, headers: [], timestamp: 0, ...sync }];
-    },
+    ...fakeReads({ "mm2-offset-syncs.fra.internal": [{ partition: 0, offset: 0, ...sync }] }),
     listGroups: async () => [
       { groupId: "app", protocolType: "consumer", state: "Empty" },
       { groupId: "mm2-connect", protocolType: "connect", state: "Stable" },
@@ -56,10 +54,7 @@ function fakePrimary(members: number, commits: [string, unknown][]): KafkaClient
     metadata: "",
   });
   return {
-    readAll: async (topic: string) => {
-      expect(topic).to.equal("ams.checkpoints.internal");
-      return [{ partition: 0, offset: 0, headers: [], timestamp: 0, ...checkpoint }];
-    },
+    ...fakeReads({ "ams.checkpoints.internal": [{ partition: 0, offset: 0, ...checkpoint }] }),
     listTopics: async () => ["ams.checkpoints.internal", "ams.orders", "orders"],
     fetchOffsets: async () => new Map(),
     describeGroup: async (group: string) => ({
@@ -144,7 +139,14 @@ describe("failback: the command", () => {
     expect(parseFailbackArgs(["status"])).to.deep.include({
       step: "status",
       stateFile: "out/failback/state.json",
+      limits: { concurrency: 4, perSecond: 10 },
     });
+    expect(parseFailbackArgs(["translate", "--concurrency=2", "--max-rate", "2.5"])).to.deep.include({
+      limits: { concurrency: 2, perSecond: 2.5 },
+    });
+    expect(() => parseFailbackArgs(["translate", "--max-rate=-1"])).to.throw(
+      /--max-rate must be a number of groups per second, 0 or more \(0: no cap\), not -1/,
+    );
     for (const flag of ["--password", "--token", "--dr-password", "--primary-password"]) {
       expect(() => parseFailbackArgs(["wait", flag, "x"])).to.throw(
         /is not accepted: a password on the command line/,

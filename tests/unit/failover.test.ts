@@ -212,7 +212,17 @@ describe("failover connection settings and CLI arguments", () => {
       configFile: undefined,
       mm2Properties: undefined,
       policy: { type: "prefixed", separator: "." },
+      limits: { concurrency: 4, perSecond: 10 },
     });
+    expect(parseFailoverArgs(["--source", "fra", "--concurrency", "8", "--max-rate", "0"])).to.deep.include({
+      limits: { concurrency: 8, perSecond: 0 },
+    });
+    expect(() => parseFailoverArgs(["--source", "fra", "--concurrency", "0"])).to.throw(
+      /--concurrency must be a whole number from 1 to 64, not 0/,
+    );
+    expect(() => parseFailoverArgs(["--source", "fra", "--max-rate", "fast"])).to.throw(
+      /--max-rate must be a number of groups per second/,
+    );
     expect(() => parseFailoverArgs(["--source", "fra", "--password", "x"])).to.throw(/not accepted/);
     expect(() => parseFailoverArgs(["--group", "a"])).to.throw(/--source/);
   });

@@ -34,7 +34,7 @@ import {
   type SetDirectionResult,
 } from "../../program/automation";
 import { connectionVariablesHelp, describeSettings, ENV } from "../failover/connection";
-import { countByStatus } from "../groupCommits";
+import { countByStatus, parseGroupRunLimits, type GroupRunLimits } from "../groupCommits";
 import { KafkaClient, type KafkaClientOptions } from "../kafka/client";
 import type { PolicyNames } from "../../core/mm2/topics";
 import { regionAlias } from "../../core/oci/regions";
@@ -92,6 +92,10 @@ options:
                             groups' last commits on dr (default 0: go on, reporting stale ones)
   --overwrite               translate: commit translations even where they move a commit backwards
   --dry-run                 translate: plan only, commit nothing (the step stays not done)
+  --concurrency <n>         translate: groups in flight at once (default 4)
+  --max-rate <n>            groups started per second, so OffsetFetch/OffsetCommit requests per
+                            second (default 10, OCI's documented default for each; 0: no cap, for
+                            self-managed Kafka or a pool whose limits were raised)
   --no-capture              reverse: skip capturing the forward offset syncs (no dr connection)
   --force                   run a step although an earlier one is not done
   --json                    machine output on stdout (progress on stderr)
@@ -116,6 +120,8 @@ export interface FailbackCliOptions {
   checkpointWaitMs: number;
   overwrite: boolean;
   dryRun: boolean;
+  /** translate: groups in flight at once and started per second. */
+  limits: GroupRunLimits;
   capture: boolean;
   force: boolean;
   json: boolean;
@@ -145,6 +151,8 @@ const OPTIONS = {
   "checkpoint-wait": { type: "string" },
   overwrite: { type: "boolean" },
   "dry-run": { type: "boolean" },
+  concurrency: { type: "string" },
+  "max-rate": { type: "string" },
   "no-capture": { type: "boolean" },
   force: { type: "boolean" },
   json: { type: "boolean" },
@@ -183,6 +191,8 @@ export function parseFailbackArgs(argv: string[]): FailbackCliOptions | "help" {
   }
   const topics = (v.topic ?? []).flatMap(listValue);
   const groups = v.group ?? [];
+  const limits = parseGroupRunLimits(v.concurrency, v["max-rate"]);
+  if (typeof limits === "string") throw new UsageError(limits);
   return {
     step: raw as FailbackCliOptions["step"],
     stateFile: v.state ?? DEFAULT_STATE_FILE,
@@ -194,6 +204,7 @@ export function parseFailbackArgs(argv: string[]): FailbackCliOptions | "help" {
     checkpointWaitMs: seconds("checkpoint-wait", v["checkpoint-wait"], 0),
     overwrite: v.overwrite ?? false,
     dryRun: v["dry-run"] ?? false,
+    limits,
     capture: !(v["no-capture"] ?? false),
     force: v.force ?? false,
     json: v.json ?? false,
@@ -509,6 +520,7 @@ async function translateStep(run: StepRun): Promise<number> {
       policy: opts.policy,
       capture: run.state.capture,
       overwrite: opts.overwrite,
+      limits: opts.limits,
     }),
   );
   run.progress(
@@ -547,6 +559,7 @@ async function commitTranslation(run: StepRun, primary: KafkaClient, plan: Failb
     results = await executeFailback(plan, {
       primary,
       dryRun: opts.dryRun,
+      limits: opts.limits,
       onProgress: (p) => run.progress(formatFailbackProgress(p)),
     });
   } catch (e) {

@@ -30,7 +30,7 @@ import {
   type FailoverResult,
 } from "../failover/failover";
 import type { PolicyNames } from "../../core/mm2/topics";
-import { countByStatus } from "../groupCommits";
+import { countByStatus, parseGroupRunLimits, type GroupRunLimits } from "../groupCommits";
 import { nodeConfigFromMm2Properties } from "../status/mm2Config";
 import { DEFAULT_NODE_MM2_PROPERTIES, nodeDefaultIfPresent } from "./status";
 
@@ -38,12 +38,20 @@ export const COMMAND = "oci-geo-streaming failover";
 
 export const USAGE = `usage: ${COMMAND} --source <alias> [--group <group>]... [--dry-run] [--json]
          [--config <client.properties>] [--policy prefixed|identity] [--separator .] [--overwrite]
+         [--concurrency <n>] [--max-rate <groups per second>]
        ${COMMAND} [--source <alias>] --mm2-properties <file> [--group <group>]... [--dry-run] [--json]
 
 Translates consumer-group offsets from MirrorMaker 2's checkpoints (<alias>.checkpoints.internal on
 the dr cluster) and commits them on the dr cluster. Without --group: every group in the checkpoints.
 A group with active members on dr is refused. --dry-run prints the plan and commits nothing; --json
 prints the plan and result as JSON on stdout (progress lines go to stderr).
+
+Within OCI's limits: the checkpoints are read once, at most 4 reads per second (OCI: 5 per partition
+and consumer group); one OffsetFetch (plan) and one OffsetCommit per group:
+  --concurrency <n>         groups in flight at once (default 4)
+  --max-rate <n>            groups started per second, so OffsetFetch/OffsetCommit requests per
+                            second (default 10, OCI's documented default for each; 0: no cap, for
+                            self-managed Kafka or a pool whose limits were raised)
 
 On a MirrorMaker node: --mm2-properties ${DEFAULT_NODE_MM2_PROPERTIES} (the default there when neither
 --config nor ${ENV.bootstrapServers} is given) takes the dr cluster's connection, its secrets, the
@@ -66,6 +74,8 @@ export interface FailoverCliOptions {
   overwrite: boolean;
   configFile?: string;
   policy: PolicyNames;
+  /** Groups in flight at once and started per second. */
+  limits: GroupRunLimits;
 }
 
 const OPTIONS = {
@@ -78,6 +88,8 @@ const OPTIONS = {
   policy: { type: "string" },
   separator: { type: "string" },
   "mm2-properties": { type: "string" },
+  concurrency: { type: "string" },
+  "max-rate": { type: "string" },
 } as const;
 
 const PASSWORD_REFUSED = `a password on the command line leaks into ps, shell history and logs. Set ${ENV.password} or put it in the --config file`;
@@ -103,6 +115,8 @@ export function parseFailoverArgs(argv: string[], nodeDefault?: string): Failove
   }
   if (!v.source && mm2Properties === undefined)
     throw new UsageError("--source <alias> is required (the MM2 alias of the failed cluster, e.g. fra)");
+  const limits = parseGroupRunLimits(v.concurrency, v["max-rate"]);
+  if (typeof limits === "string") throw new UsageError(limits);
   return {
     sourceAlias: v.source,
     mm2Properties,
@@ -112,6 +126,7 @@ export function parseFailoverArgs(argv: string[], nodeDefault?: string): Failove
     overwrite: v.overwrite ?? false,
     configFile: v.config,
     policy: { type: policyType, separator: v.separator ?? "." },
+    limits,
   };
 }
 
@@ -185,6 +200,7 @@ export async function runFailoverCli(argv: string[], io: FailoverCliIo): Promise
       sourceAlias,
       groups: opts.groups,
       policy,
+      limits: opts.limits,
     });
     progress(
       `failover ${opts.dryRun ? "(DRY RUN) " : ""}from ${sourceAlias}: ${plan.groups.length} group(s), ${plan.checkpointRecords} checkpoint record(s) in ${plan.checkpointsTopic}`,
@@ -206,6 +222,7 @@ export async function runFailoverCli(argv: string[], io: FailoverCliIo): Promise
         dr,
         dryRun: opts.dryRun,
         overwrite: opts.overwrite,
+        limits: opts.limits,
         onProgress: (p) => progress(formatProgress(p)),
       });
     } catch (error) {

@@ -137,27 +137,58 @@ export interface InverseTranslation {
 }
 
 /**
+ * The syncs of each upstream partition (`topic:partition`), sorted by downstream offset, ties in
+ * log order: built once, so that each translation is a binary search instead of a scan of every
+ * sync (linear in the syncs overall, where scanning per partition and group was quadratic).
+ */
+export class OffsetSyncIndex {
+  private readonly byPartition = new Map<string, OffsetSync[]>();
+
+  constructor(syncs: readonly OffsetSync[]) {
+    for (const s of syncs) {
+      const key = `${s.topic}:${s.partition}`;
+      const list = this.byPartition.get(key);
+      if (list) list.push(s);
+      else this.byPartition.set(key, [s]);
+    }
+    // Array.prototype.sort is stable: equal downstream offsets keep their log order.
+    for (const list of this.byPartition.values())
+      list.sort((a, b) => a.downstreamOffset - b.downstreamOffset);
+  }
+
+  /**
+   * s1: the sync with the greatest downstream offset <= o (the last written when tied); s2: the
+   * first with downstream > o (the first written when tied).
+   */
+  around(topic: string, partition: number, o: number): { s1?: OffsetSync; s2?: OffsetSync } {
+    const list = this.byPartition.get(`${topic}:${partition}`);
+    if (!list) return {};
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (list[mid].downstreamOffset <= o) lo = mid + 1;
+      else hi = mid;
+    }
+    return { s1: lo > 0 ? list[lo - 1] : undefined, s2: lo < list.length ? list[lo] : undefined };
+  }
+}
+
+/**
  * The inverse translation of dr offset `o` on the remote copy of (`topic`, `partition`) — see the
- * module doc for the rule. `syncs` are every sync read (any topic/partition, log order);
+ * module doc for the rule. `syncs` are every sync read (any topic/partition, log order), or their
+ * {@link OffsetSyncIndex} (build it once when translating many offsets);
  * `logStart` is the primary partition's earliest offset (the answer before the first sync).
  */
 export function inverseTranslate(
-  syncs: readonly OffsetSync[],
+  syncs: readonly OffsetSync[] | OffsetSyncIndex,
   topic: string,
   partition: number,
   o: number,
   logStart: number,
 ): InverseTranslation {
-  let s1: OffsetSync | undefined;
-  let s2: OffsetSync | undefined;
-  for (const s of syncs) {
-    if (s.topic !== topic || s.partition !== partition) continue;
-    if (s.downstreamOffset <= o) {
-      if (!s1 || s.downstreamOffset >= s1.downstreamOffset) s1 = s;
-    } else if (!s2 || s.downstreamOffset < s2.downstreamOffset) {
-      s2 = s;
-    }
-  }
+  const index = syncs instanceof OffsetSyncIndex ? syncs : new OffsetSyncIndex(syncs);
+  const { s1, s2 } = index.around(topic, partition, o);
   if (!s1) {
     return { offset: logStart, rule: "before-first-sync", needsCheck: false, fallback: logStart };
   }

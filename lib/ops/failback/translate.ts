@@ -10,6 +10,10 @@
  *   syncs for them); they are translated with the FORWARD flow's offset syncs, read backwards
  *   ({@link inverseTranslate}; rule and proof in lib/ops/failback/offsetSyncs.ts).
  *
+ * At scale: the checkpoints and the offset syncs are read once (paced) and indexed; the groups'
+ * commits are fetched a few groups at a time ({@link GroupRunLimits}); the records the
+ * after-last-sync check compares are read with one range per partition on each cluster.
+ *
  * Commit rule: a partition's commit on the primary only moves forward (max of the translation and
  * what the group already has there), unless `overwrite`. Re-running after the consumers moved back
  * and advanced is therefore a no-op, and the group's pre-failover commit on `T` (which may be ahead
@@ -18,10 +22,26 @@
 import type { KafkaClient, TopicPartitionOffsets } from "../kafka/client";
 import { planFailover, type PlannedPartition } from "../failover/failover";
 import { checkpointsTopicName, offsetSyncsTopicName, type PolicyNames } from "../../core/mm2/topics";
-import { readRecordAt, sameRecord } from "./caughtUp";
-import { decodeOffsetSyncs, inverseTranslate, type InverseRule, type OffsetSync } from "./offsetSyncs";
+import { sameRecord, type ComparableRecord } from "./caughtUp";
+import {
+  decodeOffsetSyncs,
+  inverseTranslate,
+  OffsetSyncIndex,
+  type InverseRule,
+  type OffsetSync,
+} from "./offsetSyncs";
 import type { ForwardCapture } from "./state";
-import { commitGroupByGroup, offsetsOf, progressLine, refusedOrFailed } from "../groupCommits";
+import {
+  commitGroupByGroup,
+  DEFAULT_GROUP_RUN_LIMITS,
+  mapBounded,
+  offsetsOf,
+  progressLine,
+  refusedOrFailed,
+  type GroupRunLimits,
+  type RunClock,
+} from "../groupCommits";
+import { DEFAULT_READ_PACING, readTopicOnce, type ReadPacing } from "../failover/reads";
 
 /** One partition of a group's failback plan. */
 export interface FailbackPartition extends PlannedPartition {
@@ -78,6 +98,11 @@ export interface PlanFailbackOptions {
   capture?: ForwardCapture;
   /** Commit the translation even when it moves a commit backwards. */
   overwrite?: boolean;
+  /** Pacing of the stream reads. Default {@link DEFAULT_READ_PACING}. */
+  reads?: ReadPacing;
+  /** Groups whose commits are fetched at once / per second. Default {@link DEFAULT_GROUP_RUN_LIMITS}. */
+  limits?: GroupRunLimits;
+  clock?: RunClock;
 }
 
 function offsetsToRecord(o: TopicPartitionOffsets): Record<string, Record<string, number>> {
@@ -92,16 +117,36 @@ export async function remoteCopyCommits(
   primaryAlias: string,
   policy: PolicyNames,
   groups?: string[],
+  limits: GroupRunLimits = DEFAULT_GROUP_RUN_LIMITS,
+  clock?: RunClock,
 ): Promise<Record<string, Record<string, Record<string, number>>>> {
-  const prefix = `${primaryAlias}${policy.separator}`;
+  return remoteCopiesOf(await allCommitsOn(dr, groups, limits, clock), primaryAlias, policy);
+}
+
+/** Every commit of each group (listed on the cluster when not named), a few groups at a time. */
+async function allCommitsOn(
+  cluster: KafkaClient,
+  groups: string[] | undefined,
+  limits: GroupRunLimits,
+  clock?: RunClock,
+): Promise<Map<string, TopicPartitionOffsets>> {
   const names =
     groups ??
-    (await dr.listGroups())
+    (await cluster.listGroups())
       .filter((g) => g.protocolType === "consumer" || g.protocolType === "")
       .map((g) => g.groupId);
+  const all = await mapBounded(names, limits, (g) => cluster.fetchOffsets(g, null), { clock });
+  return new Map(names.map((g, i) => [g, all[i]]));
+}
+
+function remoteCopiesOf(
+  commits: Map<string, TopicPartitionOffsets>,
+  primaryAlias: string,
+  policy: PolicyNames,
+): Record<string, Record<string, Record<string, number>>> {
+  const prefix = `${primaryAlias}${policy.separator}`;
   const out: Record<string, Record<string, Record<string, number>>> = {};
-  for (const g of names) {
-    const all = await dr.fetchOffsets(g, null);
+  for (const [g, all] of commits) {
     const remote = new Map(
       [...all].filter(([t]) => t.startsWith(prefix) && !t.endsWith(`${policy.separator}internal`)),
     );
@@ -115,10 +160,15 @@ export async function readForwardSyncs(
   dr: KafkaClient,
   primaryAlias: string,
   policy: PolicyNames,
+  options: { reads?: ReadPacing; clock?: RunClock } = {},
 ): Promise<{ topic: string; syncs: OffsetSync[] } | undefined> {
   const topic = offsetSyncsTopicName(policy, primaryAlias);
   if (!(await dr.listTopics()).includes(topic)) return undefined;
-  return { topic, syncs: decodeOffsetSyncs(await dr.readAll(topic)) };
+  const records = await readTopicOnce(dr, topic, {
+    pacing: options.reads ?? DEFAULT_READ_PACING,
+    clock: options.clock,
+  });
+  return { topic, syncs: decodeOffsetSyncs(records) };
 }
 
 /** What `reverse` saves before the switch (which deletes dr's forward layer under the identity policy). */
@@ -141,37 +191,77 @@ export async function captureForward(
 export async function planFailback(options: PlanFailbackOptions): Promise<FailbackPlan> {
   const { primary, dr, policy, primaryAlias, drAlias } = options;
   const sep = policy.separator;
+  const limits = options.limits ?? DEFAULT_GROUP_RUN_LIMITS;
+  const reads = { reads: options.reads, clock: options.clock };
   // Forward syncs and dr's commits on the remote copies: live when dr still has them, else the capture.
   let forwardSource: FailbackPlan["forwardSource"] = "none";
   let syncs: OffsetSync[] = [];
   let commits: Record<string, Record<string, Record<string, number>>> = {};
-  const live = dr ? await readForwardSyncs(dr, primaryAlias, policy) : undefined;
+  const live = dr ? await readForwardSyncs(dr, primaryAlias, policy, reads) : undefined;
+  // Every commit of the named groups on dr, fetched once: the remote copies' and dr's own topics'.
+  let drAll = new Map<string, TopicPartitionOffsets>();
   if (dr && live) {
     forwardSource = "dr";
     syncs = live.syncs;
-    commits = await remoteCopyCommits(dr, primaryAlias, policy, options.groups);
+    drAll = await allCommitsOn(dr, options.groups, limits, options.clock);
+    commits = remoteCopiesOf(drAll, primaryAlias, policy);
   } else if (options.capture) {
     forwardSource = "capture";
     syncs = options.capture.syncs;
     commits = options.capture.commits;
   }
-  const reverse = await planFailover({ dr: primary, sourceAlias: drAlias, groups: options.groups, policy });
+  const syncIndex = new OffsetSyncIndex(syncs);
+  const reverse = await planFailover({
+    dr: primary,
+    sourceAlias: drAlias,
+    groups: options.groups,
+    policy,
+    reads: options.reads,
+    limits,
+    clock: options.clock,
+  });
+  const reverseByGroup = new Map(reverse.groups.map((g) => [g.group, g.partitions]));
   const names =
     options.groups ?? [...new Set([...reverse.groups.map((g) => g.group), ...Object.keys(commits)])].sort();
 
-  const groups: FailbackGroupPlan[] = [];
   const logStarts = new Map<string, Map<number, number>>();
   const logStart = async (topic: string, p: number): Promise<number> => {
     if (!logStarts.has(topic)) logStarts.set(topic, await primary.offsets(topic, "earliest"));
     return logStarts.get(topic)!.get(p) ?? 0;
   };
   const primaryTopics = new Set(await primary.listTopics());
-  for (const group of names) {
+
+  // The group's commits on dr's own topics (to tell a stale checkpoint: dr is the reverse source)
+  // and on the primary, a few groups at a time.
+  const fetched = await mapBounded(
+    names,
+    limits,
+    async (group) => {
+      const drCommits =
+        drAll.get(group) ??
+        (dr ? await dr.fetchOffsets(group, null) : new Map<string, Map<number, number>>());
+      const wanted = new Map<string, number[]>();
+      for (const [remoteTopic, parts] of Object.entries(commits[group] ?? {})) {
+        wanted.set(
+          remoteTopic.slice(`${primaryAlias}${sep}`.length),
+          Object.keys(parts).map((p) => Number(p)),
+        );
+      }
+      const current =
+        wanted.size > 0 ? await primary.fetchOffsets(group, wanted) : new Map<string, Map<number, number>>();
+      return { drCommits, current };
+    },
+    { clock: options.clock },
+  );
+
+  const groups: FailbackGroupPlan[] = [];
+  const checks: RecordCheck[] = [];
+  for (const [i, group] of names.entries()) {
+    const { drCommits, current } = fetched[i];
     const partitions: FailbackPartition[] = [];
     const missingCheckpoints: string[] = [];
-    const fromCheckpoints = reverse.groups.find((g) => g.group === group)?.partitions ?? [];
-    // The group's commits on dr's own topics, to tell a stale checkpoint (dr is the reverse source).
-    const drCommits = dr ? await dr.fetchOffsets(group, null) : new Map<string, Map<number, number>>();
+    const fromCheckpoints = reverseByGroup.get(group) ?? [];
+    const checkpointed = new Set(fromCheckpoints.map((c) => `${c.topic}:${c.partition}`));
     for (const p of fromCheckpoints) {
       const original = p.topic.slice(`${drAlias}${sep}`.length);
       partitions.push({
@@ -184,56 +274,40 @@ export async function planFailback(options: PlanFailbackOptions): Promise<Failba
     for (const [t, parts] of drCommits) {
       if (!primaryTopics.has(`${drAlias}${sep}${t}`)) continue;
       for (const p of parts.keys()) {
-        if (!fromCheckpoints.some((c) => c.topic === `${drAlias}${sep}${t}` && c.partition === p))
-          missingCheckpoints.push(`${t}:${p}`);
+        if (!checkpointed.has(`${drAlias}${sep}${t}:${p}`)) missingCheckpoints.push(`${t}:${p}`);
       }
     }
-    const remote = commits[group] ?? {};
-    const wanted = new Map<string, number[]>();
-    const pending: { topic: string; partition: number; o: number; remote: string }[] = [];
-    for (const [remoteTopic, parts] of Object.entries(remote)) {
+    for (const [remoteTopic, parts] of Object.entries(commits[group] ?? {})) {
       const topic = remoteTopic.slice(`${primaryAlias}${sep}`.length);
       for (const [ps, o] of Object.entries(parts)) {
-        pending.push({ topic, partition: Number(ps), o, remote: remoteTopic });
-        wanted.set(topic, [...(wanted.get(topic) ?? []), Number(ps)]);
+        const partition = Number(ps);
+        const inv = inverseTranslate(syncIndex, topic, partition, o, await logStart(topic, partition));
+        const planned: FailbackPartition = {
+          topic,
+          partition,
+          offset: inv.offset,
+          translated: inv.offset,
+          upstreamOffset: o,
+          metadata: "",
+          currentOffset: current.get(topic)?.get(partition),
+          kind: "offset-sync",
+          drOffset: o,
+          drTopic: remoteTopic,
+          rule: inv.rule,
+        };
+        if (inv.needsCheck) checks.push({ planned, fallback: inv.fallback });
+        partitions.push(planned);
       }
     }
-    const current =
-      wanted.size > 0 ? await primary.fetchOffsets(group, wanted) : new Map<string, Map<number, number>>();
-    for (const x of pending) {
-      const inv = inverseTranslate(syncs, x.topic, x.partition, x.o, await logStart(x.topic, x.partition));
-      let translated = inv.offset;
-      let checked: FailbackPartition["checked"];
-      if (inv.needsCheck) {
-        const onDr =
-          dr && forwardSource === "dr"
-            ? await readRecordAt(dr, x.remote, x.partition, x.o - 1).catch(() => undefined)
-            : undefined;
-        const onPrimary = onDr
-          ? await readRecordAt(primary, x.topic, x.partition, inv.offset - 1).catch(() => undefined)
-          : undefined;
-        if (onDr && onPrimary && sameRecord(onDr, onPrimary)) checked = "confirmed";
-        else {
-          checked = onDr && onPrimary ? "differs-fell-back" : "unavailable-fell-back";
-          translated = inv.fallback;
-        }
-      }
-      partitions.push({
-        topic: x.topic,
-        partition: x.partition,
-        offset: translated,
-        translated,
-        upstreamOffset: x.o,
-        metadata: "",
-        currentOffset: current.get(x.topic)?.get(x.partition),
-        kind: "offset-sync",
-        drOffset: x.o,
-        drTopic: x.remote,
-        rule: inv.rule,
-        ...(checked ? { checked } : {}),
-      });
-    }
-    for (const p of partitions) {
+    groups.push(
+      missingCheckpoints.length > 0 ? { group, partitions, missingCheckpoints } : { group, partitions },
+    );
+  }
+
+  await checkRecords(checks, forwardSource === "dr" ? dr : undefined, primary, options.reads);
+
+  for (const g of groups) {
+    for (const p of g.partitions) {
       if (
         p.translated >= 0 &&
         p.currentOffset !== undefined &&
@@ -243,10 +317,7 @@ export async function planFailback(options: PlanFailbackOptions): Promise<Failba
         p.offset = p.currentOffset;
       }
     }
-    partitions.sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
-    groups.push(
-      missingCheckpoints.length > 0 ? { group, partitions, missingCheckpoints } : { group, partitions },
-    );
+    g.partitions.sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
   }
   return {
     primaryAlias,
@@ -258,6 +329,91 @@ export async function planFailback(options: PlanFailbackOptions): Promise<Failba
     offsetSyncs: syncs.length,
     groups,
   };
+}
+
+/** An after-last-sync translation waiting for its record comparison. */
+interface RecordCheck {
+  planned: FailbackPartition;
+  fallback: number;
+}
+
+/**
+ * The after-last-sync check of every such partition: the record before the group's position on
+ * dr's remote copy and the one before the translation on the primary must be the same record,
+ * else the translation falls back to the sync's upstream offset. The records are read with ONE
+ * range per partition on each cluster (the offsets of every group that needs it), not one read
+ * per group: many groups on one partition cost one read, within OCI's 5 reads per second.
+ */
+async function checkRecords(
+  checks: readonly RecordCheck[],
+  dr: KafkaClient | undefined,
+  primary: KafkaClient,
+  pacing: ReadPacing | undefined,
+): Promise<void> {
+  if (checks.length === 0) return;
+  const onDr = dr
+    ? await recordsAt(
+        dr,
+        checks.map((c) => ({
+          topic: c.planned.drTopic!,
+          partition: c.planned.partition,
+          offset: c.planned.drOffset! - 1,
+        })),
+        pacing,
+      )
+    : new Map<string, ComparableRecord>();
+  const onPrimary = await recordsAt(
+    primary,
+    checks
+      .filter((c) => onDr.has(`${c.planned.drTopic!}:${c.planned.partition}:${c.planned.drOffset! - 1}`))
+      .map((c) => ({ topic: c.planned.topic, partition: c.planned.partition, offset: c.planned.offset - 1 })),
+    pacing,
+  );
+  for (const c of checks) {
+    const p = c.planned;
+    const a = onDr.get(`${p.drTopic!}:${p.partition}:${p.drOffset! - 1}`);
+    const b = onPrimary.get(`${p.topic}:${p.partition}:${p.offset - 1}`);
+    if (a && b && sameRecord(a, b)) p.checked = "confirmed";
+    else {
+      p.checked = a && b ? "differs-fell-back" : "unavailable-fell-back";
+      p.offset = p.translated = c.fallback;
+    }
+  }
+}
+
+/**
+ * The records at the wanted offsets, keyed `topic:partition:offset`: one range read per partition
+ * from the lowest to the highest offset wanted (split in ranges of the pacing's size when they lie
+ * far apart). A failed read leaves its records out (the check then falls back).
+ */
+async function recordsAt(
+  client: Pick<KafkaClient, "readRange">,
+  wanted: readonly { topic: string; partition: number; offset: number }[],
+  pacing: ReadPacing = DEFAULT_READ_PACING,
+): Promise<Map<string, ComparableRecord>> {
+  const byPartition = new Map<string, { topic: string; partition: number; offsets: number[] }>();
+  for (const w of wanted) {
+    if (w.offset < 0) continue;
+    const key = `${w.topic}:${w.partition}`;
+    const entry = byPartition.get(key) ?? { topic: w.topic, partition: w.partition, offsets: [] };
+    entry.offsets.push(w.offset);
+    byPartition.set(key, entry);
+  }
+  const out = new Map<string, ComparableRecord>();
+  for (const { topic, partition, offsets } of byPartition.values()) {
+    const sorted = [...new Set(offsets)].sort((a, b) => a - b);
+    // Ranges of at most recordsPerRead offsets, each starting at a wanted offset.
+    for (let i = 0; i < sorted.length;) {
+      const from = sorted[i];
+      let j = i;
+      while (j + 1 < sorted.length && sorted[j + 1] < from + pacing.recordsPerRead) j++;
+      const to = sorted[j] + 1;
+      const records = await client.readRange(topic, partition, from, to).catch(() => []);
+      for (const r of records) out.set(`${topic}:${partition}:${r.offset}`, r);
+      i = j + 1;
+    }
+  }
+  return out;
 }
 
 /**
@@ -350,22 +506,35 @@ export class FailbackTranslateError extends Error {
  */
 export async function executeFailback(
   plan: FailbackPlan,
-  options: { primary: KafkaClient; dryRun?: boolean; onProgress?: (p: FailbackProgress) => void },
+  options: {
+    primary: KafkaClient;
+    dryRun?: boolean;
+    onProgress?: (p: FailbackProgress) => void;
+    /** Groups in flight at once / started per second. Default {@link DEFAULT_GROUP_RUN_LIMITS}. */
+    limits?: GroupRunLimits;
+    clock?: RunClock;
+  },
 ): Promise<FailbackGroupResult[]> {
-  const results = await commitGroupByGroup(options.primary, plan.groups, {
-    decide: (g, onPrimary) => decideFailbackGroup(g, onPrimary, options.dryRun ?? false),
-    commits: commitsOf,
-    failed: (g, reason): FailbackGroupResult => ({
-      group: g.group,
-      status: "failed",
-      reason,
-      partitions: 0,
-      kept: 0,
-      untranslatable: 0,
-      stale: 0,
-    }),
-    onProgress: (r, index, total) => options.onProgress?.({ ...r, index, total }),
-  });
+  const results = await commitGroupByGroup(
+    options.primary,
+    plan.groups,
+    {
+      decide: (g, onPrimary) => decideFailbackGroup(g, onPrimary, options.dryRun ?? false),
+      commits: commitsOf,
+      failed: (g, reason): FailbackGroupResult => ({
+        group: g.group,
+        status: "failed",
+        reason,
+        partitions: 0,
+        kept: 0,
+        untranslatable: 0,
+        stale: 0,
+      }),
+      onProgress: (r, index, total) => options.onProgress?.({ ...r, index, total }),
+    },
+    options.limits,
+    options.clock,
+  );
   const bad = refusedOrFailed(results);
   if (bad !== undefined) throw new FailbackTranslateError(`translate ${bad}`, results);
   return results;

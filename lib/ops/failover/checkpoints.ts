@@ -136,30 +136,44 @@ export function partitionKey(topic: string, partition: number): string {
   return `${topic}:${partition}`;
 }
 
+/** Every group's translation: group → `topic:partition` → the last checkpoint (see {@link translateOffsets}). */
+export type CheckpointIndex = Map<string, Map<string, TranslatedOffset>>;
+
+/**
+ * Decodes the checkpoints ONCE and indexes them by group and downstream partition, keeping the LAST
+ * checkpoint of each (what {@link translateOffsets} answers for every group at once: linear in the
+ * records, where asking group by group decoded the whole topic again for each).
+ */
+export function indexCheckpoints(records: Iterable<RawRecord>): CheckpointIndex {
+  const index: CheckpointIndex = new Map();
+  for (const c of decodeAll(records)) {
+    let offsets = index.get(c.group);
+    if (!offsets) index.set(c.group, (offsets = new Map()));
+    offsets.set(partitionKey(c.topic, c.partition), {
+      topic: c.topic,
+      partition: c.partition,
+      offset: c.downstreamOffset,
+      metadata: c.metadata,
+      upstreamOffset: c.upstreamOffset,
+    });
+  }
+  return index;
+}
+
 /**
  * What `RemoteClusterUtils.translateOffsets` answers for `group`: read partition 0 of
  * `<source>.checkpoints.internal` from the beginning, skip records that do not decode, and keep
  * the LAST checkpoint per downstream partition of that group. `records` must be in offset order.
+ * For many groups, index once with {@link indexCheckpoints}.
  */
 export function translateOffsets(records: Iterable<RawRecord>, group: string): Map<string, TranslatedOffset> {
-  const offsets = new Map<string, TranslatedOffset>();
-  for (const c of decodeAll(records)) {
-    if (c.group === group) {
-      offsets.set(partitionKey(c.topic, c.partition), {
-        topic: c.topic,
-        partition: c.partition,
-        offset: c.downstreamOffset,
-        metadata: c.metadata,
-        upstreamOffset: c.upstreamOffset,
-      });
-    }
-  }
-  return offsets;
+  return indexCheckpoints(records).get(group) ?? new Map<string, TranslatedOffset>();
 }
 
 /** Every group that has at least one checkpoint, sorted. */
-export function groupsInCheckpoints(records: Iterable<RawRecord>): string[] {
-  return [...new Set([...decodeAll(records)].map((c) => c.group))].sort();
+export function groupsInCheckpoints(records: Iterable<RawRecord> | CheckpointIndex): string[] {
+  const index = records instanceof Map ? records : indexCheckpoints(records);
+  return [...index.keys()].sort();
 }
 
 function* decodeAll(records: Iterable<RawRecord>): Generator<Checkpoint> {

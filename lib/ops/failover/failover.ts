@@ -5,13 +5,26 @@
  *
  * {@link planFailover} reads; {@link executeFailover} writes (unless `dryRun`). The translation is
  * {@link translateOffsets}, i.e. what Kafka's `RemoteClusterUtils.translateOffsets` answers (a
- * rehearsal test runs both on the same data). The pure parts ({@link buildFailoverPlan},
+ * rehearsal test runs both on the same data), for every group from one decoding of the checkpoints
+ * ({@link indexCheckpoints}). Reads and group requests are paced within OCI's limits
+ * (lib/ops/failover/reads.ts, {@link GroupRunLimits}). The pure parts ({@link buildFailoverPlan},
  * {@link decideGroup}, {@link commitOffsetsOf}, {@link formatProgress}) need no cluster.
  */
 import type { KafkaClient, TopicPartitionOffsets } from "../kafka/client";
 import { checkpointsTopicName, type PolicyNames } from "../../core/mm2/topics";
-import { groupsInCheckpoints, translateOffsets, type RawRecord } from "./checkpoints";
-import { commitGroupByGroup, offsetsOf, progressLine, refusedOrFailed } from "../groupCommits";
+import { groupsInCheckpoints, indexCheckpoints, type RawRecord } from "./checkpoints";
+import {
+  commitGroupByGroup,
+  DEFAULT_GROUP_RUN_LIMITS,
+  mapBounded,
+  offsetsOf,
+  progressLine,
+  REAL_CLOCK,
+  refusedOrFailed,
+  type GroupRunLimits,
+  type RunClock,
+} from "../groupCommits";
+import { DEFAULT_READ_PACING, readTopicOnce, type ReadPacing, type TopicReadStats } from "./reads";
 
 /** One partition of a group's plan. */
 export interface PlannedPartition {
@@ -52,6 +65,13 @@ export interface PlanFailoverOptions {
   groups?: string[];
   /** The fleet's replication policy (names the checkpoints topic). Default prefixed, separator `.`. */
   policy?: PolicyNames;
+  /** Pacing of the checkpoints read. Default {@link DEFAULT_READ_PACING}. */
+  reads?: ReadPacing;
+  /** Groups whose commits on dr are fetched at once / per second. Default {@link DEFAULT_GROUP_RUN_LIMITS}. */
+  limits?: GroupRunLimits;
+  clock?: RunClock;
+  /** Told how the checkpoints were read (reads per partition, records, time). */
+  onRead?: (stats: TopicReadStats) => void;
 }
 
 export const DEFAULT_POLICY: PolicyNames = { type: "prefixed", separator: "." };
@@ -72,7 +92,8 @@ export function buildFailoverPlan(
   options: { sourceAlias: string; groups?: readonly string[]; policy?: PolicyNames },
 ): FailoverPlan {
   const policy = options.policy ?? DEFAULT_POLICY;
-  const groups = options.groups ? [...new Set(options.groups)] : groupsInCheckpoints(records);
+  const index = indexCheckpoints(records);
+  const groups = options.groups ? [...new Set(options.groups)] : groupsInCheckpoints(index);
   const zero = records.filter((r) => r.partition === 0).length;
   return {
     sourceAlias: options.sourceAlias,
@@ -80,7 +101,7 @@ export function buildFailoverPlan(
     checkpointRecords: zero,
     groups: groups.map((group) => ({
       group,
-      partitions: [...translateOffsets(records, group).values()]
+      partitions: [...(index.get(group)?.values() ?? [])]
         .map((t) => ({
           topic: t.topic,
           partition: t.partition,
@@ -98,27 +119,41 @@ export function buildFailoverPlan(
 
 /**
  * Reads `<sourceAlias>.checkpoints.internal` partition 0 on dr from the beginning to its end, as
- * MirrorClient does, translates the groups, and records each group's current commits on dr.
+ * MirrorClient does (once, paced), translates the groups, and records each group's current commits
+ * on dr (one OffsetFetch per group, within `limits`).
  */
 export async function planFailover(options: PlanFailoverOptions): Promise<FailoverPlan> {
   const policy = options.policy ?? DEFAULT_POLICY;
   const topic = checkpointsTopicName(policy, options.sourceAlias);
-  const records = (await options.dr.readAll(topic)).filter((r) => r.partition === 0);
+  const records = await readTopicOnce(options.dr, topic, {
+    pacing: options.reads ?? DEFAULT_READ_PACING,
+    clock: options.clock,
+    partitions: (p) => p === 0,
+    onStats: options.onRead,
+  });
   const plan = buildFailoverPlan(records, { ...options, policy });
-  for (const g of plan.groups) {
-    if (g.partitions.length === 0) continue;
-    const current = await options.dr.fetchOffsets(g.group, partitionsOf(g));
-    for (const p of g.partitions) {
-      const offset = current.get(p.topic)?.get(p.partition);
-      if (offset !== undefined) p.currentOffset = offset;
-    }
-  }
+  await mapBounded(
+    plan.groups.filter((g) => g.partitions.length > 0),
+    options.limits ?? DEFAULT_GROUP_RUN_LIMITS,
+    async (g) => {
+      const current = await options.dr.fetchOffsets(g.group, partitionsOf(g));
+      for (const p of g.partitions) {
+        const offset = current.get(p.topic)?.get(p.partition);
+        if (offset !== undefined) p.currentOffset = offset;
+      }
+    },
+    { clock: options.clock ?? REAL_CLOCK },
+  );
   return plan;
 }
 
 function partitionsOf(g: GroupPlan): Map<string, number[]> {
   const out = new Map<string, number[]>();
-  for (const p of g.partitions) out.set(p.topic, [...(out.get(p.topic) ?? []), p.partition]);
+  for (const p of g.partitions) {
+    const list = out.get(p.topic);
+    if (list) list.push(p.partition);
+    else out.set(p.topic, [p.partition]);
+  }
   return out;
 }
 
@@ -176,6 +211,9 @@ export interface ExecuteFailoverOptions {
   overwrite?: boolean;
   /** Called once per group, in order, when its outcome is known. */
   onProgress?: (progress: FailoverProgress) => void;
+  /** Groups in flight at once / started per second. Default {@link DEFAULT_GROUP_RUN_LIMITS}. */
+  limits?: GroupRunLimits;
+  clock?: RunClock;
 }
 
 /** Thrown by {@link executeFailover} after the run when a group was refused or failed; names them. */
@@ -237,7 +275,7 @@ export function decideGroup(
 }
 
 /**
- * Commits the plan's offsets on dr group by group (or, with `dryRun`, checks only). A group with
+ * Commits the plan's offsets on dr group by group, a few at a time (or, with `dryRun`, checks only). A group with
  * active members on dr is refused, naming it; after the run a {@link FailoverError} is thrown if any
  * group was refused or failed (its `result` has every group's outcome).
  */
@@ -247,18 +285,24 @@ export async function executeFailover(
 ): Promise<FailoverResult> {
   const dryRun = options.dryRun ?? false;
   const overwrite = options.overwrite ?? false;
-  const results = await commitGroupByGroup(options.dr, plan.groups, {
-    decide: (g, onDr) => decideGroup(g, onDr, { dryRun, overwrite }),
-    commits: commitOffsetsOf,
-    failed: (g, reason): GroupResult => ({
-      group: g.group,
-      status: "failed",
-      reason,
-      partitions: 0,
-      untranslatable: 0,
-    }),
-    onProgress: (r, index, total) => options.onProgress?.({ ...r, index, total }),
-  });
+  const results = await commitGroupByGroup(
+    options.dr,
+    plan.groups,
+    {
+      decide: (g, onDr) => decideGroup(g, onDr, { dryRun, overwrite }),
+      commits: commitOffsetsOf,
+      failed: (g, reason): GroupResult => ({
+        group: g.group,
+        status: "failed",
+        reason,
+        partitions: 0,
+        untranslatable: 0,
+      }),
+      onProgress: (r, index, total) => options.onProgress?.({ ...r, index, total }),
+    },
+    options.limits,
+    options.clock,
+  );
   const outcome: FailoverResult = { dryRun, sourceAlias: plan.sourceAlias, groups: results };
   const bad = refusedOrFailed(results);
   if (bad !== undefined) throw new FailoverError(`failover ${dryRun ? "(dry run) " : ""}${bad}`, outcome);

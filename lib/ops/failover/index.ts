@@ -2,3 +2,4 @@
 export * from "./checkpoints";
 export * from "./failover";
 export * from "./connection";
+export * from "./reads";
