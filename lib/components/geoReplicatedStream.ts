@@ -205,6 +205,7 @@ export class GeoReplicatedStream extends pulumi.ComponentResource {
                   deployment: replicationLayerName(name),
                   tenancyId: infra.tenancyId,
                   homeRegionProvider: infra.homeRegionProvider,
+                  iamNamePrefix: layer.iamNamePrefix,
                   identityDomains: infra.identityDomains,
                   dynamicGroupId: layer.dynamicGroupId,
                   dynamicGroupName: layer.dynamicGroupName,

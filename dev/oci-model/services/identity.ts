@@ -2,6 +2,69 @@
 import type { Obj, ResourceContext, ResourceHandler } from "../handlerContext";
 import { hashBase32, hashHex } from "../ocid";
 
+/**
+ * Names OCI keeps unique across the whole tenancy, in every compartment and across every stack or
+ * program that builds there (the model's `known` is the tenancy: the mock engine keeps it across
+ * deployments, the emulator across stacks):
+ *  - users, groups and policies: "The name must be unique across all users / groups / policies in
+ *    the tenancy and cannot be changed" (Terraform provider, identity_user, identity_group and
+ *    identity_policy pages; CreateUserDetails, CreateGroupDetails, CreatePolicyDetails);
+ *  - dynamic groups share one namespace with groups: "must be unique across all dynamic groups in
+ *    your tenancy … Note that this name has to be also unique across all groups in your tenancy"
+ *    (CreateDynamicGroup, as the Terraform provider's identity_dynamic_group page quotes it;
+ *    https://docs.oracle.com/en-us/iaas/Content/Identity/dynamicgroups/Working_with_Dynamic_Groups.htm:
+ *    "The name must be unique across all groups within your tenancy").
+ * A duplicate is refused with a 409. The policy's message is the one OCI returns
+ * (`409-PolicyAlreadyExists, Policy '<name>' already exists`, oracle-terraform-modules/terraform-oci-oke
+ * issue #892); the groups' 409 code is not quoted anywhere the model could cite, so it says Conflict.
+ */
+const NAME_SCOPES: Record<string, readonly string[]> = {
+  "oci:Identity/user:User": ["oci:Identity/user:User"],
+  "oci:Identity/group:Group": ["oci:Identity/group:Group", "oci:Identity/dynamicGroup:DynamicGroup"],
+  "oci:Identity/dynamicGroup:DynamicGroup": [
+    "oci:Identity/group:Group",
+    "oci:Identity/dynamicGroup:DynamicGroup",
+  ],
+  "oci:Identity/policy:Policy": ["oci:Identity/policy:Policy"],
+};
+
+/** The resource of the same tenancy-wide namespace already named `name` (other than `id`). */
+export function iamNameClash(
+  model: ResourceContext["model"],
+  type: string,
+  id: string,
+  name: unknown,
+): [string, string] | undefined {
+  for (const t of NAME_SCOPES[type] ?? []) {
+    const clash = model.ofType(t).find(([other, k]) => other !== id && k.outputs.name === name);
+    if (clash) return [clash[0], t];
+  }
+  return undefined;
+}
+
+/** Refuses a tenancy-wide IAM name already taken, as OCI does (see {@link NAME_SCOPES}). */
+function refuseTakenName(ctx: ResourceContext): void {
+  const { type, id, inputs, reject, model } = ctx;
+  const clash = iamNameClash(model, type, id, inputs.name);
+  if (!clash) return;
+  const [otherId, otherType] = clash;
+  const name = String(inputs.name);
+  if (type === "oci:Identity/policy:Policy") {
+    reject(
+      `409-PolicyAlreadyExists, Policy '${name}' already exists (${otherId}); policy names are unique across the tenancy`,
+    );
+  }
+  const what =
+    otherType === "oci:Identity/dynamicGroup:DynamicGroup"
+      ? "dynamic group"
+      : otherType === "oci:Identity/group:Group"
+        ? "group"
+        : "user";
+  reject(
+    `409-Conflict: a ${what} named ${name} already exists in the tenancy (${otherId}); ${what === "user" ? "user names are" : "group and dynamic group names share one namespace,"} unique across the tenancy`,
+  );
+}
+
 /** IAM user names: letters, digits, hyphens, periods, underscores, + and @; no spaces (IAM API). */
 const USER_NAME_PATTERN = /^[A-Za-z0-9._+@-]{1,100}$/;
 
@@ -13,7 +76,7 @@ const USER_NAME_PATTERN = /^[A-Za-z0-9._+@-]{1,100}$/;
  * identity domains, you must provide an email for each user"). Names are unique in the tenancy.
  */
 function user(ctx: ResourceContext): Obj {
-  const { inputs: inp, read, common, reject, model, id } = ctx;
+  const { inputs: inp, read, common, reject, model } = ctx;
   if (!read) {
     if (typeof inp.name !== "string" || !USER_NAME_PATTERN.test(inp.name)) {
       reject(
@@ -25,12 +88,7 @@ function user(ctx: ResourceContext): Obj {
         '400-IdcsConversionError: {"detail":"The primary email must be specified.","status":"400"} — this tenancy has identity domains, where every user needs an email',
       );
     }
-    const clash = model
-      .ofType("oci:Identity/user:User")
-      .find(([other, u]) => other !== id && u.outputs.name === inp.name);
-    if (clash) {
-      reject(`409-Conflict: a user named ${String(inp.name)} already exists (${clash[0]})`);
-    }
+    refuseTakenName(ctx);
   }
   return {
     ...common,
@@ -60,6 +118,7 @@ function dynamicGroup(ctx: ResourceContext): Obj {
   if (!read) {
     const problem = matchingRuleProblem(rule);
     if (problem) reject(`400-InvalidParameter: matchingRule ${JSON.stringify(rule)}: ${problem}`);
+    refuseTakenName(ctx);
   }
   return { ...common, inactiveState: "", state: "ACTIVE" };
 }
@@ -179,8 +238,14 @@ function authToken(ctx: ResourceContext): Obj {
 }
 
 function group(ctx: ResourceContext): Obj {
-  const { common } = ctx;
+  const { common, read } = ctx;
+  if (!read) refuseTakenName(ctx);
   return { ...common, inactiveState: "", state: "ACTIVE" };
+}
+
+/** Compartments and group memberships: no name of their own to check here. */
+function plain(ctx: ResourceContext): Obj {
+  return { ...ctx.common, inactiveState: "", state: "ACTIVE" };
 }
 
 function policy(ctx: ResourceContext): Obj {
@@ -194,6 +259,7 @@ function policy(ctx: ResourceContext): Obj {
       const problem = policyStatementProblem(st);
       if (problem) reject(`400-InvalidParameter: ${problem}`);
     }
+    refuseTakenName(ctx);
   }
   return { ...common, ETag: hashHex(seed, 16), inactiveState: "", state: "ACTIVE" };
 }
@@ -204,7 +270,7 @@ export const IDENTITY: Record<string, ResourceHandler> = {
   "oci:Identity/authToken:AuthToken": authToken,
   "oci:Identity/group:Group": group,
   "oci:Identity/dynamicGroup:DynamicGroup": dynamicGroup,
-  "oci:Identity/compartment:Compartment": group,
-  "oci:Identity/userGroupMembership:UserGroupMembership": group,
+  "oci:Identity/compartment:Compartment": plain,
+  "oci:Identity/userGroupMembership:UserGroupMembership": plain,
   "oci:Identity/policy:Policy": policy,
 };

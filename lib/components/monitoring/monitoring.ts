@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { MM2_LOG_FILE } from "../../core/cloudinit/userData";
 import { ResolvedMonitoring } from "../../core/config/validateMonitoring";
 import { alarmSpecs, AlarmSpec, instanceDownQuery } from "../../core/telemetry/alarms";
+import { iamName } from "../../core/oci/iamNames";
 import { fleetMonitoringStatements, operatorStatements } from "./policies";
 
 /** What the fleet's monitoring needs from the replication layer. */
@@ -17,6 +18,8 @@ export interface FleetMonitoringInputs {
   deployment: string;
   tenancyId: pulumi.Input<string>;
   homeRegionProvider: pulumi.ProviderResource;
+  /** The deployment's prefix of the tenancy-wide IAM names (lib/core/oci/iamNames.ts). */
+  iamNamePrefix: string;
   identityDomains: boolean;
   dynamicGroupId: pulumi.Input<string>;
   dynamicGroupName: pulumi.Input<string>;
@@ -163,7 +166,7 @@ export class Monitoring extends pulumi.ComponentResource {
         `${name}-fleet-policy`,
         {
           compartmentId: f.tenancyId,
-          name: `${name}-fleet`,
+          name: iamName(f.iamNamePrefix, `${name}-fleet`),
           description:
             "MirrorMaker 2 instances: metrics in their namespace, the tools bundle, MM2's log, Run Command",
           statements: pulumi
@@ -187,7 +190,7 @@ export class Monitoring extends pulumi.ComponentResource {
           `${name}-operator-policy`,
           {
             compartmentId: f.tenancyId,
-            name: `${name}-operators`,
+            name: iamName(f.iamNamePrefix, `${name}-operators`),
             description:
               "Operators run oci-geo-streaming status/failover on the MirrorMaker nodes through Run Command",
             statements: pulumi
@@ -202,7 +205,8 @@ export class Monitoring extends pulumi.ComponentResource {
         `${name}-log-group`,
         {
           compartmentId: args.compartmentId,
-          displayName: `${name}-logs`,
+          // Unique in its compartment, which two deployments may share: the deployment's prefix too.
+          displayName: iamName(f.iamNamePrefix, `${name}-logs`),
           description: "MirrorMaker 2 logs (oci-geo-streaming)",
           freeformTags: tags,
         },

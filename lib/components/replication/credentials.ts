@@ -2,6 +2,7 @@ import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { CredentialsArgs } from "../../core/config/args";
+import { iamName } from "../../core/oci/iamNames";
 import { policySubject } from "./identity";
 import { ExternalSecretIds } from "../../core/fleet";
 
@@ -24,6 +25,8 @@ export interface MirrorMakerCredentialsArgs {
   externalSecrets?: Partial<Record<keyof ExternalSecretIds, pulumi.Input<string>>>;
   /** Provider for the home region (IAM). */
   homeRegionProvider: pulumi.ProviderResource;
+  /** The deployment's prefix of the tenancy-wide IAM names (lib/core/oci/iamNames.ts). */
+  iamNamePrefix: string;
   /** The tenancy has identity domains: the user needs an email, policies name `'Default'/'<group>'`. */
   identityDomains: boolean;
   /** Resolves once the tenancy is known to match `identityDomains` (fails the deployment otherwise). */
@@ -95,7 +98,8 @@ export class MirrorMakerCredentials extends pulumi.ComponentResource {
 
     let token: pulumi.Output<string>;
     if (args.credentials.mode === "create") {
-      const userName = args.credentials.userName ?? `${name}-user`;
+      // User, group and policy names are unique across the tenancy: each carries the deployment's prefix.
+      const userName = args.credentials.userName ?? iamName(args.iamNamePrefix, `${name}-user`);
       // The user is created only once the tenancy is known to be what identityDomains says.
       const checked = args.identityChecked;
       const email = args.credentials.email;
@@ -110,7 +114,7 @@ export class MirrorMakerCredentials extends pulumi.ComponentResource {
         },
         home,
       );
-      const groupName = `${name}-group`;
+      const groupName = iamName(args.iamNamePrefix, `${name}-group`);
       const group = new oci.identity.Group(
         `${name}-group`,
         {
@@ -130,7 +134,7 @@ export class MirrorMakerCredentials extends pulumi.ComponentResource {
         `${name}-streaming-policy`,
         {
           compartmentId: args.tenancyId,
-          name: `${name}-streaming`,
+          name: iamName(args.iamNamePrefix, `${name}-streaming`),
           description:
             "MirrorMaker 2: pull from the source pool, push to the target pool, use the Connect harness",
           statements: pulumi

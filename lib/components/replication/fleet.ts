@@ -2,6 +2,7 @@ import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
 import { instanceMetadata } from "../../core/cloudinit";
 import { ResolvedFleet } from "../../core/config/resolved";
+import { iamName } from "../../core/oci/iamNames";
 import { FleetRule, fleetRules, FleetRuleInputs } from "./fleetRules";
 import { policySubject } from "./identity";
 
@@ -21,6 +22,8 @@ export interface MirrorMakerFleetArgs {
   mirrorMakerSubnetCidr: string;
   bastionClientCidrs: string[];
   homeRegionProvider: pulumi.ProviderResource;
+  /** The deployment's prefix of the tenancy-wide IAM names (lib/core/oci/iamNames.ts). */
+  iamNamePrefix: string;
   /** The tenancy has identity domains: the dynamic group is named `'Default'/'<name>'` in policies. */
   identityDomains: boolean;
   /** Resolves once the tenancy is known to match `identityDomains`. */
@@ -182,7 +185,8 @@ export class MirrorMakerFleet extends pulumi.ComponentResource {
       `${name}-dg`,
       {
         compartmentId: args.tenancyId,
-        name: `${name}-instances`,
+        // Unique across the tenancy's groups and dynamic groups: the deployment's prefix first.
+        name: iamName(args.iamNamePrefix, `${name}-instances`),
         description: args.identityChecked.apply(
           () => "Exactly the MirrorMaker 2 instances of this deployment",
         ),
@@ -195,7 +199,7 @@ export class MirrorMakerFleet extends pulumi.ComponentResource {
       `${name}-secret-policy`,
       {
         compartmentId: args.tenancyId,
-        name: `${name}-read-token`,
+        name: iamName(args.iamNamePrefix, `${name}-read-token`),
         description: "MirrorMaker 2 instances read only their own credential secrets",
         statements: pulumi
           .all([dynamicGroup.name, args.compartmentId, pulumi.output(args.secretIds)])

@@ -8,6 +8,7 @@ import { createStream } from "../streaming/streamingSite";
 import { MirrorMakerCredentials } from "./credentials";
 import { MirrorMakerFleet } from "./fleet";
 import { checkTenancyIdentity } from "./identity";
+import { defaultIamNamePrefix } from "../../core/oci/iamNames";
 import { createToolsDelivery } from "./toolsBundle";
 import {
   ExternalSecretIds,
@@ -72,6 +73,11 @@ export class ReplicationLayer extends pulumi.ComponentResource {
   public readonly dynamicGroupName: pulumi.Output<string>;
   /** The bucket the nodes fetch the operator bundle from (monitoring on). */
   public readonly toolsBucketName: pulumi.Output<string | undefined>;
+  /**
+   * The prefix of this deployment's tenancy-wide IAM names: `replication.iamNamePrefix`, or
+   * `<project>-<stack>` (lib/core/oci/iamNames.ts).
+   */
+  public readonly iamNamePrefix: string;
   /** Ids of the streams created for MM2, by name. */
   public readonly mm2StreamIds: pulumi.Output<Record<string, string>>;
   /** Where the nodes download Kafka (the verified release), and the CIDR their NSG allows for it. */
@@ -119,6 +125,8 @@ export class ReplicationLayer extends pulumi.ComponentResource {
 
     const pulls =
       infra.flow === "peer-to-local" ? (r.peer?.compartmentId ?? r.compartmentId) : r.compartmentId;
+    // The IAM names are unique across the tenancy: this deployment's prefix tells them apart.
+    this.iamNamePrefix = rep.iamNamePrefix ?? defaultIamNamePrefix(pulumi.getProject(), pulumi.getStack());
     const identityChecked = checkTenancyIdentity(rep.tenancyId, infra.identityDomains, {
       parent: this,
       provider: rep.homeRegionProvider,
@@ -133,6 +141,7 @@ export class ReplicationLayer extends pulumi.ComponentResource {
         pushCompartmentIds: toLocal ? [r.compartmentId] : [],
         connectHarnessId: harness?.id,
         homeRegionProvider: rep.homeRegionProvider,
+        iamNamePrefix: this.iamNamePrefix,
         identityDomains: infra.identityDomains,
         identityChecked,
         vault: rep.vault,
@@ -225,6 +234,7 @@ export class ReplicationLayer extends pulumi.ComponentResource {
         mirrorMakerSubnetCidr: r.network.mirrorMakerSubnetCidr,
         bastionClientCidrs: infra.bastionClientCidrs,
         homeRegionProvider: rep.homeRegionProvider,
+        iamNamePrefix: this.iamNamePrefix,
         identityDomains: infra.identityDomains,
         identityChecked,
         operations: r.monitoring.enabled,

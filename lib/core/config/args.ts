@@ -342,7 +342,7 @@ export type CredentialsArgs =
        * and an auth token for it (made secret). Default.
        */
       mode: "create";
-      /** Name of the IAM user. Default: `<name>-replication-credentials-user` (`<name>`: the component's name). */
+      /** Name of the IAM user. Default: `<prefix>-<name>-replication-credentials-user` (`<prefix>`: replication.iamNamePrefix; `<name>`: the component's name). */
       userName?: string;
       /**
        * The user's email. Required in a tenancy with identity domains (the IAM API refuses a user
@@ -412,6 +412,16 @@ export interface ReplicationArgs {
    * user. Default: true.
    */
   identityDomains?: boolean;
+  /**
+   * Prefix of the IAM names this deployment creates at the tenancy's root (the MirrorMaker user,
+   * its group, the fleet's dynamic group, the policies): OCI keeps these names unique across the
+   * whole tenancy, so two deployments there (a staging pair next to production, a second region
+   * pair) need different prefixes. Each name is `<prefix>-<component name>-<what>`, cut to OCI's
+   * 100 characters with a short hash when longer. Letters, digits, `-`, `.` and `_`, at most 40;
+   * empty: the component's names alone (the names before this argument existed). Default:
+   * `<project>-<stack>`.
+   */
+  iamNamePrefix?: string;
   /** Credentials. Default: `{ mode: "create" }`. */
   credentials?: CredentialsArgs;
   /** Existing Vault and key for the token secret. Default: a vault and an AES-256 key are created. */

@@ -354,7 +354,8 @@ export const DEFINITION_LIST = [
   {
     arg: "replication.credentials.userName",
     type: "string",
-    defaultDoc: "<name>-replication-credentials-user (<name>: the component's name)",
+    defaultDoc:
+      "<prefix>-<name>-replication-credentials-user (<prefix>: replication.iamNamePrefix; <name>: the component's name)",
   },
   {
     key: "credentialsEmail",
@@ -401,6 +402,15 @@ export const DEFINITION_LIST = [
     stacks: "replication",
     default: true,
     doc: "The tenancy has identity domains (every tenancy created since 2023): created users need credentialsEmail, policies name 'Default'/'<group>'. false for a classic tenancy; the deployment checks it against the tenancy.",
+  },
+  {
+    key: "iamNamePrefix",
+    automation: "pair",
+    arg: "replication.iamNamePrefix",
+    type: "string",
+    stacks: "replication",
+    defaultDoc: "<project>-<stack>",
+    doc: "Prefix of the IAM names this deployment creates (user, group, dynamic group, policies), which OCI keeps unique across the tenancy: two deployments in one tenancy need different ones. Letters, digits, '-', '.', '_', at most 40; empty: the component's names alone (the names before prefixes existed).",
   },
   {
     key: "vaultId",

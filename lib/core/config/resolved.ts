@@ -114,6 +114,8 @@ export interface ResolvedReplication extends ResolvedReplicationInfra {
    */
   homeRegionProvider: ReplicationArgs["homeRegionProvider"];
   vault?: ReplicationArgs["vault"];
+  /** `iamNamePrefix` as given (checked); the component defaults it to `<project>-<stack>`. */
+  iamNamePrefix?: string;
   /** What MM2 replicates: topic and consumer-group filters (Java regular expressions) as given. */
   topicsInclude?: string[];
   topicsExclude?: string[];

@@ -6,6 +6,7 @@
 import { ValidationError } from "../errors";
 import { checkJavaRegexList } from "../mm2/javaRegex";
 import { FLEX_SHAPES, MIN_MEMORY_GB } from "../oci/shapes";
+import { checkIamNamePrefix } from "../oci/iamNames";
 import {
   CredentialsArgs,
   FleetArgs,
@@ -382,6 +383,7 @@ export function resolveReplication(
     tenancyName: r.tenancyName,
     homeRegionProvider: r.homeRegionProvider,
     vault: r.vault,
+    iamNamePrefix: checkIamNamePrefix(r.iamNamePrefix),
     topicsInclude: r.topicsInclude,
     topicsExclude: r.topicsExclude,
     groupsInclude: r.groupsInclude,

@@ -4,6 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { instanceMetadata, instanceMetadataBytes, OperationsNodeInput } from "../cloudinit";
+import { iamName } from "../oci/iamNames";
 import { toolsObjectName } from "../telemetry/artifacts";
 import { ReplicatingDeployment, ReplicationRuntimeValues } from "./model";
 import { fleetOperationsInput, renderFleetConfig, replicationLayerName } from "./render";
@@ -72,10 +73,12 @@ export function longestRuntimeValues(
   const secret = (what: string) => longestOcid("vaultsecret", `${r.region}-${what}`);
   return {
     tenancyName: known(args.tenancyName, filler("tenancy", IAM_NAME_MAX_CHARS)),
+    // A created user's name starts with the deployment's prefix, which defaults to the Pulumi
+    // project and stack (lib/core/oci/iamNames.ts): exact only when the prefix is given.
     userName: known(
       userName,
-      componentName !== undefined
-        ? `${componentName}-replication-credentials-user`
+      componentName !== undefined && args.iamNamePrefix !== undefined
+        ? iamName(args.iamNamePrefix, `${componentName}-replication-credentials-user`)
         : filler("user", IAM_NAME_MAX_CHARS),
     ),
     secretId: secret("token"),
