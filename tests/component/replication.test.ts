@@ -171,7 +171,7 @@ describe("replication layer (mock engine)", () => {
       `Allow group 'Default'/'${group}' to use stream-pull in compartment id ${cid}`,
       `Allow group 'Default'/'${group}' to use stream-push in compartment id ${cid}`,
       `Allow group 'Default'/'${group}' to read streams in compartment id ${cid}`,
-      `Allow group 'Default'/'${group}' to use connect-harness in compartment id ${cid} where target.connectharness.id = '${harnessId}'`,
+      `Allow group 'Default'/'${group}' to manage connect-harness in compartment id ${cid} where target.connectharness.id = '${harnessId}'`,
     ]);
     expect(String(policy.provider)).to.contain("::home::");
   });

@@ -61,7 +61,14 @@ export function streamingPolicyStatements(
     ...(connectHarnessId === undefined
       ? []
       : [
-          `Allow ${group} to use connect-harness in compartment id ${harnessCompartmentId} where target.connectharness.id = '${connectHarnessId}'`,
+          // `manage`, scoped to this one harness. OCI's policy reference ("Details for the Streaming
+          // Service") lists only control-plane APIs under connect-harness (use: Get/Update; manage:
+          // + Create/Delete) and says nothing of the Kafka protocol on the harness's topics, which is
+          // what Connect workers do; the public reference deployments that run Kafka Connect on OCI
+          // grant `manage connect-harness … where target.connectharness.id = …`. With `use` too
+          // weak the fleet could not start (no replication); `manage` adds only update/delete of
+          // this one harness. Until a real tenancy answers, the wider, scoped verb is the safe one.
+          `Allow ${group} to manage connect-harness in compartment id ${harnessCompartmentId} where target.connectharness.id = '${connectHarnessId}'`,
         ]),
   ];
 }

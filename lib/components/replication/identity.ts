@@ -1,5 +1,6 @@
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
+import { DomainsAnswer, domainsAnswerOfError, tenancyKindProblem } from "../../core/config/tenancyKind";
 import { DEFAULT_IDENTITY_DOMAIN } from "../../core/config/validateReplication";
 
 /**
@@ -28,19 +29,16 @@ export function checkTenancyIdentity(
   opts: pulumi.InvokeOptions,
 ): pulumi.Output<boolean> {
   return pulumi.output(tenancyId).apply(async (id) => {
-    const found = await oci.identity
+    const answer: DomainsAnswer = await oci.identity
       .getDomains({ compartmentId: id, type: "DEFAULT", state: "ACTIVE" }, opts)
       .then(
-        (r) => r.domains.length > 0,
-        () => false,
+        (r) => ({ found: r.domains.length > 0 }),
+        (e: unknown) => domainsAnswerOfError(e instanceof Error ? e.message : String(e)),
       );
-    if (found !== identityDomains) {
-      throw new Error(
-        found
-          ? `replication.identityDomains: tenancy ${id} has identity domains (its Default domain is listed), but replication.identityDomains is false. Set it to true (the default) and give replication.credentials.email`
-          : `replication.identityDomains: tenancy ${id} lists no identity domains (the Domains API did not answer with a Default domain), but replication.identityDomains is true (the default). Set it to false for a classic tenancy`,
-      );
+    const problem = tenancyKindProblem(id, answer, identityDomains);
+    if (problem) {
+      throw problem;
     }
-    return found;
+    return identityDomains;
   });
 }
