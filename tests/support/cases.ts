@@ -353,6 +353,7 @@ export const ARG_KINDS: Record<
   "replication.tenancyName": "input",
   "replication.homeRegionProvider": "provider",
   "replication.identityDomains": "boolean",
+  "replication.iamNamePrefix": "string",
   "replication.credentials.mode": "string",
   "replication.credentials.userName": "string",
   "replication.credentials.email": "string",
