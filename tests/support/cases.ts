@@ -431,7 +431,7 @@ const WRONG: Record<(typeof ARG_KINDS)[string], [value: unknown, message: RegExp
 };
 
 /** Sets `path` (`a.b[0].c`) in `target`, creating the objects and lists on the way. */
-function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+export function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
   const keys = path.replace(/\[(\d+)\]/g, ".$1").split(".");
   let at: Record<string, unknown> = target;
   keys.slice(0, -1).forEach((k, i) => {

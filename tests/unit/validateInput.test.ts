@@ -11,20 +11,7 @@ import { MULTILINE_TEXT_ARGS, refuseSurroundingWhitespace } from "../../lib/core
 import { argumentOf } from "../../lib/core/config/validateFleetPlan";
 import { ValidationError } from "../../lib/core/errors";
 import type { ReplicatingDeployment } from "../../lib/core/fleet";
-import { ARG_KINDS, validDr, withOnPremises, withReplication } from "../support/cases";
-
-/** Sets `path` (`a.b[0].c`) in `target`, creating the objects and lists on the way. */
-function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
-  const keys = path.replace(/\[(\d+)\]/g, ".$1").split(".");
-  let at: Record<string, unknown> = target;
-  keys.slice(0, -1).forEach((k, i) => {
-    if (at[k] === undefined || at[k] === null || typeof at[k] !== "object") {
-      at[k] = /^\d+$/.test(keys[i + 1]) ? [] : {};
-    }
-    at = at[k] as Record<string, unknown>;
-  });
-  at[keys[keys.length - 1]] = value;
-}
+import { ARG_KINDS, setPath, validDr, withOnPremises, withReplication } from "../support/cases";
 
 type Case = [title: string, mutate: (a: GeoReplicatedStreamArgs) => void, field: string, says: RegExp];
 
