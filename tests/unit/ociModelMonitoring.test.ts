@@ -9,6 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { Obj } from "../../dev/oci-model/handlerContext";
 import { MockRejection, OciModel } from "../../dev/oci-model/tenancyModel";
+import { createIn } from "../support/ociModelResources";
 import { makeOcid } from "../../dev/oci-model/ocid";
 import { matchingRuleProblem, policyStatementProblem } from "../../dev/oci-model/services/identity";
 import { objectStorageNamespace } from "../../dev/oci-model/services/objectStorage";
@@ -32,13 +33,8 @@ const T = {
 };
 
 let model: OciModel;
-let n = 0;
 function create(type: string, inputs: Obj, region = REGION): string {
-  const name = `r${n++}`;
-  const id = model.newResourceId(type, name, region, `${name}|seed`, inputs);
-  const outputs = model.computeOutputs(type, name, id, inputs, region, false);
-  model.remember(id, { type, region, outputs: { ...inputs, ...outputs } });
-  return id;
+  return createIn(model, type, inputs, region);
 }
 function refused(type: string, inputs: Obj, why: RegExp, region = REGION): void {
   expect(() => create(type, inputs, region)).to.throw(MockRejection, why);

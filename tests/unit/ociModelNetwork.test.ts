@@ -5,6 +5,7 @@
 import { expect } from "chai";
 import type { Obj } from "../../dev/oci-model/handlerContext";
 import { MockRejection, OciModel } from "../../dev/oci-model/tenancyModel";
+import { createIn } from "../support/ociModelResources";
 import { makeOcid } from "../../dev/oci-model/ocid";
 
 const REGION = "eu-amsterdam-1";
@@ -16,13 +17,8 @@ const T = {
 };
 
 let model: OciModel;
-let n = 0;
 function create(type: string, inputs: Obj, region = REGION): string {
-  const name = `r${n++}`;
-  const id = model.newResourceId(type, name, region, `${name}|seed`, inputs);
-  const outputs = model.computeOutputs(type, name, id, inputs, region, false);
-  model.remember(id, { type, region, outputs: { ...inputs, ...outputs } });
-  return id;
+  return createIn(model, type, inputs, region);
 }
 const attach = (drgId: string, vcnId: string) =>
   create(T.attachment, { drgId, networkDetails: { id: vcnId, type: "VCN" } });
